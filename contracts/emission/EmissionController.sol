@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IEmissionController} from "../interfaces/IEmissionController.sol";
+import {IEmissionReceiver} from "../interfaces/IEmissionReceiver.sol";
+import {ITetrad} from "../interfaces/ITetrad.sol";
+import {EmissionSchedule} from "../libraries/EmissionSchedule.sol";
+
+/// @title EmissionController
+/// @notice Mints the TTD emission schedule and splits it across five buckets (code, community, compute,
+/// capital, protection) by shares in basis points. `distribute()` is permissionless and O(1) whatever
+/// time elapsed. Shares and recipients change only through governance (the AccessManager's admin:
+/// the Timelock once governance is deployed), and every change first settles the past under the old
+/// settings.
+/// @dev Rounding: each of the first four buckets gets `floor(minted * share / 10_000)`; the protection
+/// bucket gets the rest, so the amounts always add up to `minted` exactly.
+contract EmissionController is AccessManaged, Pausable, IEmissionController {
+    using EmissionSchedule for EmissionSchedule.Params;
+
+    /// @notice Number of buckets; the bound of every loop in this contract.
+    uint256 public constant BUCKETS = 5;
+
+    /// @notice Basis points in a whole.
+    uint256 public constant BPS = 10_000;
+
+    /// @notice The TTD token; this controller is its only minter.
+    ITetrad public immutable token;
+
+    uint256 private immutable _start;
+    uint256 private immutable _interval;
+    uint256 private immutable _initialAmount;
+    uint256 private immutable _decrease;
+
+    // Packs with AccessManaged's and Pausable's fields into slot 0.
+    uint64 private _lastDistribution;
+    uint16[BUCKETS] private _shares;
+    Recipient[BUCKETS] private _recipients;
+
+    /// @param token_ The TTD token, deployed with this controller as its minter and the schedule's total
+    /// as its cap.
+    /// @param authority The AccessManager that guards the governance functions.
+    /// @param schedule The emission schedule (start, interval, initial amount, decrease).
+    /// @param recipients_ The five bucket recipients, indexed by `Bucket`.
+    /// @param shares_ The five shares in basis points, summing to 10,000.
+    constructor(
+        ITetrad token_,
+        address authority,
+        EmissionSchedule.Params memory schedule,
+        Recipient[BUCKETS] memory recipients_,
+        uint16[BUCKETS] memory shares_
+    ) AccessManaged(authority) {
+        schedule.validate();
+        uint256 scheduleTotal_ = schedule.total();
+        if (token_.cap() != scheduleTotal_) revert CapMismatch(token_.cap(), scheduleTotal_);
+        if (token_.minter() != address(this)) revert MinterMismatch(token_.minter());
+        token = token_;
+        _start = schedule.start;
+        _interval = schedule.interval;
+        _initialAmount = schedule.initialAmount;
+        _decrease = schedule.decrease;
+        _lastDistribution = uint64(schedule.start);
+        for (uint256 i; i < BUCKETS; ++i) {
+            _setRecipient(Bucket(i), recipients_[i].account, recipients_[i].notify);
+        }
+        _setShares(shares_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                DISTRIBUTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IEmissionController
+    function distribute() external whenNotPaused returns (uint256 minted) {
+        return _distribute();
+    }
+
+    /// @dev Mints `(lastDistribution, now]` and pays the buckets. Effects and event before the mints and
+    /// hooks, so a re-entrant call finds nothing left to mint.
+    function _distribute() internal returns (uint256 minted) {
+        uint256 from = _lastDistribution;
+        uint256 to = block.timestamp;
+        if (to <= from) return 0;
+        _lastDistribution = uint64(to);
+        minted = _schedule().emitted(from, to);
+        if (minted == 0) return 0;
+
+        uint16[BUCKETS] memory shares_ = _shares;
+        uint256[BUCKETS] memory amounts;
+        uint256 paid;
+        uint256 protection = uint256(Bucket.Protection);
+        for (uint256 i; i < protection; ++i) {
+            amounts[i] = (minted * shares_[i]) / BPS;
+            paid += amounts[i];
+        }
+        amounts[protection] = minted - paid;
+        emit Distributed(from, to, minted, amounts);
+
+        for (uint256 i; i < BUCKETS; ++i) {
+            uint256 amount = amounts[i];
+            if (amount == 0) continue;
+            Recipient memory r = _recipients[i];
+            token.mint(r.account, amount);
+            if (r.notify) _notify(Bucket(i), r.account, amount);
+        }
+    }
+
+    /// @dev Calls the recipient's hook; a revert is reported, not propagated, so one faulty recipient
+    /// cannot stop the emission. A hook starved of gas by the caller (63/64 rule) reverts the whole
+    /// call instead, so nobody can make a hook fail on purpose.
+    function _notify(Bucket bucket, address account, uint256 amount) private {
+        uint256 gasBefore = gasleft();
+        try IEmissionReceiver(account).onEmission(uint256(bucket), amount) {} catch {
+            if (gasleft() <= gasBefore / 63) revert HookOutOfGas(account);
+            emit ReceiverNotificationFailed(bucket, account, amount);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 GOVERNANCE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IEmissionController
+    function setShares(uint16[BUCKETS] calldata newShares) external restricted {
+        _distribute();
+        _setShares(newShares);
+    }
+
+    /// @inheritdoc IEmissionController
+    function setRecipient(Bucket bucket, address account, bool notify) external restricted {
+        _distribute();
+        _setRecipient(bucket, account, notify);
+    }
+
+    /// @inheritdoc IEmissionController
+    function pause() external restricted {
+        _pause();
+    }
+
+    /// @inheritdoc IEmissionController
+    function unpause() external restricted {
+        _unpause();
+    }
+
+    function _setShares(uint16[BUCKETS] memory newShares) private {
+        uint256 sum;
+        for (uint256 i; i < BUCKETS; ++i) sum += newShares[i];
+        if (sum != BPS) revert InvalidShares(sum);
+        emit SharesUpdated(_shares, newShares);
+        _shares = newShares;
+    }
+
+    function _setRecipient(Bucket bucket, address account, bool notify) private {
+        if (account == address(0) || account == address(this) || (notify && account.code.length == 0)) {
+            revert InvalidRecipient(account);
+        }
+        _recipients[uint256(bucket)] = Recipient(account, notify);
+        emit RecipientUpdated(bucket, account, notify);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                   VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IEmissionController
+    function emittedBetween(uint256 from, uint256 to) external view returns (uint256) {
+        return _schedule().emitted(from, to);
+    }
+
+    /// @inheritdoc IEmissionController
+    function pendingEmission() external view returns (uint256) {
+        uint256 from = _lastDistribution;
+        return block.timestamp <= from ? 0 : _schedule().emitted(from, block.timestamp);
+    }
+
+    /// @inheritdoc IEmissionController
+    function totalEmitted() external view returns (uint256) {
+        return _schedule().cumulative(_lastDistribution);
+    }
+
+    /// @inheritdoc IEmissionController
+    function lastDistribution() external view returns (uint256) {
+        return _lastDistribution;
+    }
+
+    /// @inheritdoc IEmissionController
+    function scheduleStart() external view returns (uint256) {
+        return _start;
+    }
+
+    /// @inheritdoc IEmissionController
+    function scheduleEnd() external view returns (uint256) {
+        return _schedule().end();
+    }
+
+    /// @inheritdoc IEmissionController
+    function scheduleTotal() external view returns (uint256) {
+        return _schedule().total();
+    }
+
+    /// @inheritdoc IEmissionController
+    function shares() external view returns (uint16[BUCKETS] memory) {
+        return _shares;
+    }
+
+    /// @inheritdoc IEmissionController
+    function recipient(Bucket bucket) external view returns (Recipient memory) {
+        return _recipients[uint256(bucket)];
+    }
+
+    function _schedule() private view returns (EmissionSchedule.Params memory) {
+        return EmissionSchedule.Params(_start, _interval, _initialAmount, _decrease);
+    }
+}

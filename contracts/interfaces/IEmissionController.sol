@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IEmissionController
+/// @notice Mints the TTD emission schedule and splits it across the five buckets.
+interface IEmissionController {
+    /// @notice The five destinations of the emission, in the order of every `uint16[5]`/`address[5]`.
+    enum Bucket {
+        Code,
+        Community,
+        Compute,
+        Capital,
+        Protection
+    }
+
+    /// @notice Where one bucket's share goes and whether the recipient is told about it.
+    /// @param account The address that receives the minted tokens.
+    /// @param notify Whether to call `IEmissionReceiver.onEmission` after minting to `account`.
+    struct Recipient {
+        address account;
+        bool notify;
+    }
+
+    /// @notice Emission of the period `(from, to]` was minted: `amounts[i]` to bucket `i`.
+    /// The protection bucket's amount includes the rounding remainder of the split.
+    event Distributed(uint256 from, uint256 to, uint256 minted, uint256[5] amounts);
+
+    /// @notice The bucket shares changed (basis points, summing to 10,000).
+    event SharesUpdated(uint16[5] oldShares, uint16[5] newShares);
+
+    /// @notice Bucket `bucket` now pays `account`; `notify` says whether its hook is called.
+    event RecipientUpdated(Bucket indexed bucket, address indexed account, bool notify);
+
+    /// @notice A recipient's `onEmission` hook reverted; its tokens were minted nonetheless.
+    event ReceiverNotificationFailed(Bucket indexed bucket, address indexed account, uint256 amount);
+
+    /// @notice Shares must each be at most 10,000 and sum to exactly 10,000; `sum` is what they added to.
+    error InvalidShares(uint256 sum);
+
+    /// @notice A recipient cannot be the zero address or the controller itself.
+    error InvalidRecipient(address account);
+
+    /// @notice The token's cap differs from the schedule's total.
+    error CapMismatch(uint256 cap, uint256 scheduleTotal);
+
+    /// @notice A recipient's hook ran out of gas because the caller supplied too little; retry with more.
+    error HookOutOfGas(address account);
+
+    /// @notice The token's minter is not this controller.
+    error MinterMismatch(address minter);
+
+    /// @notice Mints everything emitted since the last distribution and pays each bucket its share.
+    /// Permissionless; O(1) whatever time elapsed; mints nothing once the schedule has ended.
+    /// @return minted The amount minted by this call.
+    function distribute() external returns (uint256 minted);
+
+    /// @notice Emission of the half-open period `(from, to]`, in wei; reverts if `to < from`.
+    function emittedBetween(uint256 from, uint256 to) external view returns (uint256);
+
+    /// @notice What `distribute()` would mint now.
+    function pendingEmission() external view returns (uint256);
+
+    /// @notice Total minted so far: the schedule's cumulative amount at the last distribution.
+    function totalEmitted() external view returns (uint256);
+
+    /// @notice Timestamp up to which the emission has been minted.
+    function lastDistribution() external view returns (uint256);
+
+    /// @notice Timestamp at which the schedule starts.
+    function scheduleStart() external view returns (uint256);
+
+    /// @notice Timestamp after which nothing more is emitted.
+    function scheduleEnd() external view returns (uint256);
+
+    /// @notice Everything the schedule emits over its whole length (the token's cap).
+    function scheduleTotal() external view returns (uint256);
+
+    /// @notice The current shares in basis points, indexed by `Bucket`.
+    function shares() external view returns (uint16[5] memory);
+
+    /// @notice The current recipient of `bucket`.
+    function recipient(Bucket bucket) external view returns (Recipient memory);
+
+    /// @notice Sets all five shares at once; distributes at the old shares first so the change is
+    /// never retroactive. Governance only.
+    function setShares(uint16[5] calldata newShares) external;
+
+    /// @notice Points `bucket` at `account`; distributes to the old recipient first. Governance only.
+    function setRecipient(Bucket bucket, address account, bool notify) external;
+
+    /// @notice Stops `distribute()` (emission keeps accruing and is minted after `unpause`).
+    /// Governance, or the guardian once governance grants it.
+    function pause() external;
+
+    /// @notice Resumes `distribute()`. Governance only by default.
+    function unpause() external;
+}
