@@ -111,6 +111,7 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     /// call instead, so nobody can make a hook fail on purpose.
     function _notify(Bucket bucket, address account, uint256 amount) private {
         uint256 gasBefore = gasleft();
+        // solhint-disable-next-line no-empty-blocks
         try IEmissionReceiver(account).onEmission(uint256(bucket), amount) {} catch {
             if (gasleft() <= gasBefore / 63) revert HookOutOfGas(account);
             emit ReceiverNotificationFailed(bucket, account, amount);

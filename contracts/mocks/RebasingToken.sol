@@ -10,9 +10,19 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 contract RebasingToken is IERC20 {
     uint256 private constant ONE = 1e18;
 
-    string public constant name = "Rebasing Token";
-    string public constant symbol = "rSTK";
-    uint8 public constant decimals = 18;
+    error InsufficientBalance(uint256 amount, uint256 balance);
+
+    function name() external pure returns (string memory) {
+        return "Rebasing Token";
+    }
+
+    function symbol() external pure returns (string memory) {
+        return "rSTK";
+    }
+
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
 
     /// @notice Value of one share, scaled by 1e18.
     uint256 public index = ONE + 123_456_789; // not a round number, so transfers round
@@ -60,7 +70,7 @@ contract RebasingToken is IERC20 {
     }
 
     function _transfer(address from, address to, uint256 amount) private {
-        require(amount <= balanceOf(from), "RebasingToken: balance");
+        if (amount > balanceOf(from)) revert InsufficientBalance(amount, balanceOf(from));
         uint256 shares = (amount * ONE) / index;
         if (shares > sharesOf[from]) shares = sharesOf[from];
         sharesOf[from] -= shares;

@@ -28,6 +28,7 @@ contract ReentrantToken is ERC20 {
         super._update(from, to, value);
         if (target != address(0) && !_entered && from != address(0)) {
             _entered = true;
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(data);
             _entered = false;
             if (!ok) {

@@ -129,8 +129,11 @@ contract CapitalPool is ICapitalPool, AccessManaged, Pausable, ReentrancyGuardTr
         bytes32 s
     ) external nonReentrant whenNotPaused {
         // A front-run permit has already set the allowance: go on if it did.
-        try IERC20Permit(address(stakingToken)).permit(msg.sender, address(this), amount, deadline, v, r, s) {}
-        catch {} // solhint-disable-line no-empty-blocks
+        /* solhint-disable no-empty-blocks */
+        try
+            IERC20Permit(address(stakingToken)).permit(msg.sender, address(this), amount, deadline, v, r, s)
+        {} catch {}
+        /* solhint-enable no-empty-blocks */
         _deposit(msg.sender, amount);
     }
 

@@ -56,7 +56,11 @@ contract Tetrad is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, ERC20Votes, I
     }
 
     /// @dev One hook for balances, the cap check on mints and the vote checkpoints.
-    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped, ERC20Votes) {
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal override(ERC20, ERC20Capped, ERC20Votes) {
         super._update(from, to, value);
     }
 }

@@ -3,9 +3,9 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-/// @title IProtectionFund
-/// @notice The protocol's emergency reserve, spendable only by governance.
-interface IProtectionFund {
+/// @title ITreasury
+/// @notice A governance-controlled vault (the protection fund and the bucket escrows).
+interface ITreasury {
     /// @notice Governance paid `amount` of `token` to `to`.
     event Released(address indexed token, address indexed to, uint256 amount);
 

@@ -1,0 +1,40 @@
+/** Protocol-wide constants shared by scripts, tasks and tests. */
+import { parseEther } from "ethers";
+
+export const DAY = 86_400n;
+export const YEAR = 365n * DAY;
+export const BPS = 10_000n;
+
+/** Bucket indices, in the order of the controller's `uint16[5]` and `address[5]` arrays. */
+export enum Bucket {
+  Code = 0,
+  Community = 1,
+  Compute = 2,
+  Capital = 3,
+  Protection = 4,
+}
+export const BUCKET_NAMES = ["code", "community", "compute", "capital", "protection"] as const;
+export type Shares = [number, number, number, number, number];
+
+/** Morpheus-like defaults: 14,400 TTD on day 0, 2.468994701 TTD less each day, ~5,833 days, ~42M TTD. */
+export const DEFAULT_SCHEDULE = {
+  interval: DAY,
+  initialAmount: parseEther("14400"),
+  decrease: parseEther("2.468994701"),
+} as const;
+
+export const DEFAULT_SHARES: Shares = [2400, 2400, 2400, 2400, 400];
+
+/** Capital pool defaults. */
+export const DEFAULT_POOL = {
+  rewardsDuration: 7n * DAY,
+  minDeposit: parseEther("0.001"),
+  withdrawLock: 0n,
+} as const;
+
+/** AccessManager role ids (0 is ADMIN_ROLE, held by the Timelock once governance is deployed). */
+export const ROLES = {
+  ADMIN: 0n,
+  /** The emission controller's right to call `onEmission` on receivers that check it. */
+  DISTRIBUTOR: 1n,
+} as const;
