@@ -395,9 +395,23 @@ contract CapitalPool is ICapitalPool, AccessManaged, Pausable, ReentrancyGuardTr
         return (s.rate, s.finish, s.reserved);
     }
 
-    /// @notice Reward wei * 1e18 received but not yet credited to the accumulator (division remainders).
-    function rewardCarry() external view returns (uint256) {
-        return _totals.carry;
+    /// @notice Rewards received and not yet streamed to stakers (the stream is frozen while nobody stakes).
+    function rewardsUnstreamed() external view returns (uint256) {
+        Stream memory s = _stream;
+        if (s.lastUpdate >= s.finish) return 0;
+        if (_totals.staked == 0) return uint256(s.rate) * (s.finish - s.lastUpdate);
+        return block.timestamp >= s.finish ? 0 : uint256(s.rate) * (s.finish - block.timestamp);
+    }
+
+    /// @notice Reward wei * 1e18 received but not yet credited to the accumulator (division remainders),
+    /// as of now: consistent with `rewardPerToken()` and `pendingRewards()`.
+    function rewardCarry() external view returns (uint256 carry) {
+        Stream memory s = _stream;
+        Totals memory t = _totals;
+        carry = t.carry;
+        if (block.timestamp > s.lastUpdate && s.lastUpdate < s.finish && t.staked > 0) {
+            (, carry) = _increment(s, t);
+        }
     }
 
     function _toUint128(uint256 x) private pure returns (uint128) {
