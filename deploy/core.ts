@@ -1,0 +1,51 @@
+/**
+ * Deploys the core economy to the selected network and writes its addresses to
+ * `deployments/<chainId>.json`:
+ *
+ *     npx hardhat run deploy/core.ts                       # in-process network (throwaway)
+ *     npx hardhat node   # then, in another terminal:
+ *     npx hardhat run --network localhost deploy/core.ts
+ *
+ * The deployer stays the AccessManager's admin until governance is deployed.
+ */
+import { ethers, network } from "hardhat";
+import * as fs from "fs";
+import * as path from "path";
+import { deployCore } from "../scripts/lib/deploy";
+
+async function main(): Promise<void> {
+  const [deployer] = await ethers.getSigners();
+  const core = await deployCore(deployer);
+  const { chainId } = await ethers.provider.getNetwork();
+  const addresses = {
+    network: network.name,
+    chainId: Number(chainId),
+    deployer: await deployer.getAddress(),
+    scheduleStart: Number(core.schedule.start),
+    contracts: {
+      TetradAccessManager: await core.manager.getAddress(),
+      Tetrad: await core.token.getAddress(),
+      EmissionController: await core.controller.getAddress(),
+      CapitalPool: await core.pool.getAddress(),
+      ProtectionFund: await core.protectionFund.getAddress(),
+      CodeEscrow: await core.escrows[0].getAddress(),
+      CommunityEscrow: await core.escrows[1].getAddress(),
+      ComputeEscrow: await core.escrows[2].getAddress(),
+      StakingToken: await core.stakingToken.getAddress(),
+    },
+  };
+  const dir = path.join(__dirname, "..", "deployments");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${chainId}.json`);
+  fs.writeFileSync(file, JSON.stringify(addresses, null, 2) + "\n");
+  console.log(
+    `Deployed the core economy on ${network.name} (chain ${chainId}); addresses in ${path.relative(process.cwd(), file)}`,
+  );
+  for (const [name, address] of Object.entries(addresses.contracts))
+    console.log(`  ${name.padEnd(20)} ${address}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
