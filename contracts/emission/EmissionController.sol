@@ -25,6 +25,13 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     /// @notice Basis points in a whole.
     uint256 public constant BPS = 10_000;
 
+    /// @notice Gas given to a recipient's `onEmission` hook.
+    uint256 public constant HOOK_GAS = 300_000;
+
+    /// @dev Gas that must be left before a hook call so that it gets all of `HOOK_GAS` (63/64 rule) and
+    /// this call can still finish afterwards.
+    uint256 private constant HOOK_GAS_REQUIRED = (HOOK_GAS * 64) / 63 + 20_000;
+
     /// @notice The TTD token; this controller is its only minter.
     ITetrad public immutable token;
 
@@ -106,14 +113,14 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
         }
     }
 
-    /// @dev Calls the recipient's hook; a revert is reported, not propagated, so one faulty recipient
-    /// cannot stop the emission. A hook starved of gas by the caller (63/64 rule) reverts the whole
-    /// call instead, so nobody can make a hook fail on purpose.
+    /// @dev Calls the recipient's hook with exactly `HOOK_GAS`; a revert is reported, not propagated, so one
+    /// faulty recipient (even one that burns all the gas it is given) cannot stop the emission. A caller
+    /// who leaves too little gas for the hook to get its full allowance gets `HookOutOfGas` instead, so
+    /// nobody can make a hook fail on purpose.
     function _notify(Bucket bucket, address account, uint256 amount) private {
-        uint256 gasBefore = gasleft();
+        if (gasleft() < HOOK_GAS_REQUIRED) revert HookOutOfGas(account);
         // solhint-disable-next-line no-empty-blocks
-        try IEmissionReceiver(account).onEmission(uint256(bucket), amount) {} catch {
-            if (gasleft() <= gasBefore / 63) revert HookOutOfGas(account);
+        try IEmissionReceiver(account).onEmission{gas: HOOK_GAS}(uint256(bucket), amount) {} catch {
             emit ReceiverNotificationFailed(bucket, account, amount);
         }
     }

@@ -43,7 +43,7 @@ interface IEmissionController {
     /// @notice The token's cap differs from the schedule's total.
     error CapMismatch(uint256 cap, uint256 scheduleTotal);
 
-    /// @notice A recipient's hook ran out of gas because the caller supplied too little; retry with more.
+    /// @notice The caller left too little gas for a recipient's hook to get its full allowance; retry with more.
     error HookOutOfGas(address account);
 
     /// @notice The token's minter is not this controller.

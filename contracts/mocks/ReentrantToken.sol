@@ -4,10 +4,10 @@ pragma solidity 0.8.28;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title ReentrantToken
-/// @notice Test token with a transfer hook (ERC-777 style): on every transfer it calls `target` with
+/// @notice Test token with a transfer hook (ERC-777 style): on every transfer it calls `hookTarget` with
 /// `data` once, to prove that entry points cannot be re-entered.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public hookTarget;
     bytes public data;
     bool private _entered;
 
@@ -20,16 +20,16 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Arms the hook.
     function arm(address target_, bytes calldata data_) external {
-        target = target_;
+        hookTarget = target_;
         data = data_;
     }
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
-        if (target != address(0) && !_entered && from != address(0)) {
+        if (hookTarget != address(0) && !_entered && from != address(0)) {
             _entered = true;
             // solhint-disable-next-line avoid-low-level-calls
-            (bool ok, bytes memory ret) = target.call(data);
+            (bool ok, bytes memory ret) = hookTarget.call(data);
             _entered = false;
             if (!ok) {
                 assembly ("memory-safe") {

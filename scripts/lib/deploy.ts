@@ -101,7 +101,13 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
   );
   await pool.waitForDeployment();
 
-  const recipients: IEmissionController.RecipientStruct[] = [
+  const recipients: [
+    IEmissionController.RecipientStruct,
+    IEmissionController.RecipientStruct,
+    IEmissionController.RecipientStruct,
+    IEmissionController.RecipientStruct,
+    IEmissionController.RecipientStruct,
+  ] = [
     { account: await code.getAddress(), notify: false },
     { account: await community.getAddress(), notify: false },
     { account: await compute.getAddress(), notify: false },

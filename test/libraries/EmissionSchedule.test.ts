@@ -122,7 +122,9 @@ describe("EmissionSchedule", () => {
           const t = START + k * DAY + off;
           const onChain = await harness.cumulative(DEFAULT, t);
           expect(onChain, `t = start + ${k} days + ${off}s`).to.equal(cumulative(DEFAULT, t));
-          expect(onChain, `walk at t = start + ${k} days + ${off}s`).to.equal(cumulativeByIntervals(DEFAULT, t));
+          expect(onChain, `walk at t = start + ${k} days + ${off}s`).to.equal(
+            cumulativeByIntervals(DEFAULT, t),
+          );
         }
       }
     });
@@ -172,7 +174,12 @@ describe("EmissionSchedule", () => {
       await harness.validate(DEFAULT);
       await harness.validate({ start: U64_MAX, interval: U64_MAX, initialAmount: 1n, decrease: U128_MAX });
       // (2^64 + 1) * (2^64 - 1) == 2^128 - 1: exactly 2^64 - 1 intervals.
-      const edge: ScheduleParams = { start: 0n, interval: 1n, initialAmount: U128_MAX, decrease: 2n ** 64n + 1n };
+      const edge: ScheduleParams = {
+        start: 0n,
+        interval: 1n,
+        initialAmount: U128_MAX,
+        decrease: 2n ** 64n + 1n,
+      };
       expect(intervalsWithEmission(edge)).to.equal(U64_MAX);
       await harness.validate(edge);
       expect(await harness.intervalsWithEmission(edge)).to.equal(U64_MAX);

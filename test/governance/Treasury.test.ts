@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { parseEther } from "ethers";
+import {
+  MockStakeToken,
+  MockStakeToken__factory,
+  TetradAccessManager,
+  TetradAccessManager__factory,
+  Treasury,
+  Treasury__factory,
+} from "../../typechain-types";
+
+const FUNDS = parseEther("1000");
+
+interface TreasuryFixture {
+  manager: TetradAccessManager;
+  treasury: Treasury;
+  token: MockStakeToken;
+  admin: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  stranger: HardhatEthersSigner;
+}
+
+async function deployTreasury(): Promise<TreasuryFixture> {
+  const [admin, alice, stranger] = await ethers.getSigners();
+  const manager = await new TetradAccessManager__factory(admin).deploy(admin.address);
+  const treasury = await new Treasury__factory(admin).deploy(await manager.getAddress());
+  const token = await new MockStakeToken__factory(admin).deploy("Mock", "MCK");
+  await token.mint(await treasury.getAddress(), FUNDS);
+  return { manager, treasury, token, admin, alice, stranger };
+}
+
+describe("Treasury", () => {
+  it("is governed by the AccessManager", async () => {
+    const { manager, treasury } = await loadFixture(deployTreasury);
+    expect(await treasury.authority()).to.equal(await manager.getAddress());
+  });
+
+  it("release by the admin pays the recipient and emits Released", async () => {
+    const { treasury, token, admin, alice } = await loadFixture(deployTreasury);
+    const amount = parseEther("123.45");
+    const tokenAddress = await token.getAddress();
+    const treasuryAddress = await treasury.getAddress();
+    const tx = treasury.connect(admin).release(tokenAddress, alice.address, amount);
+    await expect(tx).to.emit(treasury, "Released").withArgs(tokenAddress, alice.address, amount);
+    await expect(tx).to.changeTokenBalances(token, [treasuryAddress, alice.address], [-amount, amount]);
+  });
+
+  it("can release its whole balance, and not a wei more", async () => {
+    const { treasury, token, admin, alice } = await loadFixture(deployTreasury);
+    const tokenAddress = await token.getAddress();
+    const treasuryAddress = await treasury.getAddress();
+    await expect(treasury.connect(admin).release(tokenAddress, alice.address, FUNDS + 1n))
+      .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
+      .withArgs(treasuryAddress, FUNDS, FUNDS + 1n);
+    await treasury.connect(admin).release(tokenAddress, alice.address, FUNDS);
+    expect(await token.balanceOf(alice.address)).to.equal(FUNDS);
+    expect(await token.balanceOf(treasuryAddress)).to.equal(0n);
+  });
+
+  it("release by a stranger reverts AccessManagedUnauthorized(caller)", async () => {
+    const { treasury, token, stranger } = await loadFixture(deployTreasury);
+    await expect(treasury.connect(stranger).release(await token.getAddress(), stranger.address, 1n))
+      .to.be.revertedWithCustomError(treasury, "AccessManagedUnauthorized")
+      .withArgs(stranger.address);
+    expect(await token.balanceOf(stranger.address)).to.equal(0n);
+  });
+
+  it("a role granted release rights by the admin can release; revoking it takes them away", async () => {
+    const { manager, treasury, token, admin, alice } = await loadFixture(deployTreasury);
+    const ROLE = 42n;
+    const treasuryAddress = await treasury.getAddress();
+    const tokenAddress = await token.getAddress();
+    await manager
+      .connect(admin)
+      .setTargetFunctionRole(treasuryAddress, [treasury.interface.getFunction("release").selector], ROLE);
+    await manager.connect(admin).grantRole(ROLE, alice.address, 0);
+    await expect(treasury.connect(alice).release(tokenAddress, alice.address, 5n))
+      .to.emit(treasury, "Released")
+      .withArgs(tokenAddress, alice.address, 5n);
+    await manager.connect(admin).revokeRole(ROLE, alice.address);
+    await expect(treasury.connect(alice).release(tokenAddress, alice.address, 5n))
+      .to.be.revertedWithCustomError(treasury, "AccessManagedUnauthorized")
+      .withArgs(alice.address);
+  });
+
+  it("reverts ZeroRecipient for the zero address", async () => {
+    const { treasury, token, admin } = await loadFixture(deployTreasury);
+    await expect(
+      treasury.connect(admin).release(await token.getAddress(), ethers.ZeroAddress, 1n),
+    ).to.be.revertedWithCustomError(treasury, "ZeroRecipient");
+  });
+
+  it("reverts ZeroAmount for a zero amount", async () => {
+    const { treasury, token, admin, alice } = await loadFixture(deployTreasury);
+    await expect(
+      treasury.connect(admin).release(await token.getAddress(), alice.address, 0n),
+    ).to.be.revertedWithCustomError(treasury, "ZeroAmount");
+  });
+});
