@@ -32,6 +32,9 @@ interface ICapitalPool is IEmissionReceiver {
     /// @notice Governance recovered `amount` of an unrelated `token` sent to the pool by mistake.
     event Recovered(address indexed token, address indexed to, uint256 amount);
 
+    /// @notice Governance sent `amount` of staking-token surplus (beyond all stakes) to `to`.
+    event Skimmed(address indexed to, uint256 amount);
+
     /// @notice An amount of zero was given where a positive one is required.
     error ZeroAmount();
 
@@ -101,6 +104,12 @@ interface ICapitalPool is IEmissionReceiver {
 
     /// @notice Sends an unrelated token that was sent here by mistake to `to`. Governance only.
     function recoverERC20(address token, address to, uint256 amount) external;
+
+    /// @notice Sends the staking tokens the pool holds beyond all stakes (and, when the staking token is
+    /// the reward token, beyond reward obligations) to `to`: positive rebases and stray transfers, which
+    /// would otherwise be stuck. Governance only.
+    /// @return surplus The amount sent.
+    function skim(address to) external returns (uint256 surplus);
 
     /// @notice Stops deposits and claims. Withdrawals always stay open.
     function pause() external;

@@ -325,6 +325,17 @@ contract CapitalPool is ICapitalPool, AccessManaged, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc ICapitalPool
+    function skim(address to) external restricted returns (uint256 surplus) {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 owed = uint256(_totals.staked) + (_sameToken ? _stream.reserved : 0);
+        uint256 balance = stakingToken.balanceOf(address(this));
+        if (balance <= owed) return 0;
+        surplus = balance - owed;
+        emit Skimmed(to, surplus);
+        stakingToken.safeTransfer(to, surplus);
+    }
+
+    /// @inheritdoc ICapitalPool
     function pause() external restricted {
         _pause();
     }
