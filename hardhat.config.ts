@@ -21,10 +21,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC,
-    settings: {
-      optimizer: { enabled: true, runs: 10_000 },
-      evmVersion: "cancun",
+    compilers: [{ version: SOLC, settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" } }],
+    overrides: {
+      // The largest contract: fewer optimizer runs keep it under the 24,576-byte limit (EIP-170).
+      "contracts/contribution/Subnet.sol": {
+        version: SOLC,
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      },
     },
   },
   networks: {

@@ -11,6 +11,7 @@ import { deployCore } from "./lib/deploy";
 import { GasRecorder, checkBudgets, diffLines, readReport, writeReport } from "./lib/gas";
 import { signPermit } from "./lib/permit";
 import { BUDGETS } from "./gas-budgets";
+import { benchPoc } from "./bench-poc";
 
 const REPORT = path.join(__dirname, "..", "reports", "gas.json");
 
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
 
   await time.increase(10n * YEAR);
   await gas.record("emission.distribute.10years", core.controller.distribute());
+
+  await benchPoc(gas);
 
   const previous = readReport(REPORT);
   const report = { ...previous, ...gas.report };

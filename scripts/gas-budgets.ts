@@ -10,6 +10,19 @@ export const BUDGETS: Budget[] = [
     why: "Morpheus claim: 163,949; Synthetix getReward: 76,290",
   },
   { kind: "max", key: "capital.withdraw", max: 90_000, why: "Morpheus withdraw: 184,605" },
+  { kind: "max", key: "poc.claim", max: 90_000, why: "claim after 30 rounds is O(1)" },
+  {
+    kind: "max",
+    key: "poc.finalize.256x64.maxTx",
+    max: 15_000_000,
+    why: "each finalization page fits a block",
+  },
+  {
+    kind: "max",
+    key: "poc.reveal.256x4",
+    max: 2_000_000,
+    why: "one scoresheet, 256 contributors x 4 metrics",
+  },
   {
     kind: "same",
     key: "emission.distribute.10years",

@@ -51,39 +51,85 @@ library Consensus {
     /// least `s` hold at least `kappa` basis points of the total stake. With `kappa = 5,000` this is the
     /// stake-weighted (upper) median: a coalition with less than half the stake can neither lift it
     /// above the highest score of the others nor push it below their lowest.
-    /// @dev Sorts a copy of the scores (insertion sort, at most `MAX_VALIDATORS` entries). Returns 0 when
-    /// no stake is given.
+    /// @dev Builds a max-heap of keys `score << 8 | index` (scores must stay below 2^248) and pops
+    /// scores from the top, accumulating stake, until the next score differs and the support reaches
+    /// the threshold: O(n + p log n) for p pops, with n <= `MAX_VALIDATORS`. Returns 0 without stake.
     function consensus(
         uint256[] memory scores,
         uint256[] memory stakes,
         uint256 kappa
-    ) internal pure returns (uint256) {
+    ) internal pure returns (uint256 result) {
         uint256 n = scores.length;
         if (n != stakes.length || n > MAX_VALIDATORS) revert InvalidValidatorSet(n, stakes.length);
         if (kappa == 0 || kappa > BPS) revert InvalidKappa(kappa);
 
         uint256 total;
-        uint256[] memory order = new uint256[](n);
+        uint256[] memory heap = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             total += stakes[i];
-            // Insertion sort of indices by score, highest first.
-            uint256 j = i;
-            while (j > 0 && scores[order[j - 1]] < scores[i]) {
-                order[j] = order[j - 1];
-                --j;
-            }
-            order[j] = i;
+            heap[i] = (scores[i] << 8) | i;
         }
         if (total == 0) return 0;
+        uint256 threshold = kappa * total; // support * BPS >= threshold; support <= total: no overflow
+        assembly ("memory-safe") {
+            function siftDown(base, size, i) {
+                for {} 1 {} {
+                    let l := add(shl(1, i), 1)
+                    if iszero(lt(l, size)) {
+                        break
+                    }
+                    let largest := i
+                    let best := mload(add(base, shl(5, i)))
+                    let lv := mload(add(base, shl(5, l)))
+                    if gt(lv, best) {
+                        largest := l
+                        best := lv
+                    }
+                    let r := add(l, 1)
+                    if lt(r, size) {
+                        let rv := mload(add(base, shl(5, r)))
+                        if gt(rv, best) {
+                            largest := r
+                            best := rv
+                        }
+                    }
+                    if eq(largest, i) {
+                        break
+                    }
+                    let pi := add(base, shl(5, i))
+                    mstore(add(base, shl(5, largest)), mload(pi))
+                    mstore(pi, best)
+                    i := largest
+                }
+            }
 
-        // Walk down the scores; all validators with the same score count together.
-        uint256 support;
-        for (uint256 k; k + 1 < n; ++k) {
-            uint256 idx = order[k];
-            support += stakes[idx];
-            if (scores[order[k + 1]] != scores[idx] && support * BPS >= kappa * total) return scores[idx];
+            let base := add(heap, 0x20)
+            let st := add(stakes, 0x20)
+            for {
+                let i := shr(1, n)
+            } i {} {
+                i := sub(i, 1)
+                siftDown(base, n, i)
+            }
+            let support := 0
+            let size := n
+            for {} 1 {} {
+                let top := mload(base)
+                let score := shr(8, top)
+                support := add(support, mload(add(st, shl(5, and(top, 0xff)))))
+                size := sub(size, 1)
+                if iszero(size) {
+                    result := score // the lowest score has the whole stake's support
+                    break
+                }
+                mstore(base, mload(add(base, shl(5, size))))
+                siftDown(base, size, 0)
+                if and(iszero(eq(shr(8, mload(base)), score)), iszero(lt(mul(support, 10000), threshold))) {
+                    result := score
+                    break
+                }
+            }
         }
-        return scores[order[n - 1]]; // the lowest score has the whole stake's support
     }
 
     /// @notice A validator's score clipped to the consensus (Yuma's clipping).

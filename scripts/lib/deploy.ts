@@ -6,12 +6,16 @@ import { Signer, getCreateAddress } from "ethers";
 import {
   CapitalPool,
   CapitalPool__factory,
+  ContributionBucket,
+  ContributionBucket__factory,
   EmissionController,
   EmissionController__factory,
   IERC20,
   IERC20__factory,
   MockStakeToken,
   MockStakeToken__factory,
+  Subnet,
+  Subnet__factory,
   TetradAccessManager,
   TetradAccessManager__factory,
   Tetrad,
@@ -20,7 +24,8 @@ import {
   Treasury__factory,
 } from "../../typechain-types";
 import { IEmissionController } from "../../typechain-types/contracts/emission/EmissionController";
-import { DEFAULT_POOL, DEFAULT_SCHEDULE, DEFAULT_SHARES, ROLES, Shares } from "./constants";
+import { BUCKET_NAMES, DEFAULT_POOL, DEFAULT_SCHEDULE, DEFAULT_SHARES, ROLES, Shares } from "./constants";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "./poc";
 import { ScheduleParams, total } from "./schedule";
 
 export interface CoreConfig {
@@ -35,6 +40,11 @@ export interface CoreConfig {
   withdrawLock?: bigint;
   /** An existing staking token; by default a MockStakeToken ("Mock stETH/ETH LP") is deployed. */
   stakingToken?: string;
+  /** Settings of the first subnet of each contribution bucket. */
+  subnetParams?: SubnetParams;
+  metricWeights?: number[];
+  /** Owner of the first subnets; defaults to the deployer. */
+  subnetOwner?: string;
 }
 
 export interface Core {
@@ -44,8 +54,10 @@ export interface Core {
   controller: EmissionController;
   pool: CapitalPool;
   protectionFund: Treasury;
-  /** Escrows of the code, community and compute buckets until proof of contribution is deployed. */
-  escrows: [Treasury, Treasury, Treasury];
+  /** The code, community and compute buckets: each splits its emission among its subnets. */
+  buckets: [ContributionBucket, ContributionBucket, ContributionBucket];
+  /** The first subnet of each contribution bucket (weight 100%). */
+  subnets: [Subnet, Subnet, Subnet];
   stakingToken: IERC20;
   /** Set when the staking token is the deployed mock (it has an open faucet). */
   mockStakingToken?: MockStakeToken;
@@ -76,17 +88,13 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
   }
 
   const managerAddress = await manager.getAddress();
-  const treasuries: Treasury[] = [];
-  for (let i = 0; i < 4; i++) {
-    const t = await new Treasury__factory(deployer).deploy(managerAddress);
-    await t.waitForDeployment();
-    treasuries.push(t);
-  }
-  const [code, community, compute, protectionFund] = treasuries;
+  const protectionFund = await new Treasury__factory(deployer).deploy(managerAddress);
+  await protectionFund.waitForDeployment();
 
-  // The token's minter is immutable: it is the controller, deployed two transactions later.
+  // The token's minter is immutable: it is the controller, deployed five transactions later
+  // (after the pool and the three contribution buckets, which need the token's address).
   const nonce = await deployer.getNonce("pending");
-  const predictedController = getCreateAddress({ from, nonce: nonce + 2 });
+  const predictedController = getCreateAddress({ from, nonce: nonce + 5 });
   const token = await new Tetrad__factory(deployer).deploy(predictedController, total(schedule));
   await token.waitForDeployment();
   const tokenAddress = await token.getAddress();
@@ -101,6 +109,14 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
   );
   await pool.waitForDeployment();
 
+  const buckets: ContributionBucket[] = [];
+  for (let i = 0; i < 3; i++) {
+    const b = await new ContributionBucket__factory(deployer).deploy(managerAddress, tokenAddress);
+    await b.waitForDeployment();
+    buckets.push(b);
+  }
+  const [code, community, compute] = buckets;
+
   const recipients: [
     IEmissionController.RecipientStruct,
     IEmissionController.RecipientStruct,
@@ -108,9 +124,9 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
     IEmissionController.RecipientStruct,
     IEmissionController.RecipientStruct,
   ] = [
-    { account: await code.getAddress(), notify: false },
-    { account: await community.getAddress(), notify: false },
-    { account: await compute.getAddress(), notify: false },
+    { account: await code.getAddress(), notify: true },
+    { account: await community.getAddress(), notify: true },
+    { account: await compute.getAddress(), notify: true },
     { account: await pool.getAddress(), notify: true },
     { account: await protectionFund.getAddress(), notify: false },
   ];
@@ -127,16 +143,36 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
     throw new Error(`deployCore: controller at ${controllerAddress}, token minter is ${predictedController}`);
   }
 
-  // Only the controller may notify the pool of new emission.
+  // Only the controller may notify the pool and the buckets of new emission.
   await (await manager.labelRole(ROLES.DISTRIBUTOR, "DISTRIBUTOR")).wait();
-  await (
-    await manager.setTargetFunctionRole(
-      await pool.getAddress(),
-      [pool.interface.getFunction("onEmission").selector],
-      ROLES.DISTRIBUTOR,
-    )
-  ).wait();
+  for (const receiver of [pool, ...buckets]) {
+    await (
+      await manager.setTargetFunctionRole(
+        await receiver.getAddress(),
+        [receiver.interface.getFunction("onEmission").selector],
+        ROLES.DISTRIBUTOR,
+      )
+    ).wait();
+  }
   await (await manager.grantRole(ROLES.DISTRIBUTOR, controllerAddress, 0)).wait();
+
+  // A first subnet per contribution bucket, with the whole bucket's weight.
+  const subnets: Subnet[] = [];
+  for (const [i, b] of buckets.entries()) {
+    const subnet = await new Subnet__factory(deployer).deploy(
+      managerAddress,
+      tokenAddress,
+      await b.getAddress(),
+      await protectionFund.getAddress(),
+      config.subnetOwner ?? from,
+      `ipfs://tetrad/${BUCKET_NAMES[i]}/genesis`,
+      config.subnetParams ?? DEFAULT_SUBNET_PARAMS,
+      config.metricWeights ?? DEFAULT_METRIC_WEIGHTS,
+    );
+    await subnet.waitForDeployment();
+    await (await b.setWeights([await subnet.getAddress()], [10_000])).wait();
+    subnets.push(subnet);
+  }
 
   return {
     deployer,
@@ -145,7 +181,8 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
     controller,
     pool,
     protectionFund,
-    escrows: [code, community, compute],
+    buckets: [code, community, compute],
+    subnets: subnets as [Subnet, Subnet, Subnet],
     stakingToken: IERC20__factory.connect(stakingTokenAddress, deployer),
     mockStakingToken,
     schedule,

@@ -79,8 +79,8 @@ describe("e2e: core economy lifecycle", () => {
     expect(supply).to.equal(cumulative(core.schedule, await controller.lastDistribution()));
     expect(supply).to.equal(await controller.totalEmitted());
     expect(expectedBuckets.reduce((a, b) => a + b, 0n)).to.equal(supply);
-    for (const [i, escrow] of core.escrows.entries()) {
-      expect(await token.balanceOf(await escrow.getAddress())).to.equal(expectedBuckets[i]);
+    for (const [i, bucket] of core.buckets.entries()) {
+      expect(await token.balanceOf(await bucket.getAddress())).to.equal(expectedBuckets[i]);
     }
     expect(await token.balanceOf(await core.protectionFund.getAddress())).to.equal(
       expectedBuckets[Bucket.Protection],

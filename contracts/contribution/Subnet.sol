@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
+import {ISubnet} from "../interfaces/ISubnet.sol";
+import {Consensus} from "../libraries/Consensus.sol";
+
+/// @title Subnet
+/// @notice Proof of contribution for one market (see ISubnet). Rounds follow each other: commit phase,
+/// reveal phase, then a permissionless, paged finalization that credits the round's emission and starts
+/// the next round. A round's emission is everything the subnet holds for rewards when it is finalized,
+/// so a round with no reveals, or with all scores zero, carries its emission to the next one.
+/// @dev Accounting: the token balance covers `totalBonds + totalStake + totalUnbonding + totalClaimable
+/// + pendingEmission`; only slashing moves stake elsewhere (to the protection fund). Every loop is bounded
+/// by MAX_CONTRIBUTORS (256), MAX_VALIDATORS (64) or MAX_METRICS (8).
+contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 public constant MAX_CONTRIBUTORS = 256;
+    uint256 public constant MAX_VALIDATORS = 64; // == Consensus.MAX_VALIDATORS; the revealMask is a uint64
+    uint256 private constant WORDS = MAX_CONTRIBUTORS / 8; // 8 packed uint32 scores per word
+    uint256 private constant BPS = 10_000;
+    uint256 private constant MAX_DURATION = 30 days;
+
+    struct Contributor {
+        address account;
+        uint96 bond;
+        uint40 registeredAt;
+        uint32 lastScore; // consensus score of the last finalized round it took part in
+    }
+
+    struct Validator {
+        address account;
+        uint96 stake;
+        uint64 commitRound;
+        uint64 revealRound;
+        uint16 rows; // rows of the revealed sheet
+        uint8 strikes;
+    }
+
+    struct Unbonding {
+        uint128 amount;
+        uint40 releaseAt;
+    }
+
+    /// @dev Progress of the round's finalization: 0 idle, 1 consensus pages, 2 credit pages.
+    struct Finalization {
+        uint8 stage;
+        uint16 cursor;
+        uint64 revealMask; // validator slots whose sheets count
+        uint128 pool; // the round's emission
+    }
+
+    IERC20 public immutable token;
+    IContributionBucket public immutable bucket;
+    address public immutable protectionFund;
+
+    address public owner;
+    string public metadataURI;
+
+    Params private _params;
+    Params private _nextParams;
+    uint16[] private _metricWeights;
+    uint16[] private _nextMetricWeights;
+
+    uint64 public round;
+    uint40 public roundStart;
+
+    Contributor[MAX_CONTRIBUTORS] private _contributors;
+    mapping(address => uint256) private _contributorSlotPlusOne;
+    uint256 public contributorCount;
+    /// @notice Slots ever used (free slots are reused lowest first): finalization pages stop here.
+    uint256 public contributorSlotsUsed;
+
+    Validator[MAX_VALIDATORS] private _validators;
+    /// @notice Validator slots ever used (free slots are reused lowest first).
+    uint256 public validatorSlotsUsed;
+    bytes32[MAX_VALIDATORS] private _commitments;
+    uint256[WORDS][MAX_VALIDATORS] private _sheets;
+    mapping(address => uint256) private _validatorSlotPlusOne;
+    uint256 public validatorCount;
+    mapping(address => Unbonding) private _unbonding;
+
+    Finalization private _fin;
+    uint256 private _sumConsensus;
+    uint256[WORDS] private _consensusWords;
+    uint256[MAX_VALIDATORS] private _minSum;
+    uint256[MAX_VALIDATORS] private _maxSum;
+
+    mapping(address => uint256) private _claimable;
+    uint256 public totalBonds;
+    uint256 public totalStake;
+    uint256 public totalUnbonding;
+    uint256 public totalClaimable;
+    /// @notice Emission received and not yet credited: the next round's pool.
+    uint256 public pendingEmission;
+
+    /// @param authority AccessManager for governance functions.
+    /// @param token_ TTD.
+    /// @param bucket_ The contribution bucket that allocates emission to this subnet.
+    /// @param protectionFund_ Where slashed stake goes.
+    /// @param owner_ The subnet owner (receives the owner share).
+    /// @param uri Metadata URI.
+    /// @param params Initial settings.
+    /// @param metricWeights Initial metric weights.
+    constructor(
+        address authority,
+        IERC20 token_,
+        IContributionBucket bucket_,
+        address protectionFund_,
+        address owner_,
+        string memory uri,
+        Params memory params,
+        uint16[] memory metricWeights
+    ) AccessManaged(authority) {
+        if (owner_ == address(0) || protectionFund_ == address(0)) revert ZeroAddress();
+        token = token_;
+        bucket = bucket_;
+        protectionFund = protectionFund_;
+        owner = owner_;
+        metadataURI = uri;
+        _queueParams(params);
+        _queueWeights(metricWeights);
+        _startRound();
+    }
+
+    modifier onlyOpen() {
+        Phase p = phase();
+        if (p == Phase.Closed) revert WrongPhase(p, Phase.Commit);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               CONTRIBUTORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function register(
+        string calldata uri
+    ) external nonReentrant whenNotPaused onlyOpen returns (uint256 slot) {
+        if (_contributorSlotPlusOne[msg.sender] != 0) revert AlreadyRegistered(msg.sender);
+        if (contributorCount < MAX_CONTRIBUTORS) {
+            slot = _freeContributorSlot();
+            ++contributorCount;
+            if (slot >= contributorSlotsUsed) contributorSlotsUsed = slot + 1;
+        } else {
+            slot = _lowestReplaceable();
+            Contributor memory old = _contributors[slot];
+            emit ContributorReplaced(old.account, slot, msg.sender);
+            _removeContributor(slot, old);
+        }
+        uint256 bond = _params.bond;
+        _contributors[slot] = Contributor(msg.sender, uint96(bond), uint40(block.timestamp), 0);
+        _contributorSlotPlusOne[msg.sender] = slot + 1;
+        totalBonds += bond;
+        emit ContributorRegistered(msg.sender, slot, bond, uri);
+        if (bond > 0) token.safeTransferFrom(msg.sender, address(this), bond);
+    }
+
+    /// @inheritdoc ISubnet
+    function deregister() external nonReentrant onlyOpen {
+        uint256 plusOne = _contributorSlotPlusOne[msg.sender];
+        if (plusOne == 0) revert NotRegistered(msg.sender);
+        emit ContributorDeregistered(msg.sender, plusOne - 1);
+        _removeContributor(plusOne - 1, _contributors[plusOne - 1]);
+        --contributorCount;
+    }
+
+    /// @dev Frees `slot` and pays its contributor's bond and rewards back.
+    function _removeContributor(uint256 slot, Contributor memory c) private {
+        delete _contributors[slot];
+        delete _contributorSlotPlusOne[c.account];
+        totalBonds -= c.bond;
+        uint256 owed = c.bond + _takeClaimable(c.account);
+        if (owed > 0) token.safeTransfer(c.account, owed);
+    }
+
+    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
+    function _freeContributorSlot() private view returns (uint256 slot) {
+        uint256 used = contributorSlotsUsed;
+        if (contributorCount == used) return used;
+        while (_contributors[slot].account != address(0)) ++slot; // a freed slot exists below `used`
+    }
+
+    /// @dev The lowest-scored contributor whose immunity has passed (the first of equals).
+    function _lowestReplaceable() private view returns (uint256 slot) {
+        uint256 lowest = type(uint256).max;
+        uint256 immunity = _params.immunityPeriod;
+        for (uint256 i; i < MAX_CONTRIBUTORS; ++i) {
+            Contributor memory c = _contributors[i];
+            if (uint256(c.registeredAt) + immunity <= block.timestamp && c.lastScore < lowest) {
+                lowest = c.lastScore;
+                slot = i;
+            }
+        }
+        if (lowest == type(uint256).max) revert SubnetFull();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                VALIDATORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function stake(uint256 amount) external nonReentrant whenNotPaused onlyOpen {
+        if (amount == 0) revert ZeroAmount();
+        uint256 plusOne = _validatorSlotPlusOne[msg.sender];
+        uint256 slot;
+        if (plusOne != 0) {
+            slot = plusOne - 1;
+        } else {
+            if (amount < _params.minValidatorStake) revert StakeTooLow(amount, _params.minValidatorStake);
+            if (validatorCount < MAX_VALIDATORS) {
+                slot = _freeValidatorSlot();
+                ++validatorCount;
+                if (slot >= validatorSlotsUsed) validatorSlotsUsed = slot + 1;
+            } else {
+                slot = _smallestStake();
+                uint256 smallest = _validators[slot].stake;
+                if (amount <= smallest) revert StakeTooLow(amount, smallest + 1);
+                _expel(slot, ExpelReason.Outbid);
+                ++validatorCount;
+            }
+            _validators[slot].account = msg.sender;
+            _validatorSlotPlusOne[msg.sender] = slot + 1;
+        }
+        uint256 newStake = _validators[slot].stake + amount;
+        _validators[slot].stake = _toUint96(newStake);
+        totalStake += amount;
+        emit Staked(msg.sender, slot, amount, newStake);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc ISubnet
+    function unstake(uint256 amount) external nonReentrant onlyOpen {
+        if (amount == 0) revert ZeroAmount();
+        uint256 slot = _validatorSlot(msg.sender);
+        Validator storage v = _validators[slot];
+        if (amount > v.stake) revert InsufficientStake(amount, v.stake);
+        if (v.stake - amount < _params.minValidatorStake) {
+            _expel(slot, ExpelReason.BelowMinimum);
+        } else {
+            v.stake -= uint96(amount);
+            totalStake -= amount;
+            _unbond(msg.sender, amount);
+        }
+    }
+
+    /// @inheritdoc ISubnet
+    function withdrawUnbonded() external nonReentrant {
+        Unbonding memory u = _unbonding[msg.sender];
+        if (u.amount == 0) revert NothingToWithdraw();
+        if (block.timestamp < u.releaseAt) revert StillUnbonding(u.releaseAt);
+        delete _unbonding[msg.sender];
+        totalUnbonding -= u.amount;
+        emit UnbondedWithdrawn(msg.sender, u.amount);
+        token.safeTransfer(msg.sender, u.amount);
+    }
+
+    /// @dev Takes `slot`'s permit away; its whole stake starts unbonding.
+    function _expel(uint256 slot, ExpelReason reason) private {
+        Validator memory v = _validators[slot];
+        emit ValidatorExpelled(v.account, slot, reason);
+        delete _validators[slot];
+        delete _commitments[slot];
+        delete _validatorSlotPlusOne[v.account];
+        --validatorCount;
+        totalStake -= v.stake;
+        if (v.stake > 0) _unbond(v.account, v.stake);
+    }
+
+    function _unbond(address account, uint256 amount) private {
+        Unbonding storage u = _unbonding[account];
+        u.amount += uint128(amount);
+        u.releaseAt = uint40(block.timestamp + _params.unbondingDelay);
+        totalUnbonding += amount;
+        emit Unbonded(account, amount, u.releaseAt);
+    }
+
+    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
+    function _freeValidatorSlot() private view returns (uint256 slot) {
+        uint256 used = validatorSlotsUsed;
+        if (validatorCount == used) return used;
+        while (_validators[slot].account != address(0)) ++slot; // a freed slot exists below `used`
+    }
+
+    function _smallestStake() private view returns (uint256 slot) {
+        uint256 smallest = type(uint256).max;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            if (_validators[i].stake < smallest) {
+                smallest = _validators[i].stake;
+                slot = i;
+            }
+        }
+    }
+
+    function _validatorSlot(address account) private view returns (uint256) {
+        uint256 plusOne = _validatorSlotPlusOne[account];
+        if (plusOne == 0) revert NotValidator(account);
+        return plusOne - 1;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              COMMIT / REVEAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function commit(bytes32 commitment) external {
+        Phase p = phase();
+        if (p != Phase.Commit) revert WrongPhase(p, Phase.Commit);
+        uint256 slot = _validatorSlot(msg.sender);
+        _commitments[slot] = commitment;
+        _validators[slot].commitRound = round;
+        emit Committed(msg.sender, round, commitment);
+    }
+
+    /// @inheritdoc ISubnet
+    function reveal(bytes calldata sheet, bytes32 salt) external {
+        Phase p = phase();
+        if (p != Phase.Reveal) revert WrongPhase(p, Phase.Reveal);
+        uint256 slot = _validatorSlot(msg.sender);
+        Validator storage v = _validators[slot];
+        uint64 round_ = round;
+        if (v.commitRound != round_) revert NoCommitment();
+        if (v.revealRound == round_) revert AlreadyRevealed();
+        if (
+            keccak256(abi.encode(address(this), round_, msg.sender, salt, keccak256(sheet))) !=
+            _commitments[slot]
+        ) {
+            revert CommitmentMismatch();
+        }
+        uint256 rows = _storeSheet(slot, sheet);
+        v.revealRound = round_;
+        v.rows = uint16(rows);
+        emit Revealed(msg.sender, round_, rows);
+    }
+
+    /// @dev Folds each row of `sheet` with the metric weights and stores the scores, 8 per word.
+    function _storeSheet(uint256 slot, bytes calldata sheet) private returns (uint256 rows) {
+        uint16[] memory weights = _metricWeights;
+        uint256 metrics = weights.length;
+        uint256 rowBytes = metrics * 2;
+        rows = sheet.length / rowBytes;
+        if (sheet.length % rowBytes != 0 || rows > MAX_CONTRIBUTORS) {
+            revert MalformedScoresheet(sheet.length, metrics);
+        }
+        uint256[WORDS] storage words = _sheets[slot];
+        uint256 word;
+        for (uint256 j; j < rows; ++j) {
+            uint256 score;
+            for (uint256 m; m < metrics; ++m) score += _uint16At(sheet, j * rowBytes + 2 * m) * weights[m];
+            word |= score << (32 * (j % 8));
+            if (j % 8 == 7 || j + 1 == rows) {
+                words[j / 8] = word;
+                word = 0;
+            }
+        }
+    }
+
+    /// @dev The big-endian uint16 at byte `offset` of `data` (the caller keeps `offset + 2` in bounds).
+    function _uint16At(bytes calldata data, uint256 offset) private pure returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := shr(240, calldataload(add(data.offset, offset)))
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               FINALIZATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function finalizeEpoch(uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
+        Phase p = phase();
+        if (p != Phase.Closed) revert WrongPhase(p, Phase.Closed);
+        if (maxSteps == 0) revert ZeroAmount();
+        Finalization memory f = _fin;
+        if (f.stage == 0) {
+            _intake();
+            f.revealMask = _revealers();
+            f.pool = uint128(pendingEmission);
+            if (f.revealMask == 0) {
+                _closeRound(f, 0, 0);
+                return true;
+            }
+            f.stage = 1;
+            _sumConsensus = 0;
+        }
+        if (f.stage == 1) {
+            (f.cursor, maxSteps) = _consensusPage(f, maxSteps);
+            if (f.cursor < contributorSlotsUsed) {
+                _fin = f;
+                return false;
+            }
+            f.stage = 2;
+            f.cursor = 0;
+        }
+        if (maxSteps == 0) {
+            _fin = f;
+            return false;
+        }
+        uint256 sum = _sumConsensus;
+        uint256 paid;
+        (f.cursor, paid) = _creditPage(f, maxSteps, sum);
+        if (f.cursor < contributorSlotsUsed) {
+            _fin = f;
+            pendingEmission -= paid;
+            return false;
+        }
+        pendingEmission -= paid;
+        paid += _creditValidatorsAndOwner(f, sum);
+        _closeRound(f, _popCount(f.revealMask), paid);
+        return true;
+    }
+
+    /// @dev The revealed sheets' validators, for one page of consensus.
+    struct Page {
+        uint256[] slots;
+        uint256[] stakes;
+        uint256[] rows;
+        uint256[] mins; // sum over the page of min(score, consensus), per revealer
+        uint256[] maxs; // sum over the page of max(score, consensus), per revealer
+        uint256 kappa;
+    }
+
+    /// @dev Consensus for contributors from `f.cursor`, at most `steps` of them; accumulates every
+    /// revealer's agreement sums. Returns the new cursor and the steps left.
+    function _consensusPage(Finalization memory f, uint256 steps) private returns (uint16, uint256) {
+        Page memory pg = _page(f.revealMask);
+        uint40 start = roundStart;
+        uint256 j = f.cursor;
+        uint256 sum = _sumConsensus;
+        uint256 end = contributorSlotsUsed;
+        for (; j < end && steps > 0; ++j) {
+            --steps;
+            Contributor memory c = _contributors[j];
+            uint256 consensusScore;
+            if (c.account != address(0) && c.registeredAt < start) consensusScore = _consensusFor(pg, j);
+            _setConsensus(j, consensusScore);
+            sum += consensusScore;
+        }
+        _sumConsensus = sum;
+        bool first = f.cursor == 0;
+        for (uint256 v; v < pg.slots.length; ++v) {
+            uint256 s = pg.slots[v];
+            _minSum[s] = first ? pg.mins[v] : _minSum[s] + pg.mins[v];
+            _maxSum[s] = first ? pg.maxs[v] : _maxSum[s] + pg.maxs[v];
+        }
+        return (uint16(j), steps);
+    }
+
+    function _page(uint64 mask) private view returns (Page memory pg) {
+        uint256 r = _popCount(mask);
+        pg.slots = new uint256[](r);
+        pg.stakes = new uint256[](r);
+        pg.rows = new uint256[](r);
+        pg.mins = new uint256[](r);
+        pg.maxs = new uint256[](r);
+        pg.kappa = _params.kappa;
+        uint256 k;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            if ((uint256(mask) >> i) & 1 == 0) continue;
+            pg.slots[k] = i;
+            pg.stakes[k] = _validators[i].stake;
+            pg.rows[k] = _validators[i].rows;
+            ++k;
+        }
+    }
+
+    /// @dev Contributor `j`'s consensus score over the page's sheets; adds to the agreement sums.
+    function _consensusFor(Page memory pg, uint256 j) private view returns (uint256 score) {
+        uint256 r = pg.slots.length;
+        uint256[] memory scores = new uint256[](r);
+        uint256 shift = 32 * (j % 8);
+        for (uint256 v; v < r; ++v) {
+            if (j < pg.rows[v]) scores[v] = (_sheets[pg.slots[v]][j / 8] >> shift) & type(uint32).max;
+        }
+        score = Consensus.consensus(scores, pg.stakes, pg.kappa);
+        for (uint256 v; v < r; ++v) {
+            pg.mins[v] += Math.min(scores[v], score);
+            pg.maxs[v] += Math.max(scores[v], score);
+        }
+    }
+
+    /// @dev Credits contributors from `f.cursor` pro rata to consensus; returns the new cursor and the
+    /// amount credited.
+    function _creditPage(
+        Finalization memory f,
+        uint256 steps,
+        uint256 sum
+    ) private returns (uint16, uint256 paid) {
+        uint256 pool = (uint256(f.pool) * _params.contributorShare) / BPS;
+        uint256 j = f.cursor;
+        uint64 round_ = round;
+        uint40 start = roundStart;
+        uint256 end = contributorSlotsUsed;
+        for (; j < end && steps > 0; ++j) {
+            --steps;
+            Contributor storage c = _contributors[j];
+            if (c.account == address(0) || c.registeredAt >= start) continue;
+            uint256 score = (_consensusWords[j / 8] >> (32 * (j % 8))) & type(uint32).max;
+            c.lastScore = uint32(score);
+            uint256 reward = sum == 0 ? 0 : (pool * score) / sum;
+            if (reward > 0) {
+                _claimable[c.account] += reward;
+                paid += reward;
+            }
+            emit ConsensusScore(round_, c.account, score, reward);
+        }
+        totalClaimable += paid;
+        return (uint16(j), paid);
+    }
+
+    /// @dev Pays validators by stake x agreement and the owner its share; counts strikes and expels;
+    /// returns what was credited. Nothing is paid when every consensus score was zero.
+    function _creditValidatorsAndOwner(Finalization memory f, uint256 sum) private returns (uint256 paid) {
+        uint256[MAX_VALIDATORS] memory weight;
+        uint256[MAX_VALIDATORS] memory agreement;
+        uint256 totalWeight;
+        Params memory p = _params;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            if ((uint256(f.revealMask) >> i) & 1 == 0) continue;
+            Validator storage v = _validators[i];
+            uint256 maxSum = _maxSum[i];
+            // Weighted Jaccard similarity of the sheet and the consensus: 1 only for an exact match.
+            agreement[i] = maxSum == 0 ? BPS : (_minSum[i] * BPS) / maxSum;
+            if (agreement[i] < p.agreementThreshold) ++v.strikes;
+            else v.strikes = 0;
+            if (v.strikes >= p.maxStrikes) continue; // expelled below, no dividend
+            weight[i] = maxSum == 0 ? v.stake : Math.mulDiv(v.stake, _minSum[i], maxSum);
+            totalWeight += weight[i];
+        }
+        uint256 validatorPool = sum == 0 || totalWeight == 0 ? 0 : (uint256(f.pool) * p.validatorShare) / BPS;
+        uint64 round_ = round;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            Validator memory v = _validators[i];
+            if (v.account == address(0)) continue;
+            if ((uint256(f.revealMask) >> i) & 1 == 0) {
+                if (v.commitRound == round_) _expel(i, ExpelReason.NoReveal);
+                continue;
+            }
+            uint256 reward = validatorPool == 0 ? 0 : (validatorPool * weight[i]) / totalWeight;
+            if (reward > 0) {
+                _claimable[v.account] += reward;
+                paid += reward;
+            }
+            emit ValidatorDividend(round_, v.account, agreement[i], reward);
+            if (v.strikes >= p.maxStrikes) _expel(i, ExpelReason.LowAgreement);
+        }
+        if (sum > 0) {
+            uint256 ownerReward = (uint256(f.pool) * (BPS - p.contributorShare - p.validatorShare)) / BPS;
+            _claimable[owner] += ownerReward;
+            paid += ownerReward;
+        }
+        totalClaimable += paid;
+        pendingEmission -= paid;
+    }
+
+    function _closeRound(Finalization memory f, uint256 reveals, uint256 paid) private {
+        if (f.revealMask == 0) {
+            // Nobody revealed: expel those who committed and start over with the emission carried.
+            uint64 round_ = round;
+            for (uint256 i; i < MAX_VALIDATORS; ++i) {
+                if (_validators[i].account != address(0) && _validators[i].commitRound == round_) {
+                    _expel(i, ExpelReason.NoReveal);
+                }
+            }
+        }
+        emit EpochFinalized(round, f.pool, paid, reveals);
+        delete _fin;
+        _startRound();
+    }
+
+    function _startRound() private {
+        _params = _nextParams;
+        _metricWeights = _nextMetricWeights;
+        ++round;
+        roundStart = uint40(block.timestamp);
+        uint256 commitEnd = block.timestamp + _params.commitDuration;
+        emit RoundStarted(round, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
+    }
+
+    /// @dev Pulls this subnet's allocation and books every unaccounted token as emission.
+    function _intake() private {
+        bucket.pull();
+        uint256 accounted = totalBonds + totalStake + totalUnbonding + totalClaimable + pendingEmission;
+        uint256 balance = token.balanceOf(address(this));
+        if (balance > accounted) pendingEmission += balance - accounted;
+    }
+
+    function _revealers() private view returns (uint64 mask) {
+        uint64 round_ = round;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            if (_validators[i].account != address(0) && _validators[i].revealRound == round_) {
+                mask |= uint64(1 << i);
+            }
+        }
+    }
+
+    function _setConsensus(uint256 j, uint256 score) private {
+        uint256 shift = 32 * (j % 8);
+        uint256 w = _consensusWords[j / 8];
+        _consensusWords[j / 8] = (w & ~(uint256(type(uint32).max) << shift)) | (score << shift);
+    }
+
+    function _popCount(uint64 x) private pure returns (uint256 n) {
+        for (; x != 0; x &= x - 1) ++n; // at most 64 iterations
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function claim() external nonReentrant whenNotPaused returns (uint256 amount) {
+        amount = _takeClaimable(msg.sender);
+        if (amount == 0) return 0;
+        emit Claimed(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    function _takeClaimable(address account) private returns (uint256 amount) {
+        amount = _claimable[account];
+        if (amount == 0) return 0;
+        _claimable[account] = 0;
+        totalClaimable -= amount;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           GOVERNANCE AND OWNER
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function setParams(Params calldata newParams) external restricted {
+        _queueParams(newParams);
+    }
+
+    /// @inheritdoc ISubnet
+    function setMetricWeights(uint16[] calldata weights) external restricted {
+        _queueWeights(weights);
+    }
+
+    /// @inheritdoc ISubnet
+    function slash(address validator, uint256 amount) external restricted nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 plusOne = _validatorSlotPlusOne[validator];
+        uint256 taken;
+        if (plusOne != 0) {
+            Validator storage v = _validators[plusOne - 1];
+            taken = Math.min(amount, v.stake);
+            v.stake -= uint96(taken);
+            totalStake -= taken;
+            if (v.stake < _params.minValidatorStake) _expel(plusOne - 1, ExpelReason.BelowMinimum);
+        }
+        Unbonding storage u = _unbonding[validator];
+        uint256 fromUnbonding = Math.min(amount - taken, u.amount);
+        u.amount -= uint128(fromUnbonding);
+        totalUnbonding -= fromUnbonding;
+        taken += fromUnbonding;
+        if (taken == 0) revert NothingToWithdraw();
+        emit Slashed(validator, taken, protectionFund);
+        token.safeTransfer(protectionFund, taken);
+    }
+
+    /// @inheritdoc ISubnet
+    function pause() external restricted {
+        _pause();
+    }
+
+    /// @inheritdoc ISubnet
+    function unpause() external restricted {
+        _unpause();
+    }
+
+    /// @inheritdoc ISubnet
+    function setMetadataURI(string calldata uri) external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        metadataURI = uri;
+        emit MetadataURIUpdated(uri);
+    }
+
+    /// @inheritdoc ISubnet
+    function transferOwnership(address newOwner) external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (newOwner == address(0)) revert ZeroAddress();
+        owner = newOwner;
+        emit OwnerUpdated(newOwner);
+    }
+
+    function _queueParams(Params memory p) private {
+        if (
+            p.commitDuration == 0 ||
+            p.revealDuration == 0 ||
+            p.commitDuration > MAX_DURATION ||
+            p.revealDuration > MAX_DURATION ||
+            p.unbondingDelay > 2 * MAX_DURATION ||
+            p.immunityPeriod > 12 * MAX_DURATION ||
+            p.kappa == 0 ||
+            p.kappa > BPS ||
+            uint256(p.contributorShare) + p.validatorShare > BPS ||
+            p.agreementThreshold > BPS ||
+            p.maxStrikes == 0
+        ) revert InvalidParams();
+        _nextParams = p;
+        emit ParamsQueued(p);
+    }
+
+    function _queueWeights(uint16[] memory weights) private {
+        Consensus.validateWeights(weights);
+        _nextMetricWeights = weights;
+        emit MetricWeightsQueued(weights);
+    }
+
+    function _toUint96(uint256 x) private pure returns (uint96) {
+        if (x > type(uint96).max) revert InvalidParams();
+        return uint96(x);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                   VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function phase() public view returns (Phase) {
+        uint256 commitEnd = uint256(roundStart) + _params.commitDuration;
+        if (block.timestamp < commitEnd) return Phase.Commit;
+        if (block.timestamp < commitEnd + _params.revealDuration) return Phase.Reveal;
+        return Phase.Closed;
+    }
+
+    /// @inheritdoc ISubnet
+    function claimable(address account) external view returns (uint256) {
+        return _claimable[account];
+    }
+
+    /// @notice Settings in force this round, and the ones queued for the next.
+    function params() external view returns (Params memory current, Params memory next) {
+        return (_params, _nextParams);
+    }
+
+    /// @notice Metric weights in force this round, and the ones queued for the next.
+    function metricWeights() external view returns (uint16[] memory current, uint16[] memory next) {
+        return (_metricWeights, _nextMetricWeights);
+    }
+
+    /// @notice The contributor in `slot` (zero account when free).
+    function contributorAt(uint256 slot) external view returns (Contributor memory) {
+        return _contributors[slot];
+    }
+
+    /// @notice `account`'s contributor slot; reverts if it is not registered.
+    function contributorSlot(address account) external view returns (uint256) {
+        uint256 plusOne = _contributorSlotPlusOne[account];
+        if (plusOne == 0) revert NotRegistered(account);
+        return plusOne - 1;
+    }
+
+    /// @notice The validator in `slot` (zero account when free).
+    function validatorAt(uint256 slot) external view returns (Validator memory) {
+        return _validators[slot];
+    }
+
+    /// @notice `account`'s validator slot; reverts if it holds no permit.
+    function validatorSlot(address account) external view returns (uint256) {
+        return _validatorSlot(account);
+    }
+
+    /// @notice `account`'s stake waiting to be withdrawn and when it can be.
+    function unbonding(address account) external view returns (uint256 amount, uint256 releaseAt) {
+        Unbonding memory u = _unbonding[account];
+        return (u.amount, u.releaseAt);
+    }
+
+    /// @notice The consensus score of `slot` in the last consensus computed.
+    function consensusScore(uint256 slot) external view returns (uint256) {
+        return (_consensusWords[slot / 8] >> (32 * (slot % 8))) & type(uint32).max;
+    }
+
+    /// @notice Timestamps at which the current round's commit and reveal phases end.
+    function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd) {
+        start = roundStart;
+        commitEnd = start + _params.commitDuration;
+        revealEnd = commitEnd + _params.revealDuration;
+    }
+
+    /// @notice Finalization progress: stage (0 idle, 1 consensus, 2 credit) and cursor.
+    function finalization() external view returns (uint256 stage, uint256 cursor) {
+        return (_fin.stage, _fin.cursor);
+    }
+}
