@@ -108,7 +108,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// @param owner_ The subnet owner (receives the owner share).
     /// @param uri Metadata URI.
     /// @param params Initial settings.
-    /// @param metricWeights Initial metric weights.
+    /// @param weights Initial metric weights.
     constructor(
         address authority,
         IERC20 token_,
@@ -117,7 +117,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         address owner_,
         string memory uri,
         Params memory params,
-        uint16[] memory metricWeights
+        uint16[] memory weights
     ) AccessManaged(authority) {
         if (owner_ == address(0) || protectionFund_ == address(0)) revert ZeroAddress();
         token = token_;
@@ -126,7 +126,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         owner = owner_;
         metadataURI = uri;
         _queueParams(params);
-        _queueWeights(metricWeights);
+        _queueWeights(weights);
         _startRound();
     }
 
@@ -438,10 +438,10 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         for (; j < end && steps > 0; ++j) {
             --steps;
             Contributor memory c = _contributors[j];
-            uint256 consensusScore;
-            if (c.account != address(0) && c.registeredAt < start) consensusScore = _consensusFor(pg, j);
-            _setConsensus(j, consensusScore);
-            sum += consensusScore;
+            uint256 score;
+            if (c.account != address(0) && c.registeredAt < start) score = _consensusFor(pg, j);
+            _setConsensus(j, score);
+            sum += score;
         }
         _sumConsensus = sum;
         bool first = f.cursor == 0;
