@@ -2,7 +2,8 @@
  * `npm run demo`: deploys the whole system on the in-process Hardhat network and runs a short
  * scenario — 30 days of emission with daily distributions and three capital stakers entering at
  * different times — then prints what was minted per bucket and what each staker was paid,
- * reconciled with the emission schedule to the wei.
+ * reconciled with the emission schedule to the wei; then two proof-of-contribution rounds in the
+ * code subnet (scripts/demo-poc.ts).
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -10,11 +11,12 @@ import { BUCKET_NAMES, Bucket, DAY } from "./lib/constants";
 import { deployCore } from "./lib/deploy";
 import { fmt, table } from "./lib/format";
 import { cumulative } from "./lib/schedule";
+import { runPocDemo } from "./demo-poc";
 
 const DAYS = 30;
 
 async function main(): Promise<void> {
-  const [deployer, alice, bob, carol] = await ethers.getSigners();
+  const [deployer, alice, bob, carol, ...others] = await ethers.getSigners();
   const core = await deployCore(deployer);
   const { controller, pool, token } = core;
   const stake = core.mockStakingToken!;
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
   console.log(
     `\n  capital bucket ${fmt(minted[Bucket.Capital])} = claimed ${fmt(claimed)} + still in pool ${fmt(inPool)} (unstreamed + dust)`,
   );
+
+  await runPocDemo(core, others);
 }
 
 main().catch((err: unknown) => {
