@@ -616,11 +616,20 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function claim() external nonReentrant whenNotPaused returns (uint256 amount) {
-        amount = _takeClaimable(msg.sender);
+    function claim() external nonReentrant whenNotPaused returns (uint256) {
+        return _claim(msg.sender);
+    }
+
+    /// @inheritdoc ISubnet
+    function claimFor(address account) external nonReentrant whenNotPaused returns (uint256) {
+        return _claim(account);
+    }
+
+    function _claim(address account) private returns (uint256 amount) {
+        amount = _takeClaimable(account);
         if (amount == 0) return 0;
-        emit Claimed(msg.sender, amount);
-        token.safeTransfer(msg.sender, amount);
+        emit Claimed(account, amount);
+        token.safeTransfer(account, amount);
     }
 
     function _takeClaimable(address account) private returns (uint256 amount) {

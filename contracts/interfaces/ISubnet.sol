@@ -123,6 +123,10 @@ interface ISubnet {
     /// @notice Pays the caller everything credited to it so far, in O(1).
     function claim() external returns (uint256 amount);
 
+    /// @notice Pays `account` (never the caller) everything credited to it: lets keepers pay out
+    /// contracts that cannot call `claim`, such as a Treasury that owns a subnet.
+    function claimFor(address account) external returns (uint256 amount);
+
     // ----- governance and owner -----
 
     /// @notice Queues new settings for the next round. Governance only.

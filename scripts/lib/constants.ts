@@ -38,3 +38,16 @@ export const ROLES = {
   /** The emission controller's right to call `onEmission` on receivers that check it. */
   DISTRIBUTOR: 1n,
 } as const;
+
+/** Governance defaults (issue: voting delay 1 day, period 5 days, threshold 0.1%, quorum 4%, delay 2 days). */
+export const DEFAULT_GOVERNANCE = {
+  votingDelay: DAY,
+  votingPeriod: 5n * DAY,
+  proposalThresholdBps: 10n, // 0.1% of the supply
+  quorumPercent: 4n,
+  lateQuorumExtension: DAY,
+  timelockDelay: 2n * DAY,
+} as const;
+
+/** The guardian's AccessManager role: may call `pause()` on the controller, the pool and the subnets. */
+export const GUARDIAN_ROLE = 2n;

@@ -43,7 +43,7 @@ export interface CoreConfig {
   /** Settings of the first subnet of each contribution bucket. */
   subnetParams?: SubnetParams;
   metricWeights?: number[];
-  /** Owner of the first subnets; defaults to the deployer. */
+  /** Owner of the first subnets (receives the owner share); defaults to the protection fund. */
   subnetOwner?: string;
 }
 
@@ -164,7 +164,7 @@ export async function deployCore(deployer: Signer, config: CoreConfig = {}): Pro
       tokenAddress,
       await b.getAddress(),
       await protectionFund.getAddress(),
-      config.subnetOwner ?? from,
+      config.subnetOwner ?? (await protectionFund.getAddress()),
       `ipfs://tetrad/${BUCKET_NAMES[i]}/genesis`,
       config.subnetParams ?? DEFAULT_SUBNET_PARAMS,
       config.metricWeights ?? DEFAULT_METRIC_WEIGHTS,
