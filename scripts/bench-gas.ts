@@ -12,6 +12,7 @@ import { GasRecorder, checkBudgets, diffLines, readReport, writeReport } from ".
 import { signPermit } from "./lib/permit";
 import { BUDGETS } from "./gas-budgets";
 import { benchPoc } from "./bench-poc";
+import { benchGovernance } from "./bench-governance";
 
 const REPORT = path.join(__dirname, "..", "reports", "gas.json");
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   await gas.record("emission.distribute.10years", core.controller.distribute());
 
   await benchPoc(gas);
+  await benchGovernance(gas);
 
   const previous = readReport(REPORT);
   const report = { ...previous, ...gas.report };
