@@ -6,16 +6,23 @@
  *     npx hardhat node   # then, in another terminal:
  *     npx hardhat run --network localhost deploy/core.ts
  *
- * The deployer stays the AccessManager's admin until governance is deployed.
+ * Governance (Governor + Timelock) is deployed too and takes every admin power; set GUARDIAN to an
+ * address that may pause and cancel proposals. KEEP_ADMIN=1 skips governance and leaves the deployer
+ * as admin (development only).
  */
 import { ethers, network } from "hardhat";
 import * as fs from "fs";
 import * as path from "path";
 import { deployCore } from "../scripts/lib/deploy";
+import { deployGovernance } from "../scripts/lib/deploy-governance";
 
 async function main(): Promise<void> {
   const [deployer] = await ethers.getSigners();
   const core = await deployCore(deployer);
+  const governance =
+    process.env.KEEP_ADMIN === "1"
+      ? undefined
+      : await deployGovernance(core, { guardian: process.env.GUARDIAN });
   const { chainId } = await ethers.provider.getNetwork();
   const addresses = {
     network: network.name,
@@ -35,7 +42,14 @@ async function main(): Promise<void> {
       CommunitySubnet: await core.subnets[1].getAddress(),
       ComputeSubnet: await core.subnets[2].getAddress(),
       StakingToken: await core.stakingToken.getAddress(),
+      ...(governance
+        ? {
+            TetradGovernor: await governance.governor.getAddress(),
+            TetradTimelock: await governance.timelock.getAddress(),
+          }
+        : {}),
     },
+    admin: governance ? "TetradTimelock" : "deployer",
   };
   const dir = path.join(__dirname, "..", "deployments");
   fs.mkdirSync(dir, { recursive: true });
