@@ -11,7 +11,8 @@ import {IEmissionReceiver} from "../interfaces/IEmissionReceiver.sol";
 /// @notice The recipient of one contribution bucket (code, community or compute): splits what it
 /// receives among the bucket's subnets by weights in basis points that governance sets.
 /// @dev Intake is by balance (`balance - accounted`), so emission that arrives without a hook is split
-/// at the next call. Rounding remainders are carried (`unallocated`) into the next split: nothing is lost.
+/// at the next call. Rounding remainders, and everything received while no subnet has weight, are
+/// carried (`unallocated`) into the next split: nothing is lost.
 contract ContributionBucket is IContributionBucket, AccessManaged {
     using SafeERC20 for IERC20;
 
@@ -75,9 +76,9 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     }
 
     /// @dev Splits `balance - accounted` plus the carried remainder by the current weights.
+    /// @dev Splits new tokens and the carried remainder; a remainder too small to split stays carried.
     function _allocate() private {
         uint256 received = token.balanceOf(address(this)) - _accounted;
-        if (received == 0) return;
         _accounted += received;
         uint256 amount = _unallocated + received;
         uint256 n = _subnets.length;
@@ -87,6 +88,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
             _allocation[_subnets[i]] += share;
             paid += share;
         }
+        if (received == 0 && paid == 0) return;
         _unallocated = amount - paid;
         emit Allocated(received, _unallocated);
     }

@@ -55,6 +55,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint16 cursor;
         uint64 revealMask; // validator slots whose sheets count
         uint128 pool; // the round's emission
+        uint128 paid; // credited so far (across pages)
     }
 
     IERC20 public immutable token;
@@ -374,7 +375,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function finalizeEpoch(uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
+    function finalizeEpoch(uint256 maxSteps) external nonReentrant returns (bool done) {
         Phase p = phase();
         if (p != Phase.Closed) revert WrongPhase(p, Phase.Closed);
         if (maxSteps == 0) revert ZeroAmount();
@@ -406,14 +407,14 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256 sum = _sumConsensus;
         uint256 paid;
         (f.cursor, paid) = _creditPage(f, maxSteps, sum);
+        pendingEmission -= paid;
+        f.paid += uint128(paid);
         if (f.cursor < contributorSlotsUsed) {
             _fin = f;
-            pendingEmission -= paid;
             return false;
         }
-        pendingEmission -= paid;
-        paid += _creditValidatorsAndOwner(f, sum);
-        _closeRound(f, _popCount(f.revealMask), paid);
+        f.paid += uint128(_creditValidatorsAndOwner(f, sum));
+        _closeRound(f, _popCount(f.revealMask), f.paid);
         return true;
     }
 
@@ -525,6 +526,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             if ((uint256(f.revealMask) >> i) & 1 == 0) continue;
             Validator storage v = _validators[i];
+            if (v.account == address(0)) continue;
             uint256 maxSum = _maxSum[i];
             // Weighted Jaccard similarity of the sheet and the consensus: 1 only for an exact match.
             agreement[i] = maxSum == 0 ? BPS : (_minSum[i] * BPS) / maxSum;
@@ -656,6 +658,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// @inheritdoc ISubnet
     function slash(address validator, uint256 amount) external restricted nonReentrant {
         if (amount == 0) revert ZeroAmount();
+        // Stakes are read page by page while a round is being finalized: wait for it to finish.
+        if (_fin.stage != 0) revert FinalizationInProgress();
         uint256 plusOne = _validatorSlotPlusOne[validator];
         uint256 taken;
         if (plusOne != 0) {

@@ -82,6 +82,7 @@ interface ISubnet {
     error NotOwner(address caller);
     error ZeroAmount();
     error ZeroAddress();
+    error FinalizationInProgress();
 
     // ----- contributors -----
 
@@ -137,10 +138,11 @@ interface ISubnet {
     function setMetricWeights(uint16[] calldata weights) external;
 
     /// @notice Takes up to `amount` of `validator`'s stake (then unbonding stake) to the protection fund.
-    /// Governance only.
+    /// Governance only; not while a round's finalization is under way (retry once it is done).
     function slash(address validator, uint256 amount) external;
 
-    /// @notice Stops registration, staking, finalization and claims. Exits stay open.
+    /// @notice Stops registration, staking and claims. Exits (deregister, unstake, withdrawUnbonded) and
+    /// finalization stay open, so rounds keep advancing and nobody's bond or stake is locked in.
     function pause() external;
 
     /// @notice Resumes.
