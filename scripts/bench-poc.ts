@@ -98,7 +98,6 @@ export async function benchPoc(gas: GasRecorder): Promise<void> {
   gas.report["poc.finalize.256x64.maxTx"] = maxTx;
   gas.report["poc.finalize.256x64.total"] = total;
   gas.report["poc.finalize.256x64.txs"] = txs;
-  await gas.record("poc.claim.first", subnet.connect(contributors[0]).claim());
 
   await benchClaimAfter30Rounds(gas);
 }
