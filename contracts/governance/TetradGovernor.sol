@@ -21,7 +21,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @dev Defenses: votes are read at the snapshot (`votingDelay` before voting opens), so tokens borrowed
 /// or bought later carry no weight (Beanstalk); the Timelock's delay lets holders exit or the guardian
 /// cancel a malicious proposal before it runs (Tornado Cash); a quorum reached late extends the vote
-/// (Compound). The proposal guardian can only cancel.
+/// (Compound). The proposal guardian can only cancel, and only during its term (`GUARDIAN_TERM`).
 contract TetradGovernor is
     Governor,
     GovernorSettings,
@@ -33,14 +33,31 @@ contract TetradGovernor is
     GovernorProposalGuardian,
     GovernorTimelockControl
 {
+    /// @notice How long a proposal guardian keeps its power to cancel: a hostile or compromised guardian
+    /// can veto proposals (its own revocation included) at most this long. Governance renews a guardian
+    /// by setting it again.
+    uint256 public constant GUARDIAN_TERM = 180 days;
+
+    /// @notice Highest proposal threshold governance can set (10% of the supply).
+    uint256 public constant MAX_PROPOSAL_THRESHOLD_BPS = 1_000;
+
+    /// @notice Highest quorum governance can set (50% of the supply).
+    uint256 public constant MAX_QUORUM_PERCENT = 50;
+
     /// @notice Basis points of the total supply (at the last second) needed to propose.
     uint256 public proposalThresholdBps;
+
+    /// @notice When the current proposal guardian's term ends.
+    uint256 public guardianTermEnd;
 
     /// @notice The threshold share changed.
     event ProposalThresholdBpsSet(uint256 oldBps, uint256 newBps);
 
-    /// @notice A threshold above 10,000 basis points.
+    /// @notice A threshold above `MAX_PROPOSAL_THRESHOLD_BPS`.
     error InvalidProposalThresholdBps(uint256 bps);
+
+    /// @notice A quorum above `MAX_QUORUM_PERCENT`.
+    error InvalidQuorum(uint256 percent);
 
     /// @notice Settings of a new governor (all later settable by governance itself).
     struct Config {
@@ -80,8 +97,25 @@ contract TetradGovernor is
         return Math.max(super.proposalThreshold(), Math.mulDiv(supply, proposalThresholdBps, 10_000));
     }
 
+    /// @notice The proposal guardian, while its term lasts (zero after it ends).
+    function proposalGuardian() public view override returns (address) {
+        return block.timestamp < guardianTermEnd ? super.proposalGuardian() : address(0);
+    }
+
+    /// @dev Starts a new term with each (re)appointment.
+    function _setProposalGuardian(address newProposalGuardian) internal override {
+        super._setProposalGuardian(newProposalGuardian);
+        guardianTermEnd = newProposalGuardian == address(0) ? 0 : block.timestamp + GUARDIAN_TERM;
+    }
+
+    /// @dev Caps the quorum so a proposal cannot make governance unusable.
+    function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
+        if (newQuorumNumerator > MAX_QUORUM_PERCENT) revert InvalidQuorum(newQuorumNumerator);
+        super._updateQuorumNumerator(newQuorumNumerator);
+    }
+
     function _setProposalThresholdBps(uint256 bps) private {
-        if (bps > 10_000) revert InvalidProposalThresholdBps(bps);
+        if (bps > MAX_PROPOSAL_THRESHOLD_BPS) revert InvalidProposalThresholdBps(bps);
         emit ProposalThresholdBpsSet(proposalThresholdBps, bps);
         proposalThresholdBps = bps;
     }

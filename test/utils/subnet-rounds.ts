@@ -1,0 +1,198 @@
+/**
+ * Round driving and checking helpers for the Subnet tests (test/e2e/poc.test.ts and
+ * test/contribution/Subnet.property.test.ts): phase moves, commit/reveal, paged finalization with its
+ * events collected, and comparison with the bigint reference (scripts/lib/poc-reference.ts).
+ * No tests here.
+ */
+import { expect } from "chai";
+import { hexlify, randomBytes } from "ethers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { Subnet } from "../../typechain-types";
+import { commitment, encodeSheet } from "../../scripts/lib/poc";
+import { RoundOutcome } from "../../scripts/lib/poc-reference";
+
+/** Moves the clock to the start of the current round's reveal phase, or to its close. */
+export async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
+  const [, commitEnd, revealEnd] = await subnet.roundTimes();
+  const target = phase === "reveal" ? commitEnd : revealEnd;
+  if (BigInt(await time.latest()) < target) await time.increaseTo(target);
+}
+
+/** One validator's move in a round: commit `rows`, and reveal them unless `reveal` is false. */
+export interface SheetPlan {
+  validator: HardhatEthersSigner;
+  rows: number[][];
+  reveal: boolean;
+}
+
+/**
+ * Commits every plan's sheet (the round must be in its commit phase), moves to the reveal phase and
+ * reveals the sheets of the plans that reveal.
+ */
+export async function commitAndReveal(
+  subnet: Subnet,
+  plans: readonly SheetPlan[],
+  metrics: number,
+): Promise<void> {
+  const address = await subnet.getAddress();
+  const round = await subnet.round();
+  const opened: { plan: SheetPlan; sheet: string; salt: string }[] = [];
+  for (const plan of plans) {
+    const sheet = encodeSheet(plan.rows, metrics);
+    const salt = hexlify(randomBytes(32));
+    const who = plan.validator.address;
+    await (await subnet.connect(plan.validator).commit(commitment(address, round, who, salt, sheet))).wait();
+    opened.push({ plan, sheet, salt });
+  }
+  await toPhase(subnet, "reveal");
+  for (const { plan, sheet, salt } of opened) {
+    if (plan.reveal) await (await subnet.connect(plan.validator).reveal(sheet, salt)).wait();
+  }
+}
+
+/** What one round's finalization emitted, over all its pages. */
+export interface FinalizeRecord {
+  round: bigint;
+  /** Transactions it took. */
+  pages: number;
+  epoch: { round: bigint; pool: bigint; paid: bigint; reveals: bigint };
+  scores: { contributor: string; score: bigint; reward: bigint }[];
+  dividends: { validator: string; agreement: bigint; reward: bigint }[];
+  expelled: { validator: string; slot: bigint; reason: bigint }[];
+}
+
+/**
+ * Finalizes the closed round with `finalizeEpoch(maxSteps)` until the next round starts, calling
+ * `betweenPages` after every page but the last, and collects the round's events.
+ */
+export async function finalizeInPages(
+  subnet: Subnet,
+  maxSteps: number,
+  betweenPages?: (page: number) => Promise<void>,
+): Promise<FinalizeRecord> {
+  const round = await subnet.round();
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = 0;
+  let pages = 0;
+  for (;;) {
+    const receipt = await (await subnet.finalizeEpoch(maxSteps)).wait();
+    if (receipt === null) throw new Error("finalizeEpoch: no receipt");
+    first = Math.min(first, receipt.blockNumber);
+    last = Math.max(last, receipt.blockNumber);
+    pages++;
+    if ((await subnet.round()) !== round) break;
+    if (pages > 2 * 256 + 2) throw new Error("finalizeEpoch: does not finish");
+    const [stage] = await subnet.finalization();
+    expect(stage, "a paused finalization is in stage 1 or 2").to.be.oneOf([1n, 2n]);
+    if (betweenPages) await betweenPages(pages);
+  }
+  const epochs = await subnet.queryFilter(subnet.filters.EpochFinalized, first, last);
+  expect(epochs.length, "one EpochFinalized").to.equal(1);
+  const e = epochs[0].args;
+  const scores = await subnet.queryFilter(subnet.filters.ConsensusScore, first, last);
+  const dividends = await subnet.queryFilter(subnet.filters.ValidatorDividend, first, last);
+  const expelled = await subnet.queryFilter(subnet.filters.ValidatorExpelled, first, last);
+  return {
+    round,
+    pages,
+    epoch: { round: e.round, pool: e.pool, paid: e.paid, reveals: e.reveals },
+    scores: scores.map((l) => ({
+      contributor: l.args.contributor,
+      score: l.args.score,
+      reward: l.args.reward,
+    })),
+    dividends: dividends.map((l) => ({
+      validator: l.args.validator,
+      agreement: l.args.agreementBps,
+      reward: l.args.reward,
+    })),
+    expelled: expelled.map((l) => ({
+      validator: l.args.validator,
+      slot: l.args.slot,
+      reason: l.args.reason,
+    })),
+  };
+}
+
+/**
+ * Holds the contract's events and views to the reference outcome of the round: EpochFinalized, every
+ * ConsensusScore and ValidatorDividend, the expulsions, the consensus scores and the strikes.
+ */
+export async function expectOutcome(
+  subnet: Subnet,
+  record: FinalizeRecord,
+  outcome: RoundOutcome,
+  pool: bigint,
+  reveals: number,
+): Promise<void> {
+  const r = `round ${record.round}`;
+  expect(record.epoch.round, r).to.equal(record.round);
+  expect(record.epoch.pool, `${r}: EpochFinalized.pool`).to.equal(pool);
+  expect(record.epoch.paid, `${r} (${record.pages} transactions): EpochFinalized.paid`).to.equal(
+    outcome.paid,
+  );
+  expect(record.epoch.reveals, `${r}: EpochFinalized.reveals`).to.equal(BigInt(reveals));
+  const expectedScores = outcome.consensusComputed
+    ? outcome.contributors.map((c) => ({ contributor: c.account, score: c.score, reward: c.reward }))
+    : [];
+  expect(record.scores, `${r}: ConsensusScore events`).to.deep.equal(expectedScores);
+  expect(record.dividends, `${r}: ValidatorDividend events`).to.deep.equal(
+    outcome.validators.map((v) => ({ validator: v.account, agreement: v.agreement, reward: v.reward })),
+  );
+  expect(record.expelled, `${r}: ValidatorExpelled events`).to.deep.equal(
+    outcome.expelled.map((x) => ({ validator: x.account, slot: BigInt(x.slot), reason: BigInt(x.reason) })),
+  );
+  if (outcome.consensusComputed) {
+    for (const c of outcome.contributors) {
+      expect(await subnet.consensusScore(c.slot), `${r}: consensusScore(${c.slot})`).to.equal(c.score);
+    }
+  }
+  for (const v of outcome.validators) {
+    if (v.expelled) continue;
+    expect((await subnet.validatorAt(v.slot)).strikes, `${r}: strikes of validator ${v.slot}`).to.equal(
+      BigInt(v.strikes),
+    );
+  }
+}
+
+/** The claimable balances the reference says every account should have. */
+export class ClaimBook {
+  private readonly owed = new Map<string, bigint>();
+
+  credit(outcome: RoundOutcome): void {
+    for (const [account, amount] of outcome.credits) this.owed.set(account, this.of(account) + amount);
+  }
+
+  /** The account was paid out (claim, deregistration). */
+  clear(account: string): void {
+    this.owed.set(account, 0n);
+  }
+
+  of(account: string): bigint {
+    return this.owed.get(account) ?? 0n;
+  }
+
+  total(): bigint {
+    return [...this.owed.values()].reduce((a, b) => a + b, 0n);
+  }
+
+  async expectMatches(subnet: Subnet, accounts: readonly string[], label: string): Promise<void> {
+    for (const a of new Set([...accounts, ...this.owed.keys()])) {
+      expect(await subnet.claimable(a), `${label}: claimable(${a})`).to.equal(this.of(a));
+    }
+    expect(await subnet.totalClaimable(), `${label}: totalClaimable`).to.equal(this.total());
+  }
+}
+
+/** The subnet's token ledger: its balance covers everything it owes and holds for the next round. */
+export async function expectSolvent(subnet: Subnet, balance: bigint, exact: boolean): Promise<void> {
+  const owed =
+    (await subnet.totalBonds()) +
+    (await subnet.totalStake()) +
+    (await subnet.totalUnbonding()) +
+    (await subnet.totalClaimable()) +
+    (await subnet.pendingEmission());
+  expect(balance, "subnet balance >= bonds + stake + unbonding + claimable + pending").to.be.gte(owed);
+  if (exact) expect(balance, "subnet balance (no stray transfers)").to.equal(owed);
+}
