@@ -411,7 +411,10 @@ describe("Attacks on governance", () => {
           {
             kind: "call",
             target: governor.target as string,
-            data: governor.interface.encodeFunctionData(fn, [value]),
+            data:
+              fn === "setProposalThresholdBps"
+                ? governor.interface.encodeFunctionData("setProposalThresholdBps", [value])
+                : governor.interface.encodeFunctionData("updateQuorumNumerator", [value]),
             summary: `${fn}(${value})`,
           },
         ]);
