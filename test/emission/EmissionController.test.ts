@@ -24,6 +24,7 @@ import { IEmissionController } from "../../typechain-types/contracts/emission/Em
 import { Core, deployCore } from "../../scripts/lib/deploy";
 import { Bucket, DAY, DEFAULT_SCHEDULE, DEFAULT_SHARES, Shares, YEAR } from "../../scripts/lib/constants";
 import { ScheduleParams, cumulative, emitted, scheduleEnd, split, total } from "../../scripts/lib/schedule";
+import { runs } from "../utils/coverage";
 
 type Amounts = [bigint, bigint, bigint, bigint, bigint];
 type RecipientArg = IEmissionController.RecipientStruct;
@@ -762,7 +763,7 @@ describe("EmissionController", () => {
           }
           expect(await controller.shares()).to.deep.equal(bigShares(shares));
         }),
-        { numRuns: 25 },
+        { numRuns: runs(25) },
       );
     });
   });
