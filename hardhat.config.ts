@@ -21,7 +21,9 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 const config: HardhatUserConfig = {
   solidity: {
-    compilers: [{ version: SOLC, settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" } }],
+    compilers: [
+      { version: SOLC, settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" } },
+    ],
     overrides: {
       // The largest contracts: fewer optimizer runs keep them under the 24,576-byte limit (EIP-170).
       "contracts/contribution/Subnet.sol": {

@@ -108,7 +108,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// @param protectionFund_ Where slashed stake goes.
     /// @param owner_ The subnet owner (receives the owner share).
     /// @param uri Metadata URI.
-    /// @param params Initial settings.
+    /// @param initialParams Initial settings.
     /// @param weights Initial metric weights.
     constructor(
         address authority,
@@ -117,7 +117,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         address protectionFund_,
         address owner_,
         string memory uri,
-        Params memory params,
+        Params memory initialParams,
         uint16[] memory weights
     ) AccessManaged(authority) {
         if (owner_ == address(0) || protectionFund_ == address(0)) revert ZeroAddress();
@@ -126,7 +126,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         protectionFund = protectionFund_;
         owner = owner_;
         metadataURI = uri;
-        _queueParams(params);
+        _queueParams(initialParams);
         _queueWeights(weights);
         _startRound();
     }
