@@ -1,10 +1,10 @@
 /** EIP-2612 permit signatures, as a wallet makes them with eth_signTypedData_v4. */
 import { Signature, Signer } from "ethers";
 
-/** The subset of an ERC20Permit contract this helper needs (any TypeChain ERC20Permit type fits). */
+/** What this helper needs of an ERC20Permit token (any TypeChain ERC20Permit type fits). */
 export interface PermitToken {
-  getAddress(): Promise<string>;
-  name(): Promise<string>;
+  /** The token's EIP-712 domain (ERC-5267), so name and version are never guessed. */
+  eip712Domain(): Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }>;
   nonces(owner: string): Promise<bigint>;
 }
 
@@ -16,13 +16,7 @@ export async function signPermit(
   deadline: bigint,
 ): Promise<Signature> {
   const ownerAddress = await owner.getAddress();
-  const network = await owner.provider!.getNetwork();
-  const domain = {
-    name: await token.name(),
-    version: "1",
-    chainId: network.chainId,
-    verifyingContract: await token.getAddress(),
-  };
+  const { name, version, chainId, verifyingContract } = await token.eip712Domain();
   const types = {
     Permit: [
       { name: "owner", type: "address" },
@@ -33,5 +27,7 @@ export async function signPermit(
     ],
   };
   const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
-  return Signature.from(await owner.signTypedData(domain, types, message));
+  return Signature.from(
+    await owner.signTypedData({ name, version, chainId, verifyingContract }, types, message),
+  );
 }

@@ -27,6 +27,7 @@ import {
 } from "../../typechain-types";
 import { deployCore } from "../../scripts/lib/deploy";
 import { Bucket, ROLES } from "../../scripts/lib/constants";
+import { signPermit } from "../../scripts/lib/permit";
 
 const E18 = 10n ** 18n;
 const PRECISION = E18;
@@ -61,36 +62,6 @@ async function at(
 async function stream(pool: CapitalPool): Promise<{ rate: bigint; finish: bigint; reserved: bigint }> {
   const [rate, finish, reserved] = await pool.rewardStream();
   return { rate, finish, reserved };
-}
-
-async function signPermit(
-  token: MockStakeToken,
-  owner: HardhatEthersSigner,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-): Promise<Signature> {
-  const domain = await token.eip712Domain();
-  const nonce = await token.nonces(owner.address);
-  const sig = await owner.signTypedData(
-    {
-      name: domain.name,
-      version: domain.version,
-      chainId: domain.chainId,
-      verifyingContract: domain.verifyingContract,
-    },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner: owner.address, spender, value, nonce, deadline },
-  );
-  return ethers.Signature.from(sig);
 }
 
 /*//////////////////////////////////////////////////////////////
