@@ -323,7 +323,7 @@ describe("Subnet (properties)", function () {
   it("(a) credits every round exactly as the reference; pool - paid is carried", async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, (s) => isolated(() => play(s))),
-      { numRuns: 50, interruptAfterTimeLimit: SHRINK_BUDGET_MS },
+      { numRuns: runs(50), interruptAfterTimeLimit: SHRINK_BUDGET_MS },
     );
   });
 
@@ -420,7 +420,7 @@ describe("Subnet (properties)", function () {
           }
         }),
       ),
-      { numRuns: 50, interruptAfterTimeLimit: SHRINK_BUDGET_MS },
+      { numRuns: runs(50), interruptAfterTimeLimit: SHRINK_BUDGET_MS },
     );
   });
 });
