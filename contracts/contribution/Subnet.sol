@@ -476,14 +476,47 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     function _consensusFor(Page memory pg, uint256 j) private view returns (uint256 score) {
         uint256 r = pg.slots.length;
         uint256[] memory scores = new uint256[](r);
+        uint256[] memory slots = pg.slots;
+        uint256[] memory rows = pg.rows;
         uint256 shift = 32 * (j % 8);
-        for (uint256 v; v < r; ++v) {
-            if (j < pg.rows[v]) scores[v] = (_sheets[pg.slots[v]][j / 8] >> shift) & type(uint32).max;
+        uint256 word = j / 8;
+        // The hot loop of finalization, in assembly: `_sheets[slot][word]` lives at
+        // `_sheets.slot + slot * WORDS + word` (fixed-size arrays are laid out contiguously).
+        assembly ("memory-safe") {
+            let base := _sheets.slot
+            for {
+                let v := 0
+            } lt(v, r) {
+                v := add(v, 1)
+            } {
+                let off := add(0x20, shl(5, v))
+                if lt(j, mload(add(rows, off))) {
+                    let packed := sload(add(base, add(shl(5, mload(add(slots, off))), word))) // WORDS == 32
+                    mstore(add(scores, off), and(shr(shift, packed), 0xffffffff))
+                }
+            }
         }
         score = Consensus.consensus(scores, pg.stakes, pg.kappa);
-        for (uint256 v; v < r; ++v) {
-            pg.mins[v] += Math.min(scores[v], score);
-            pg.maxs[v] += Math.max(scores[v], score);
+        uint256[] memory mins = pg.mins;
+        uint256[] memory maxs = pg.maxs;
+        assembly ("memory-safe") {
+            // Sums of at most 256 scores below 2^30 each: no overflow.
+            for {
+                let v := 0
+            } lt(v, r) {
+                v := add(v, 1)
+            } {
+                let off := add(0x20, shl(5, v))
+                let s := mload(add(scores, off))
+                let lo := s
+                let hi := score
+                if gt(s, score) {
+                    lo := score
+                    hi := s
+                }
+                mstore(add(mins, off), add(mload(add(mins, off)), lo))
+                mstore(add(maxs, off), add(mload(add(maxs, off)), hi))
+            }
         }
     }
 
