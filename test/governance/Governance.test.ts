@@ -19,7 +19,15 @@ import {
   Subnet,
 } from "../../typechain-types";
 import { BPS, DAY, DEFAULT_GOVERNANCE, DEFAULT_SHARES, Shares } from "../../scripts/lib/constants";
-import { Action, Vote, buildProposal, propose, signDelegation, signVote } from "../../scripts/lib/governance";
+import {
+  Action,
+  Vote,
+  buildProposal,
+  propose,
+  queue,
+  signDelegation,
+  signVote,
+} from "../../scripts/lib/governance";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/poc";
 import { cumulative, split } from "../../scripts/lib/schedule";
 import {
@@ -181,14 +189,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     await toVoteEnd(governor, id);
     expect(await governor.state(id)).to.equal(ProposalState.Succeeded);
     await distributeAt(s, DEFAULT_SHARES);
-    await (
-      await governor["queue(address[],uint256[],bytes[],bytes32)"](
-        p.targets,
-        p.values,
-        p.calldatas,
-        p.descriptionHash,
-      )
-    ).wait();
+    await queue(governor, p);
     expect(await governor.state(id)).to.equal(ProposalState.Queued);
     await time.increase(DAY);
     await distributeAt(s, DEFAULT_SHARES);

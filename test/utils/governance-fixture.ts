@@ -17,7 +17,7 @@ import { TetradGovernor, TetradTimelock } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/constants";
 import { Core, deployCore } from "../../scripts/lib/deploy";
 import { deployGovernance } from "../../scripts/lib/deploy-governance";
-import { Proposal, Vote, propose } from "../../scripts/lib/governance";
+import { Proposal, Vote, propose, queue } from "../../scripts/lib/governance";
 
 export const TTD = 10n ** 18n;
 
@@ -186,14 +186,7 @@ export async function proposeAndQueue(
   await toVoting(governor, id);
   for (const v of voters) await (await governor.connect(v).castVote(id, Vote.For)).wait();
   await toVoteEnd(governor, id);
-  await (
-    await governor["queue(address[],uint256[],bytes[],bytes32)"](
-      p.targets,
-      p.values,
-      p.calldatas,
-      p.descriptionHash,
-    )
-  ).wait();
+  await queue(governor, p);
   return id;
 }
 
