@@ -4,12 +4,12 @@
  * subnet claimed after 30 rounds.
  */
 import { ethers } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, randomBytes } from "ethers";
 import { fundedAccounts } from "./lib/accounts";
 import { GasRecorder } from "./lib/gas";
 import { DEFAULT_SUBNET_PARAMS, MAX_CONTRIBUTORS, commitment, encodeSheet } from "./lib/poc";
 import { Rng } from "./lib/random";
+import { finalizeRound, toPhase } from "./lib/rounds";
 import { deployStandaloneSubnet } from "./lib/subnet-fixture";
 import { Subnet } from "../typechain-types";
 
@@ -17,19 +17,6 @@ const VALIDATORS = 64;
 const METRICS = 4;
 /** Contributors per finalization transaction: keeps each under the 15,000,000-gas budget. */
 export const FINALIZE_PAGE = Number(process.env.PAGE ?? 48);
-
-async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
-  const [, commitEnd, revealEnd] = await subnet.roundTimes();
-  const target = phase === "reveal" ? commitEnd : revealEnd;
-  if (BigInt(await time.latest()) < target) await time.increaseTo(target);
-}
-
-/** Finalizes the closed round completely. */
-async function finalize(subnet: Subnet): Promise<void> {
-  while (!(await subnet.finalizeEpoch.staticCall(FINALIZE_PAGE)))
-    await (await subnet.finalizeEpoch(FINALIZE_PAGE)).wait();
-  await (await subnet.finalizeEpoch(FINALIZE_PAGE)).wait();
-}
 
 export async function benchPoc(gas: GasRecorder): Promise<void> {
   const [deployer] = await ethers.getSigners();
@@ -58,7 +45,7 @@ export async function benchPoc(gas: GasRecorder): Promise<void> {
   // A new round so that every contributor is eligible (registered before the round started).
   await token.mint(await bucket.getAddress(), 10_000n * 10n ** 18n);
   await toPhase(subnet, "closed");
-  await finalize(subnet);
+  await finalizeRound(subnet, FINALIZE_PAGE);
 
   const truth = Array.from({ length: MAX_CONTRIBUTORS }, () =>
     Array.from({ length: METRICS }, () => rng.int(0, 65_535)),
@@ -117,7 +104,7 @@ async function benchClaimAfter30Rounds(gas: GasRecorder): Promise<void> {
   await subnet.connect(val).stake(DEFAULT_SUBNET_PARAMS.minValidatorStake);
   await token.mint(deployer.address, 10n ** 24n); // keeps the deployer's balance slot warm-neutral
   await toPhase(subnet, "closed");
-  await finalize(subnet);
+  await finalizeRound(subnet, FINALIZE_PAGE);
   await subnet.connect(alice).claim(); // alice already holds TTD when she claims again
   for (let r = 0; r < 30; r++) {
     const round = await subnet.round();
@@ -134,7 +121,7 @@ async function benchClaimAfter30Rounds(gas: GasRecorder): Promise<void> {
     await subnet.connect(val).reveal(sheet, salt);
     await token.mint(await bucket.getAddress(), 100n * 10n ** 18n);
     await toPhase(subnet, "closed");
-    await finalize(subnet);
+    await finalizeRound(subnet, FINALIZE_PAGE);
   }
   await gas.record("poc.claim", subnet.connect(alice).claim());
 }

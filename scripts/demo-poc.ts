@@ -4,25 +4,14 @@
  * rounds; prints consensus scores, rewards and validator dividends.
  */
 import { ethers } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, randomBytes } from "ethers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Bucket } from "./lib/constants";
+import { finalizeRound, toPhase } from "./lib/rounds";
 import { Core } from "./lib/deploy";
 import { fmt, table } from "./lib/format";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, commitment, encodeSheet } from "./lib/poc";
 import { Subnet } from "../typechain-types";
-
-async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
-  const [, commitEnd, revealEnd] = await subnet.roundTimes();
-  const target = phase === "reveal" ? commitEnd : revealEnd;
-  if (BigInt(await time.latest()) < target) await time.increaseTo(target);
-}
-
-async function finalize(subnet: Subnet): Promise<void> {
-  while (!(await subnet.finalizeEpoch.staticCall(64))) await (await subnet.finalizeEpoch(64)).wait();
-  await (await subnet.finalizeEpoch(64)).wait();
-}
 
 export async function runPocDemo(core: Core, people: HardhatEthersSigner[]): Promise<void> {
   const [ana, ben, cai, val1, val2, sly] = people;
@@ -46,12 +35,12 @@ export async function runPocDemo(core: Core, people: HardhatEthersSigner[]): Pro
   }
   // The subnet's first round closed while nobody was scoring: anyone can finalize it (pays nothing,
   // carries the emission) and so open the next one.
-  if ((await subnet.phase()) === 2n) await finalize(subnet);
+  if ((await subnet.phase()) === 2n) await finalizeRound(subnet, 64);
   for (const c of contributors)
     await subnet.connect(c.who).register(`https://${c.name.split(" ")[0]}.example`);
   for (const v of validators) await subnet.connect(v.who).stake(v.stake);
   await toPhase(subnet, "closed");
-  await finalize(subnet); // a fresh round in which everyone is eligible
+  await finalizeRound(subnet, 64); // a fresh round in which everyone is eligible
 
   // The truth per contributor and metric (intensity, data quality, accuracy gain, usage).
   const truth = [
@@ -81,7 +70,7 @@ export async function runPocDemo(core: Core, people: HardhatEthersSigner[]): Pro
     const before = await Promise.all(
       [...contributors, ...validators].map((p) => subnet.claimable(p.who.address)),
     );
-    await finalize(subnet);
+    await finalizeRound(subnet, 64);
     const after = await Promise.all(
       [...contributors, ...validators].map((p) => subnet.claimable(p.who.address)),
     );

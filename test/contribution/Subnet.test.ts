@@ -22,6 +22,7 @@ import {
   encodeSheet,
 } from "../../scripts/lib/poc";
 import { deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
+import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
 
 const E = 10n ** 18n;
 const BPS = 10_000n;
@@ -112,24 +113,6 @@ async function deployWith(params: SubnetParams): Promise<Ctx> {
   return c;
 }
 
-async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
-  const [, commitEnd, revealEnd] = await subnet.roundTimes();
-  const target = phase === "reveal" ? commitEnd : revealEnd;
-  if (BigInt(await time.latest()) < target) await time.increaseTo(target);
-}
-
-/** Finalizes the closed round completely; returns every transaction it took. */
-async function finalizeAll(subnet: Subnet, maxSteps = 1_000): Promise<ContractTransactionResponse[]> {
-  const txs: ContractTransactionResponse[] = [];
-  for (;;) {
-    const done = await subnet.finalizeEpoch.staticCall(maxSteps);
-    const tx = await subnet.finalizeEpoch(maxSteps);
-    await tx.wait();
-    txs.push(tx);
-    if (done) return txs;
-  }
-}
-
 async function commitSheets(c: Ctx, sheets: readonly Sheet[], metrics = METRICS): Promise<void> {
   const round = await c.subnet.round();
   for (const s of sheets) {
@@ -162,13 +145,13 @@ async function playRound(
   await revealSheets(c, sheets);
   if (emission > 0n) await c.token.mint(await c.bucket.getAddress(), emission);
   await toPhase(c.subnet, "closed");
-  return finalizeAll(c.subnet, maxSteps);
+  return finalizeRound(c.subnet, maxSteps);
 }
 
 /** Closes the current round and finalizes it without any reveal. */
 async function skipRound(c: Ctx): Promise<ContractTransactionResponse> {
   await toPhase(c.subnet, "closed");
-  const txs = await finalizeAll(c.subnet);
+  const txs = await finalizeRound(c.subnet);
   return txs[txs.length - 1];
 }
 
@@ -1001,7 +984,7 @@ describe("Subnet", () => {
       const [v0, v1] = c.validators;
       await c.subnet.connect(v0).commit(id("old"));
       await toPhase(c.subnet, "closed");
-      await finalizeAll(c.subnet); // v0 committed in round 2 and did not reveal: expelled
+      await finalizeRound(c.subnet); // v0 committed in round 2 and did not reveal: expelled
       await c.subnet.connect(v0).stake(MIN);
       await toPhase(c.subnet, "reveal");
       await expect(c.subnet.connect(c.stranger).reveal("0x", id("s")))
@@ -1435,7 +1418,7 @@ describe("Subnet", () => {
           c.subnet,
           "FinalizationInProgress",
         );
-        await finalizeAll(c.subnet, 1);
+        await finalizeRound(c.subnet, 1);
         expect((await c.subnet.validatorAt(0)).strikes).to.equal(1n);
         await expect(c.subnet.connect(c.admin).slash(v0.address, MIN))
           .to.emit(c.subnet, "ValidatorExpelled")
@@ -1469,7 +1452,7 @@ describe("Subnet", () => {
         .to.emit(c.subnet, "Revealed")
         .withArgs(v.address, round, 3n);
       await toPhase(c.subnet, "closed");
-      await finalizeAll(c.subnet);
+      await finalizeRound(c.subnet);
       expect(await c.subnet.consensusScore(0)).to.equal(10_000n);
       expect(await c.subnet.consensusScore(1)).to.equal(10_000n);
       expect(await c.subnet.consensusScore(2)).to.equal(30_000n);
@@ -1697,7 +1680,7 @@ describe("Subnet", () => {
       );
       // Finalization stays open, so rounds advance while paused; claims wait for the unpause.
       await toPhase(s, "closed");
-      await finalizeAll(s);
+      await finalizeRound(s);
       await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
       await expect(s.connect(c.admin).unpause()).to.emit(s, "Unpaused").withArgs(c.admin.address);
       await expect(s.connect(c.contributors[0]).claim()).to.emit(s, "Claimed");
@@ -1712,7 +1695,7 @@ describe("Subnet", () => {
       await expect(c.subnet.connect(c.contributors[0]).deregister())
         .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
         .withArgs(2, 0);
-      await finalizeAll(c.subnet);
+      await finalizeRound(c.subnet);
       // "Exits stay open": a contributor can still leave and a validator can still unstake.
       await expect(
         c.subnet.connect(c.contributors[0]).deregister.staticCall(),

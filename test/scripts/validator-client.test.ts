@@ -28,6 +28,7 @@ import {
   runValidator,
   step,
 } from "../../scripts/lib/validator-client";
+import { toPhase } from "../../scripts/lib/rounds";
 
 const SUBNET = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const METRICS = 4;
@@ -274,11 +275,6 @@ describe("validator client", () => {
         round: await subnet.round(),
         validator: validator.address,
       };
-    }
-
-    async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
-      const [, commitEnd, revealEnd] = await subnet.roundTimes();
-      await time.increaseTo(phase === "reveal" ? commitEnd : revealEnd);
     }
 
     it("commits, keeps the salt across a restart, reveals, and the finalization credits the contributors", async () => {

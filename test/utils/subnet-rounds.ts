@@ -6,18 +6,13 @@
  */
 import { expect } from "chai";
 import { hexlify, randomBytes } from "ethers";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet } from "../../typechain-types";
 import { commitment, encodeSheet } from "../../scripts/lib/poc";
 import { RoundOutcome } from "../../scripts/lib/poc-reference";
+import { toPhase } from "../../scripts/lib/rounds";
 
-/** Moves the clock to the start of the current round's reveal phase, or to its close. */
-export async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promise<void> {
-  const [, commitEnd, revealEnd] = await subnet.roundTimes();
-  const target = phase === "reveal" ? commitEnd : revealEnd;
-  if (BigInt(await time.latest()) < target) await time.increaseTo(target);
-}
+export { toPhase };
 
 /** One validator's move in a round: commit `rows`, and reveal them unless `reveal` is false. */
 export interface SheetPlan {
