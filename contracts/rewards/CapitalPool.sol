@@ -371,13 +371,7 @@ contract CapitalPool is ICapitalPool, AccessManaged, Pausable, ReentrancyGuardTr
 
     /// @inheritdoc ICapitalPool
     function rewardPerToken() public view returns (uint256 rpt) {
-        rpt = _rewardPerTokenStored;
-        Stream memory s = _stream;
-        Totals memory t = _totals;
-        if (block.timestamp > s.lastUpdate && s.lastUpdate < s.finish && t.staked > 0) {
-            (uint256 inc, ) = _increment(s, t);
-            rpt += inc;
-        }
+        (rpt, ) = _current();
     }
 
     /// @inheritdoc ICapitalPool
@@ -417,11 +411,19 @@ contract CapitalPool is ICapitalPool, AccessManaged, Pausable, ReentrancyGuardTr
     /// @notice Reward wei * 1e18 received but not yet credited to the accumulator (division remainders),
     /// as of now: consistent with `rewardPerToken()` and `pendingRewards()`.
     function rewardCarry() external view returns (uint256 carry) {
+        (, carry) = _current();
+    }
+
+    /// @dev What `_accrue` would store now: the reward per token and the division remainder.
+    function _current() private view returns (uint256 rpt, uint256 carry) {
+        rpt = _rewardPerTokenStored;
         Stream memory s = _stream;
         Totals memory t = _totals;
         carry = t.carry;
         if (block.timestamp > s.lastUpdate && s.lastUpdate < s.finish && t.staked > 0) {
-            (, carry) = _increment(s, t);
+            uint256 inc;
+            (inc, carry) = _increment(s, t);
+            rpt += inc;
         }
     }
 
