@@ -70,21 +70,11 @@ export async function benchPoc(gas: GasRecorder): Promise<void> {
   }
   await token.mint(await bucket.getAddress(), 10_000n * 10n ** 18n);
   await toPhase(subnet, "closed");
-  let maxTx = 0;
-  let total = 0;
-  let txs = 0;
-  for (let done = false; !done;) {
-    done = await subnet.finalizeEpoch.staticCall(FINALIZE_PAGE);
-    const receipt = await (await subnet.finalizeEpoch(FINALIZE_PAGE)).wait();
-    const used = Number(receipt!.gasUsed);
-    maxTx = Math.max(maxTx, used);
-    if (process.env.DEBUG_POC) console.log("finalize page", txs, used);
-    total += used;
-    txs++;
-  }
-  gas.report["poc.finalize.256x64.maxTx"] = maxTx;
-  gas.report["poc.finalize.256x64.total"] = total;
-  gas.report["poc.finalize.256x64.txs"] = txs;
+  const used: number[] = [];
+  for (const tx of await finalizeRound(subnet, FINALIZE_PAGE)) used.push(Number((await tx.wait())!.gasUsed));
+  gas.report["poc.finalize.256x64.maxTx"] = Math.max(...used);
+  gas.report["poc.finalize.256x64.total"] = used.reduce((a, b) => a + b, 0);
+  gas.report["poc.finalize.256x64.txs"] = used.length;
 
   await benchClaimAfter30Rounds(gas);
 }
