@@ -1,0 +1,230 @@
+/**
+ * `deployments/<chainId>.json`: where a deployment's addresses (and ABIs) live for tasks, scripts,
+ * front ends and wallets. Written by `deploy/deploy.ts`, read by the Hardhat tasks.
+ *
+ * The folder can be moved with TETRAD_DEPLOYMENTS_DIR (tests use a temporary one, so that the
+ * in-process network and a local node, both chain 31337, never overwrite each other's file).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ContractRunner } from "ethers";
+import type { Core } from "./deploy";
+import type { Governance } from "./deploy-governance";
+import {
+  CapitalPool,
+  CapitalPool__factory,
+  ContributionBucket,
+  ContributionBucket__factory,
+  EmissionController,
+  EmissionController__factory,
+  IERC20Metadata,
+  IERC20Metadata__factory,
+  MockStakeToken__factory,
+  Subnet,
+  Subnet__factory,
+  Tetrad,
+  TetradAccessManager,
+  TetradAccessManager__factory,
+  TetradGovernor,
+  TetradGovernor__factory,
+  TetradTimelock,
+  TetradTimelock__factory,
+  Tetrad__factory,
+  Treasury,
+  Treasury__factory,
+} from "../../typechain-types";
+
+/** Every contract a full deployment records, by the name used in the JSON file. */
+export const CONTRACT_NAMES = [
+  "TetradAccessManager",
+  "Tetrad",
+  "EmissionController",
+  "CapitalPool",
+  "ProtectionFund",
+  "CodeBucket",
+  "CommunityBucket",
+  "ComputeBucket",
+  "CodeSubnet",
+  "CommunitySubnet",
+  "ComputeSubnet",
+  "StakingToken",
+  "TetradGovernor",
+  "TetradTimelock",
+] as const;
+export type ContractName = (typeof CONTRACT_NAMES)[number];
+
+/** The artifact (contract type) behind each recorded name, for its ABI. */
+export const ARTIFACT_OF: Record<ContractName, string> = {
+  TetradAccessManager: "TetradAccessManager",
+  Tetrad: "Tetrad",
+  EmissionController: "EmissionController",
+  CapitalPool: "CapitalPool",
+  ProtectionFund: "Treasury",
+  CodeBucket: "ContributionBucket",
+  CommunityBucket: "ContributionBucket",
+  ComputeBucket: "ContributionBucket",
+  CodeSubnet: "Subnet",
+  CommunitySubnet: "Subnet",
+  ComputeSubnet: "Subnet",
+  StakingToken: "MockStakeToken",
+  TetradGovernor: "TetradGovernor",
+  TetradTimelock: "TetradTimelock",
+};
+
+export interface Deployment {
+  /** Hardhat network name it was deployed with. */
+  network: string;
+  chainId: number;
+  deployer: string;
+  /** Block number of the first deployment transaction (front ends start their log queries here). */
+  startBlock?: number;
+  scheduleStart: number;
+  contracts: Record<ContractName, string>;
+  /** Who holds the AccessManager's admin role. */
+  admin: "TetradTimelock" | "deployer";
+  /** ABIs by artifact name (see ARTIFACT_OF). */
+  abis?: Record<string, unknown[]>;
+}
+
+/** The deployments folder: TETRAD_DEPLOYMENTS_DIR or `<project>/deployments`. */
+export function deploymentsDir(): string {
+  return process.env.TETRAD_DEPLOYMENTS_DIR ?? path.join(__dirname, "..", "..", "deployments");
+}
+
+export function deploymentFile(chainId: number | bigint, dir = deploymentsDir()): string {
+  return path.join(dir, `${chainId}.json`);
+}
+
+export class MissingDeploymentError extends Error {}
+
+/** Reads `deployments/<chainId>.json`, with a plain-words error when there is none. */
+export function readDeployment(chainId: number | bigint, dir = deploymentsDir()): Deployment {
+  const file = deploymentFile(chainId, dir);
+  if (!fs.existsSync(file)) {
+    throw new MissingDeploymentError(
+      `No Tetrad deployment for chain ${chainId}: ${path.relative(process.cwd(), file) || file} does not exist. ` +
+        (Number(chainId) === 31337
+          ? "Start `npx hardhat node` and run `npm run deploy:local` first."
+          : "Deploy with `npx hardhat run --network <name> deploy/deploy.ts` first."),
+    );
+  }
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
+  for (const name of CONTRACT_NAMES) {
+    if (!parsed.contracts?.[name]) throw new MissingDeploymentError(`${file} has no address for ${name}`);
+  }
+  return parsed;
+}
+
+export function writeDeployment(deployment: Deployment, dir = deploymentsDir()): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = deploymentFile(deployment.chainId, dir);
+  fs.writeFileSync(file, JSON.stringify(deployment, null, 2) + "\n");
+  return file;
+}
+
+/** Typed handles on every contract of a deployment. */
+export interface Connected {
+  deployment: Deployment;
+  manager: TetradAccessManager;
+  token: Tetrad;
+  controller: EmissionController;
+  pool: CapitalPool;
+  protectionFund: Treasury;
+  buckets: [ContributionBucket, ContributionBucket, ContributionBucket];
+  subnets: [Subnet, Subnet, Subnet];
+  stakingToken: IERC20Metadata;
+  governor: TetradGovernor;
+  timelock: TetradTimelock;
+}
+
+export function connect(deployment: Deployment, runner: ContractRunner): Connected {
+  const c = deployment.contracts;
+  return {
+    deployment,
+    manager: TetradAccessManager__factory.connect(c.TetradAccessManager, runner),
+    token: Tetrad__factory.connect(c.Tetrad, runner),
+    controller: EmissionController__factory.connect(c.EmissionController, runner),
+    pool: CapitalPool__factory.connect(c.CapitalPool, runner),
+    protectionFund: Treasury__factory.connect(c.ProtectionFund, runner),
+    buckets: [
+      ContributionBucket__factory.connect(c.CodeBucket, runner),
+      ContributionBucket__factory.connect(c.CommunityBucket, runner),
+      ContributionBucket__factory.connect(c.ComputeBucket, runner),
+    ],
+    subnets: [
+      Subnet__factory.connect(c.CodeSubnet, runner),
+      Subnet__factory.connect(c.CommunitySubnet, runner),
+      Subnet__factory.connect(c.ComputeSubnet, runner),
+    ],
+    stakingToken: IERC20Metadata__factory.connect(c.StakingToken, runner),
+    governor: TetradGovernor__factory.connect(c.TetradGovernor, runner),
+    timelock: TetradTimelock__factory.connect(c.TetradTimelock, runner),
+  };
+}
+
+/** The subnet of a bucket by name (`code`, `community`, `compute`) or by address. */
+export function subnetAddress(deployment: Deployment, which: string): string {
+  const byName: Record<string, ContractName> = {
+    code: "CodeSubnet",
+    community: "CommunitySubnet",
+    compute: "ComputeSubnet",
+  };
+  const key = byName[which.toLowerCase()];
+  if (key) return deployment.contracts[key];
+  if (/^0x[0-9a-fA-F]{40}$/.test(which)) return which;
+  throw new Error(`Unknown subnet "${which}": use code, community, compute or a subnet address`);
+}
+
+/** The ABI of every artifact a deployment records, from the TypeChain factories. */
+export function deploymentAbis(): Record<string, unknown[]> {
+  const abis: Record<string, readonly unknown[]> = {
+    TetradAccessManager: TetradAccessManager__factory.abi,
+    Tetrad: Tetrad__factory.abi,
+    EmissionController: EmissionController__factory.abi,
+    CapitalPool: CapitalPool__factory.abi,
+    Treasury: Treasury__factory.abi,
+    ContributionBucket: ContributionBucket__factory.abi,
+    Subnet: Subnet__factory.abi,
+    MockStakeToken: MockStakeToken__factory.abi,
+    TetradGovernor: TetradGovernor__factory.abi,
+    TetradTimelock: TetradTimelock__factory.abi,
+  };
+  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]]));
+}
+
+/** The deployment record of a system deployed with `deployCore` + `deployGovernance` (tests, demos). */
+export async function describeDeployment(
+  core: Core,
+  governance: Governance,
+  meta: { network: string; startBlock?: number; withAbis?: boolean },
+): Promise<Deployment> {
+  const provider = core.deployer.provider;
+  if (!provider) throw new Error("describeDeployment: the deployer has no provider");
+  const { chainId } = await provider.getNetwork();
+  const contracts: Record<ContractName, string> = {
+    TetradAccessManager: await core.manager.getAddress(),
+    Tetrad: await core.token.getAddress(),
+    EmissionController: await core.controller.getAddress(),
+    CapitalPool: await core.pool.getAddress(),
+    ProtectionFund: await core.protectionFund.getAddress(),
+    CodeBucket: await core.buckets[0].getAddress(),
+    CommunityBucket: await core.buckets[1].getAddress(),
+    ComputeBucket: await core.buckets[2].getAddress(),
+    CodeSubnet: await core.subnets[0].getAddress(),
+    CommunitySubnet: await core.subnets[1].getAddress(),
+    ComputeSubnet: await core.subnets[2].getAddress(),
+    StakingToken: await core.stakingToken.getAddress(),
+    TetradGovernor: await governance.governor.getAddress(),
+    TetradTimelock: await governance.timelock.getAddress(),
+  };
+  return {
+    network: meta.network,
+    chainId: Number(chainId),
+    deployer: await core.deployer.getAddress(),
+    startBlock: meta.startBlock,
+    scheduleStart: Number(core.schedule.start),
+    contracts,
+    admin: "TetradTimelock",
+    ...(meta.withAbis === false ? {} : { abis: deploymentAbis() }),
+  };
+}
