@@ -1,6 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import { testnetConfig } from "./scripts/lib/network-config";
 
 /**
  * The compiler comes from the npm `solc` package (solc-js), never from a download:
@@ -41,6 +42,10 @@ const config: HardhatUserConfig = {
       // Long simulations and the 10-year silence benchmark jump time; keep blocks cheap.
       allowUnlimitedContractSize: false,
     },
+    localhost: { url: "http://127.0.0.1:8545" },
+    // A public test network from the environment: RPC_URL plus DEPLOYER_KEY or DEPLOYER_KEYSTORE
+    // (+ DEPLOYER_KEYSTORE_PASSWORD). Selecting it without them stops with a plain message.
+    ...testnetConfig(),
   },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "1",
