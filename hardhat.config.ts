@@ -42,7 +42,8 @@ const config: HardhatUserConfig = {
       // Long simulations and the 10-year silence benchmark jump time; keep blocks cheap.
       allowUnlimitedContractSize: false,
     },
-    localhost: { url: "http://127.0.0.1:8545" },
+    // LOCALHOST_URL lets tests and the app run a node on another port.
+    localhost: { url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     // A public test network from the environment: RPC_URL plus DEPLOYER_KEY or DEPLOYER_KEYSTORE
     // (+ DEPLOYER_KEYSTORE_PASSWORD). Selecting it without them stops with a plain message.
     ...testnetConfig(),
