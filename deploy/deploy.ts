@@ -6,6 +6,8 @@
  *     RPC_URL=... DEPLOYER_KEY=... npx hardhat run --network testnet deploy/deploy.ts
  *
  * Parameters per network are in deploy/parameters.json. Every admin power ends with the Timelock.
+ * Environment: TETRAD_DEPLOYMENTS_DIR (where <chainId>.json goes), TETRAD_DEPLOYMENT_ID (Ignition
+ * journal id, default chain-<chainId>), LOCALHOST_URL (the local node), IGNITION_UI=0 (quiet).
  */
 import hre from "hardhat";
 import * as path from "path";
@@ -14,6 +16,8 @@ import { deploySystem } from "../scripts/lib/system-deploy";
 async function main(): Promise<void> {
   const { deployment, file, alreadyDeployed } = await deploySystem(hre, {
     displayUi: process.env.IGNITION_UI !== "0" && hre.network.name !== "hardhat",
+    // A separate Ignition journal (tests and the app's launcher use their own).
+    deploymentId: process.env.TETRAD_DEPLOYMENT_ID,
     log: (line) => console.log(line),
   });
   if (!alreadyDeployed) {

@@ -1,0 +1,218 @@
+/**
+ * Wallets over JSON-RPC: starts `hardhat node` on 127.0.0.1 (a free port), deploys with the deploy
+ * module (`deploy/deploy.ts`, twice: the second run must change nothing), then acts only as wallets
+ * do — separate ethers `Wallet`s holding their own keys, signing locally, sending raw transactions —
+ * with an EIP-2612 permit deposit, an EIP-712 delegation and vote by signature relayed by a third
+ * wallet, and a governance proposal carried to execution. The node is stopped by its PID.
+ *
+ * Only moving the clock (`evm_increaseTime`, `evm_mine`) uses the node's test methods.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { JsonRpcProvider, Wallet, id, parseEther } from "ethers";
+import { MockStakeToken__factory } from "../../typechain-types";
+import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/constants";
+import { Connected, connect, readDeployment } from "../../scripts/lib/deployments";
+import { ProposalState } from "../utils/governance-fixture";
+import {
+  Vote,
+  buildProposal,
+  execute,
+  proposalId,
+  propose,
+  queue,
+  signDelegation,
+  signVote,
+} from "../../scripts/lib/governance";
+import { signPermit } from "../../scripts/lib/permit";
+
+const ROOT = path.join(__dirname, "..", "..");
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+/** Hardhat node's first account (the public test mnemonic): it deploys, then funds the wallets with ETH. */
+const FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForNode(url: string, node: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (node.exitCode !== null) throw new Error(`hardhat node exited with ${node.exitCode}`);
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`hardhat node did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+describe("Wallets against a local JSON-RPC node (hardhat node + deploy module)", function () {
+  this.timeout(300_000);
+  let node: ChildProcess;
+  let url: string;
+  let provider: JsonRpcProvider;
+  let dir: string;
+  let deployLog: string[];
+  const deploymentId = `wallet-test-${process.pid}`;
+  let c: Connected;
+
+  const alice = new Wallet(id("tetrad wallet test: alice"));
+  const bob = new Wallet(id("tetrad wallet test: bob"));
+  const relayer = new Wallet(id("tetrad wallet test: relayer"));
+
+  async function warp(seconds: bigint): Promise<void> {
+    await provider.send("evm_increaseTime", [Number(seconds)]);
+    await provider.send("evm_mine", []);
+  }
+
+  function deploy(): string {
+    const out = spawnSync(process.execPath, [HARDHAT, "run", "--network", "localhost", "deploy/deploy.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LOCALHOST_URL: url,
+        TETRAD_DEPLOYMENTS_DIR: dir,
+        TETRAD_DEPLOYMENT_ID: deploymentId,
+        IGNITION_UI: "0",
+      },
+      encoding: "utf8",
+    });
+    if (out.status !== 0) throw new Error(`deploy failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
+    return out.stdout;
+  }
+
+  before(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tetrad-wallet-"));
+    node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+      cwd: ROOT,
+      stdio: "ignore",
+    });
+    await waitForNode(url, node, 60_000);
+    provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    deployLog = [deploy(), deploy()];
+    const chainId = Number((await provider.getNetwork()).chainId);
+    c = connect(readDeployment(chainId, dir), provider);
+    // The funder pays gas money to the wallets, signing locally like any wallet.
+    const funder = new Wallet(FUNDER_KEY, provider);
+    let nonce = await provider.getTransactionCount(funder.address, "pending");
+    for (const w of [alice, bob, relayer]) {
+      await (await funder.sendTransaction({ to: w.address, value: parseEther("10"), nonce: nonce++ })).wait();
+    }
+  });
+
+  after(async () => {
+    if (node && node.exitCode === null) {
+      node.kill("SIGTERM");
+      await new Promise((r) => node.once("exit", r));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+  });
+
+  it("the deploy module deployed and wired everything; re-running it changed nothing", async () => {
+    expect(deployLog[0]).to.contain("Deployed Tetrad on localhost");
+    expect(deployLog[1]).to.contain("already deployed");
+    expect(await c.token.minter()).to.equal(c.deployment.contracts.EmissionController);
+    const [timelockAdmin] = await c.manager.hasRole(0n, c.deployment.contracts.TetradTimelock);
+    const [deployerAdmin] = await c.manager.hasRole(0n, c.deployment.deployer);
+    expect([timelockAdmin, deployerAdmin]).to.deep.equal([true, false]);
+    expect(c.deployment.abis?.CapitalPool).to.be.an("array").that.is.not.empty;
+  });
+
+  it("a wallet deposits with one permit signature, time passes, anyone distributes, it claims what the chain says", async () => {
+    const a = alice.connect(provider);
+    const stake = MockStakeToken__factory.connect(c.deployment.contracts.StakingToken, a);
+    const amount = parseEther("12.5");
+    await (await stake.mint(alice.address, amount)).wait(); // the mock LP's open faucet
+    const pool = c.pool.connect(a);
+    const deadline = BigInt((await provider.getBlock("latest"))!.timestamp) + 3600n;
+    const sig = await signPermit(stake, a, await pool.getAddress(), amount, deadline);
+    await (await pool.depositWithPermit(amount, deadline, sig.v, sig.r, sig.s)).wait();
+    expect(await pool.balanceOf(alice.address)).to.equal(amount);
+    expect(await stake.allowance(alice.address, await pool.getAddress())).to.equal(0n); // permit spent exactly
+
+    await warp(DAY);
+    const before = await c.token.balanceOf(await pool.getAddress());
+    await (await c.controller.connect(bob.connect(provider)).distribute()).wait();
+    const received = (await c.token.balanceOf(await pool.getAddress())) - before;
+    expect(received).to.be.greaterThan(0n);
+    await warp(8n * DAY); // the 7-day stream runs out
+
+    const pending = await pool.pendingRewards(alice.address);
+    const receipt = await (await pool.claim()).wait();
+    const claimed = await c.token.balanceOf(alice.address);
+    expect(receipt?.status).to.equal(1);
+    expect(claimed).to.equal(pending); // nothing accrues after the stream's end
+    expect(received - claimed).to.be.lessThanOrEqual(1n); // alone in the pool: the whole stream, less under 1 wei
+    expect(await pool.pendingRewards(alice.address)).to.equal(0n);
+  });
+
+  it("a delegation and a vote signed with EIP-712 and relayed by another wallet carry a proposal to execution", async () => {
+    const a = alice.connect(provider);
+    const r = relayer.connect(provider);
+    const token = c.token.connect(r);
+    // Delegate by signature: alice signs, the relayer pays the gas.
+    const expiry = BigInt((await provider.getBlock("latest"))!.timestamp) + 3600n;
+    const d = await signDelegation(c.token, a, alice.address, expiry);
+    await (
+      await token.delegateBySig(alice.address, await c.token.nonces(alice.address), expiry, d.v, d.r, d.s)
+    ).wait();
+    const balance = await c.token.balanceOf(alice.address);
+    expect(await c.token.getVotes(alice.address)).to.equal(balance);
+    // A replayed delegation signature is refused.
+    await expect(token.delegateBySig(alice.address, 0n, expiry, d.v, d.r, d.s)).to.be.rejected;
+
+    const shares: [number, number, number, number, number] = [2000, 2000, 2000, 3600, 400];
+    const proposal = buildProposal("Capital to 36%", "Wallet test.", [
+      { kind: "setShares", controller: c.deployment.contracts.EmissionController, shares },
+    ]);
+    await warp(1n); // the delegation checkpoint is in the past at the snapshot
+    const pid = await propose(c.governor, a, proposal);
+    expect(pid).to.equal(await proposalId(c.governor, proposal));
+    await warp(DEFAULT_GOVERNANCE.votingDelay + 1n);
+
+    const ballot = await signVote(c.governor, a, pid, Vote.For);
+    await (await c.governor.connect(r).castVoteBySig(pid, Vote.For, alice.address, ballot)).wait();
+    const [against, forVotes, abstain] = await c.governor.proposalVotes(pid);
+    expect([against, forVotes, abstain]).to.deep.equal([0n, balance, 0n]);
+    // The same ballot cannot be counted twice.
+    await expect(c.governor.connect(r).castVoteBySig(pid, Vote.For, alice.address, ballot)).to.be.rejected;
+
+    await warp(DEFAULT_GOVERNANCE.votingPeriod + 1n);
+    expect(await c.governor.state(pid)).to.equal(BigInt(ProposalState.Succeeded));
+    await queue(c.governor, proposal, r);
+    await warp(DEFAULT_GOVERNANCE.timelockDelay + 1n);
+    await execute(c.governor, proposal, bob.connect(provider));
+    expect(await c.governor.state(pid)).to.equal(BigInt(ProposalState.Executed));
+    expect((await c.controller.shares()).map(Number)).to.deep.equal(shares);
+  });
+
+  it("the wallets never used the node's unlocked accounts", async () => {
+    const unlocked = (await provider.send("eth_accounts", [])) as string[];
+    for (const w of [alice, bob, relayer]) {
+      expect(unlocked.map((x) => x.toLowerCase())).not.to.include(w.address.toLowerCase());
+    }
+  });
+});
