@@ -31,6 +31,7 @@ import {
 } from "../../scripts/lib/constants";
 import { Proposal, Vote, buildProposal, propose } from "../../scripts/lib/governance";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/poc";
+import { managerRoleMembers, stateChangingSelectors, timelockRoleMembers } from "../../scripts/lib/powers";
 import {
   FUNDS,
   GovernedSystem,
@@ -1101,29 +1102,7 @@ describe("Attacks on governance", () => {
       const { manager } = s.core;
       const timelockAddress = await s.timelock.getAddress();
       // Replay every grant and revocation since the deployment.
-      const members = new Map<bigint, Set<string>>();
-      const grants = await manager.queryFilter(manager.filters.RoleGranted, s.fromBlock);
-      const revokes = await manager.queryFilter(manager.filters.RoleRevoked, s.fromBlock);
-      const events = [
-        ...grants.map((e) => ({
-          at: [e.blockNumber, e.index],
-          role: e.args.roleId,
-          account: e.args.account,
-          on: true,
-        })),
-        ...revokes.map((e) => ({
-          at: [e.blockNumber, e.index],
-          role: e.args.roleId,
-          account: e.args.account,
-          on: false,
-        })),
-      ].sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]);
-      for (const e of events) {
-        const set = members.get(e.role) ?? new Set<string>();
-        if (e.on) set.add(e.account);
-        else set.delete(e.account);
-        members.set(e.role, set);
-      }
+      const members = await managerRoleMembers(manager, s.fromBlock);
       expect([...(members.get(ROLES.ADMIN) ?? [])], "ADMIN_ROLE").to.deep.equal([timelockAddress]);
       expect([...(members.get(ROLES.DISTRIBUTOR) ?? [])], "DISTRIBUTOR").to.deep.equal([
         await s.core.controller.getAddress(),
@@ -1172,11 +1151,7 @@ describe("Attacks on governance", () => {
         expect(await manager.getTargetAdminDelay(address)).to.equal(0n);
         const pausable = label === "controller" || label === "pool" || label.startsWith("subnet");
         const notified = label === "pool" || label.startsWith("bucket");
-        const selectors: string[] = [];
-        iface.forEachFunction((f) => {
-          if (f.stateMutability !== "view" && f.stateMutability !== "pure") selectors.push(f.selector);
-        });
-        for (const sel of selectors) {
+        for (const sel of stateChangingSelectors(iface)) {
           const role = await manager.getTargetFunctionRole(address, sel);
           const expected =
             sel === pauseSel && pausable
@@ -1200,29 +1175,7 @@ describe("Attacks on governance", () => {
         CANCELLER: await timelock.CANCELLER_ROLE(),
         EXECUTOR: await timelock.EXECUTOR_ROLE(),
       };
-      const members = new Map<string, Set<string>>();
-      const grants = await timelock.queryFilter(timelock.filters.RoleGranted, s.fromBlock);
-      const revokes = await timelock.queryFilter(timelock.filters.RoleRevoked, s.fromBlock);
-      const events = [
-        ...grants.map((e) => ({
-          at: [e.blockNumber, e.index],
-          role: e.args.role,
-          account: e.args.account,
-          on: true,
-        })),
-        ...revokes.map((e) => ({
-          at: [e.blockNumber, e.index],
-          role: e.args.role,
-          account: e.args.account,
-          on: false,
-        })),
-      ].sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]);
-      for (const e of events) {
-        const set = members.get(e.role) ?? new Set<string>();
-        if (e.on) set.add(e.account);
-        else set.delete(e.account);
-        members.set(e.role, set);
-      }
+      const members = await timelockRoleMembers(timelock, s.fromBlock);
       expect([...(members.get(roles.DEFAULT_ADMIN) ?? [])], "DEFAULT_ADMIN_ROLE").to.deep.equal([
         timelockAddress,
       ]);
