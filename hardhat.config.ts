@@ -2,6 +2,7 @@ import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { testnetConfig } from "./scripts/lib/network-config";
+import "./scripts/tasks";
 
 /**
  * The compiler comes from the npm `solc` package (solc-js), never from a download:
