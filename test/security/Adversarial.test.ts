@@ -1,0 +1,500 @@
+/**
+ * The adversarial catalogue (issue 7), Hardhat half: one focused attack per class of exploit that hit a
+ * real protocol, run for real against Tetrad's contracts, with the defence asserted to the wei (or to
+ * the gas unit where gas is the point). The forge half (reentrancy through a hook token, signature
+ * replay, flash-loaned votes, metamorphic proposal targets) is test/security/Adversarial.t.sol; the
+ * table of classes, incidents, defences and measured numbers is reports/adversarial.md.
+ *
+ * Every test would fail if the defence it names were removed: each states the counterfactual next to
+ * the assertion that would break. A test marked FINDING documents an attack that succeeds today.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
+import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  BaseContract,
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  LogDescription,
+  MaxUint256,
+  id,
+} from "ethers";
+import {
+  CapitalPool,
+  CapitalPool__factory,
+  GasGuzzlerReceiver__factory,
+  MockStakeToken,
+  MockStakeToken__factory,
+  RebasingToken__factory,
+  Subnet,
+  TetradAccessManager__factory,
+} from "../../typechain-types";
+import { fundedAccounts } from "../../scripts/lib/accounts";
+import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/constants";
+import { deployCore } from "../../scripts/lib/deploy";
+import { Vote, buildProposal, propose } from "../../scripts/lib/governance";
+import {
+  DEFAULT_METRIC_WEIGHTS,
+  DEFAULT_SUBNET_PARAMS,
+  MAX_CONTRIBUTORS,
+  SubnetParams,
+} from "../../scripts/lib/poc";
+import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib/poc-reference";
+import { Rng } from "../../scripts/lib/random";
+import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
+import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
+import { FUNDS, ProposalState, deployGovernedSystem, toVoting } from "../utils/governance-fixture";
+import { FinalizeRecord, SheetPlan, commitAndReveal, finalizeInPages } from "../utils/subnet-rounds";
+
+const E18 = 10n ** 18n;
+const TTD = E18;
+const WEEK = 7n * DAY;
+const BPS = 10_000n;
+const P = DEFAULT_SUBNET_PARAMS;
+const MIN = P.minValidatorStake;
+const BOND = P.bond;
+const METRICS = DEFAULT_METRIC_WEIGHTS.length;
+const HOOK_GAS = 300_000n;
+/** Contributors per finalization transaction of the largest subnet (README: every page under 15M gas). */
+const FINALIZE_PAGE = 48;
+const FINALIZE_BUDGET = 15_000_000n;
+
+/*//////////////////////////////////////////////////////////////
+                              HELPERS
+//////////////////////////////////////////////////////////////*/
+
+/** Timestamp of the block that mined `tx`. */
+async function minedAt(tx: ContractTransactionResponse): Promise<bigint> {
+  const receipt = await tx.wait();
+  if (receipt === null) throw new Error("no receipt");
+  const block = await ethers.provider.getBlock(receipt.blockNumber);
+  if (block === null) throw new Error("no block");
+  return BigInt(block.timestamp);
+}
+
+async function receiptOf(tx: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
+  const receipt = await tx.wait();
+  if (receipt === null) throw new Error("no receipt");
+  return receipt;
+}
+
+/** The `name` events `contract` emitted in `receipt`, parsed. */
+async function eventsOf(
+  contract: BaseContract,
+  receipt: ContractTransactionReceipt,
+  name: string,
+): Promise<LogDescription[]> {
+  const address = await contract.getAddress();
+  const out: LogDescription[] = [];
+  for (const log of receipt.logs) {
+    if (log.address !== address) continue;
+    const parsed = contract.interface.parseLog(log);
+    if (parsed !== null && parsed.name === name) out.push(parsed);
+  }
+  return out;
+}
+
+/** The sum of argument `arg` over the `name` events of `contract` in `receipt`. */
+async function sumOf(
+  contract: BaseContract,
+  receipt: ContractTransactionReceipt,
+  name: string,
+  arg: string,
+): Promise<bigint> {
+  return (await eventsOf(contract, receipt, name)).reduce((a, e) => a + BigInt(e.args.getValue(arg)), 0n);
+}
+
+/** A standalone pool with the deployer as the AccessManager's admin (it notifies, as the controller would). */
+async function standalonePool(
+  deployer: HardhatEthersSigner,
+  stakingToken: string,
+  rewardToken: string,
+  minDeposit: bigint,
+): Promise<CapitalPool> {
+  const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
+  return new CapitalPool__factory(deployer).deploy(manager, stakingToken, rewardToken, WEEK, minDeposit, 0n);
+}
+
+/** A scoresheet row whose every metric is `v`: it folds to `v * 10,000` with any weights. */
+const row = (v: number): number[] => Array<number>(METRICS).fill(v);
+
+/** A standalone subnet (deployer = admin and owner) and its participants funded and approved. */
+async function subnetWith(
+  accounts: HardhatEthersSigner[],
+  params: SubnetParams = P,
+): Promise<StandaloneSubnet & { address: string }> {
+  const [deployer] = await ethers.getSigners();
+  const net = await deployStandaloneSubnet(deployer, params);
+  const address = await net.subnet.getAddress();
+  for (const a of accounts) {
+    await (await net.token.mint(a.address, 1_000_000n * TTD)).wait();
+    await (await net.token.connect(a).approve(address, MaxUint256)).wait();
+  }
+  return { ...net, address };
+}
+
+/** Closes the current round and finalizes it (with or without reveals). */
+async function closeRound(subnet: Subnet, page = 1_000): Promise<void> {
+  await toPhase(subnet, "closed");
+  await finalizeRound(subnet, page);
+}
+
+/** What the reference says a round pays, for revealers given as (validator, stake, rows, strikes). */
+function expected(
+  pool: bigint,
+  owner: string,
+  contributors: HardhatEthersSigner[],
+  revealed: { v: HardhatEthersSigner; slot: number; stake: bigint; rows: number[][]; strikes: number }[],
+  unrevealed: { v: HardhatEthersSigner; slot: number }[] = [],
+  params: SubnetParams = P,
+): RoundOutcome {
+  return referenceRound({
+    pool,
+    params,
+    weights: DEFAULT_METRIC_WEIGHTS,
+    owner,
+    contributors: contributors.map((c, slot) => ({ slot, account: c.address })),
+    revealed: revealed.map((r) => ({
+      slot: r.slot,
+      account: r.v.address,
+      stake: r.stake,
+      rows: r.rows,
+      strikes: r.strikes,
+    })),
+    unrevealed: unrevealed.map((u) => ({ slot: u.slot, account: u.v.address })),
+  });
+}
+
+/** The dividend a finalization credited `validator` (0 when it got no ValidatorDividend event). */
+function dividendOf(record: FinalizeRecord, validator: HardhatEthersSigner): bigint {
+  return record.dividends.find((d) => d.validator === validator.address)?.reward ?? 0n;
+}
+
+/*//////////////////////////////////////////////////////////////
+                              CATALOGUE
+//////////////////////////////////////////////////////////////*/
+
+describe("Adversarial catalogue", () => {
+  describe("capital pool", () => {
+    it("ADV-01 first-depositor/donation inflation: a 1-wei first stake with stake- and reward-token donations neither shrinks a later deposit nor captures the frozen reward backlog", async () => {
+      const [deployer, attacker, victim, treasury] = await ethers.getSigners();
+      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
+      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
+      const pool = await standalonePool(
+        deployer,
+        await stake.getAddress(),
+        await reward.getAddress(),
+        DEFAULT_POOL.minDeposit,
+      );
+      const poolAddress = await pool.getAddress();
+      const D = 1_000_000n * E18; // stake tokens the attacker donates
+      const V = 10n * E18; // the victim's deposit
+      const R = WEEK * E18; // the reward backlog: streams at exactly 1e18 wei/s
+      const RD = 5n * E18; // reward tokens the attacker donates after the first deposit
+      await stake.mint(attacker.address, D + 1n);
+      await stake.mint(victim.address, V);
+      await reward.mint(attacker.address, RD);
+      for (const u of [attacker, victim]) await stake.connect(u).approve(poolAddress, MaxUint256);
+
+      // The deployed default refuses a dust first deposit...
+      await expect(pool.connect(attacker).deposit(1n))
+        .to.be.revertedWithCustomError(pool, "BelowMinDeposit")
+        .withArgs(1n, DEFAULT_POOL.minDeposit);
+      // ...and the rest runs in the worst case: governance set the minimum to zero.
+      await pool.setMinDeposit(0n);
+
+      // The backlog arrives (as the emission would) and is notified while nobody stakes: it is frozen.
+      await reward.mint(poolAddress, R);
+      await pool.notifyRewards();
+      await time.increase(30n * DAY);
+      expect(await pool.rewardsUnstreamed(), "30 idle days lose nothing").to.equal(R);
+      expect(await pool.rewardPerToken()).to.equal(0n);
+
+      // Attack: 1 wei first, donate stake and reward tokens straight to the pool, then the victim deposits.
+      const t1 = await minedAt(await pool.connect(attacker).deposit(1n));
+      await stake.connect(attacker).transfer(poolAddress, D);
+      await reward.connect(attacker).transfer(poolAddress, RD);
+      const depositTx = await pool.connect(victim).deposit(V);
+      const t2 = await minedAt(depositTx);
+      // A share vault would mint V * 1 / (D + 1) = 0 shares here; the pool credits what arrived.
+      await expect(depositTx).to.emit(pool, "Deposited").withArgs(victim.address, V);
+      expect(await pool.balanceOf(victim.address)).to.equal(V);
+      expect(await pool.balanceOf(attacker.address)).to.equal(1n);
+      expect(await pool.totalStaked()).to.equal(V + 1n);
+      const [rate, finish, reserved] = await pool.rewardStream();
+      expect(rate).to.equal(E18);
+      expect(finish, "the frozen stream resumes for its whole remaining week").to.equal(t1 + WEEK);
+      expect(reserved, "the reward donation is not streamed without a notification").to.equal(R);
+
+      // After the stream: the attacker earned its seconds alone plus 1/(V+1) of the rest, no more.
+      const alone = rate * (t2 - t1) * E18; // reward per token while 1 wei was staked
+      const shared = (rate * (t1 + WEEK - t2) * E18) / (V + 1n);
+      const attackerReward = (alone + shared) / E18;
+      const victimReward = (V * shared) / E18;
+      await time.increaseTo(t1 + WEEK + 1n);
+      expect(await pool.pendingRewards(attacker.address)).to.equal(attackerReward);
+      expect(await pool.pendingRewards(victim.address)).to.equal(victimReward);
+      // Its seconds alone (3 TTD of the 604,800 TTD backlog) plus 1/(V+1) of the rest (60,479 wei).
+      expect(attackerReward - rate * (t2 - t1), "1/(V+1) of the rest").to.equal(
+        (rate * (t1 + WEEK - t2)) / (V + 1n),
+      );
+      expect(attackerReward + victimReward).to.be.lte(R);
+      expect(R - attackerReward - victimReward, "rounding left in the pool").to.be.lte(2n);
+
+      const victimExit = pool.connect(victim).exit();
+      await expect(victimExit).to.emit(pool, "Withdrawn").withArgs(victim.address, V, V);
+      await expect(victimExit)
+        .to.emit(pool, "RewardPaid")
+        .withArgs(victim.address, victim.address, victimReward);
+      const attackerExit = pool.connect(attacker).exit();
+      await expect(attackerExit).to.emit(pool, "Withdrawn").withArgs(attacker.address, 1n, 1n);
+      await expect(attackerExit)
+        .to.emit(pool, "RewardPaid")
+        .withArgs(attacker.address, attacker.address, attackerReward);
+
+      // The donations are not the attacker's: governance skims the stake tokens, the reward tokens
+      // stream to the next stakers.
+      await expect(pool.skim(treasury.address)).to.emit(pool, "Skimmed").withArgs(treasury.address, D);
+      const notified = await receiptOf(await pool.notifyRewards());
+      const [added] = (await eventsOf(pool, notified, "RewardsNotified")).map((e) => e.args.added);
+      expect(added).to.equal(RD);
+    });
+
+    it("ADV-02 reward-accumulator rounding drift (Morpheus stETH 1-2 wei): 300 tiny settlements on a rebasing stake token keep paid + pending <= received, and the last staker always withdraws and claims", async () => {
+      const [deployer, a, b, c] = await ethers.getSigners();
+      const users = [a, b, c];
+      const reb = await new RebasingToken__factory(deployer).deploy();
+      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
+      const pool = await standalonePool(deployer, await reb.getAddress(), await reward.getAddress(), 0n);
+      const poolAddress = await pool.getAddress();
+      for (const u of users) {
+        await reb.mint(u.address, 1_000_000n * E18);
+        await reb.connect(u).approve(poolAddress, MaxUint256);
+      }
+      const stakes = new Map<string, bigint>(users.map((u) => [u.address, 0n]));
+      let received = 0n; // reward tokens the pool was notified of
+      let claimed = 0n;
+      let settlements = 0n;
+      let roundedDeposits = 0;
+
+      const pendingSum = async (): Promise<bigint> => {
+        let s = 0n;
+        for (const u of users) s += await pool.pendingRewards(u.address);
+        return s;
+      };
+      const claimedIn = async (receipt: ContractTransactionReceipt): Promise<bigint> =>
+        sumOf(pool, receipt, "RewardPaid", "amount");
+
+      const rng = new Rng(2);
+      for (let i = 0; i < 300; i++) {
+        await time.increase(rng.int(1, 3_000));
+        const u = users[rng.int(0, 2)];
+        const own = stakes.get(u.address) ?? 0n;
+        const op = rng.int(0, 9);
+        if (op <= 3 || own === 0n) {
+          // A tiny deposit: the token moves floor(amount / index) shares, so 1-2 wei can go missing.
+          const amount = BigInt(rng.int(2, 5_000));
+          const before = await reb.balanceOf(poolAddress);
+          const receipt = await receiptOf(await pool.connect(u).deposit(amount));
+          const arrived = (await reb.balanceOf(poolAddress)) - before;
+          const [deposited] = await eventsOf(pool, receipt, "Deposited");
+          expect(deposited.args.received, `step ${i}: credited = arrived`).to.equal(arrived);
+          if (arrived !== amount) roundedDeposits++;
+          stakes.set(u.address, own + arrived);
+          settlements++;
+        } else if (op <= 5) {
+          claimed += await claimedIn(await receiptOf(await pool.connect(u).claim()));
+          settlements++;
+        } else if (op <= 7) {
+          const amount = BigInt(rng.int(1, Number(own)));
+          await expect(pool.connect(u).withdraw(amount))
+            .to.emit(pool, "Withdrawn")
+            .withArgs(u.address, amount, amount);
+          stakes.set(u.address, own - amount);
+          settlements++;
+        } else {
+          // Rewards that never divide evenly: awkward amounts, frequent re-spreads.
+          const amount = BigInt(rng.int(1, 1_000_000_000)) * 1_000_003n + 7n;
+          await reward.mint(poolAddress, amount);
+          const receipt = await receiptOf(await pool.notifyRewards());
+          received += await sumOf(pool, receipt, "RewardsNotified", "added");
+        }
+        expect(claimed + (await pendingSum()), `step ${i}: paid + pending <= received`).to.be.lte(received);
+      }
+      expect(roundedDeposits, "the 1-2 wei rounding actually happened").to.be.gt(30);
+      let staked = 0n;
+      for (const s of stakes.values()) staked += s;
+      expect(await pool.totalStaked()).to.equal(staked);
+      expect(await reb.balanceOf(poolAddress), "the pool holds every credited stake").to.be.gte(staked);
+
+      // Morpheus's case: the stake token's balance falls short of the books (a negative rebase of 1%).
+      for (const u of users) {
+        if ((stakes.get(u.address) ?? 0n) > 0n) continue;
+        const before = await reb.balanceOf(poolAddress);
+        await pool.connect(u).deposit(1_000n);
+        stakes.set(u.address, (await reb.balanceOf(poolAddress)) - before);
+        settlements++;
+      }
+      await reb.setIndex(((await reb.index()) * 99n) / 100n);
+      const books = await pool.totalStaked();
+      const shortfall = books - (await reb.balanceOf(poolAddress));
+      expect(shortfall, "the pool holds less than it owes").to.be.gt(0n);
+      await time.increase(WEEK);
+      for (const [i, u] of users.entries()) {
+        const own = stakes.get(u.address) ?? 0n;
+        const pending = await pool.pendingRewards(u.address);
+        const available = await reb.balanceOf(poolAddress);
+        const receipt = await receiptOf(await pool.connect(u).exit());
+        const [w] = await eventsOf(pool, receipt, "Withdrawn");
+        const sent = own < available ? own : available;
+        expect(w.args.sent, `${i}: sent what the pool holds, up to the stake`).to.equal(sent);
+        if (i === users.length - 1) {
+          expect(sent, "the last staker bears the shortfall, and is not locked out").to.be.lt(own);
+          console.log(`      last staker: stake ${own} wei, sent ${sent} wei (shortfall ${shortfall} wei)`);
+        }
+        expect(await claimedIn(receipt), `${i}: claims everything pending`).to.equal(pending);
+        claimed += pending;
+        settlements++;
+      }
+      expect(await pool.totalStaked()).to.equal(0n);
+      // The token's own share rounding may leave a wei behind the last transfer.
+      expect(await reb.balanceOf(poolAddress), "the last staker took what was left").to.be.lte(1n);
+      const [, , reserved] = await pool.rewardStream();
+      expect(reserved).to.equal(received - claimed);
+      expect(claimed).to.be.lte(received);
+      expect(received - claimed, "dust: under 1 wei per settlement, plus the carried remainder").to.be.lte(
+        settlements + 1n,
+      );
+      console.log(
+        `      ${settlements} settlements, ${roundedDeposits} deposits rounded by the token; received ${received}, paid ${claimed}, dust ${received - claimed} wei`,
+      );
+    });
+
+    it("ADV-15 reward truncation by frequent updates (Synthetix StakingRewards precision loss): 200 one-second pokes of the accumulator do not cost a 1,000,000-token staker a single wei", async () => {
+      const [deployer, alice, attacker] = await ethers.getSigners();
+      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
+      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
+      const pool = await standalonePool(
+        deployer,
+        await stake.getAddress(),
+        await reward.getAddress(),
+        DEFAULT_POOL.minDeposit,
+      );
+      const poolAddress = await pool.getAddress();
+      const BIG = 1_000_000n * E18;
+      const DUST = DEFAULT_POOL.minDeposit;
+      const S = BIG + DUST;
+      const R = 10n ** 12n; // a small stream for a large stake: 1,653,439 wei/s over 1e24 staked
+      await stake.mint(alice.address, BIG);
+      await stake.mint(attacker.address, DUST);
+      for (const u of [alice, attacker]) await stake.connect(u).approve(poolAddress, MaxUint256);
+      await pool.connect(alice).deposit(BIG);
+      await pool.connect(attacker).deposit(DUST);
+      await reward.mint(poolAddress, R);
+      const t0 = await minedAt(await pool.notifyRewards());
+      const rate = R / WEEK;
+      expect(rate).to.equal(1_653_439n);
+      // An accumulator without a carry adds floor(rate * 1e18 / S) = 1 per one-second update instead
+      // of 1.653...: each poke would destroy 0.65e6 wei of alice's rewards.
+      expect((rate * E18) / S).to.equal(1n);
+
+      const clean = await takeSnapshot();
+      for (let i = 1n; i <= 200n; i++) {
+        await time.setNextBlockTimestamp(t0 + i);
+        await pool.connect(attacker).claim();
+      }
+      const end = t0 + WEEK + 10n;
+      await time.setNextBlockTimestamp(end);
+      const poked = await sumOf(
+        pool,
+        await receiptOf(await pool.connect(alice).claim()),
+        "RewardPaid",
+        "amount",
+      );
+      const attackerTotal = await pool.pendingRewards(attacker.address);
+
+      await clean.restore();
+      await time.setNextBlockTimestamp(end);
+      const unpoked = await sumOf(
+        pool,
+        await receiptOf(await pool.connect(alice).claim()),
+        "RewardPaid",
+        "amount",
+      );
+
+      // With the carry the accumulator reaches floor(R * 1e18 / S) whatever the number of updates.
+      const rpt = (R * E18) / S;
+      expect(rpt).to.equal(999_999n);
+      expect(unpoked).to.equal((BIG * rpt) / E18);
+      expect(unpoked).to.equal(999_999_000_000n);
+      expect(poked, "alice loses nothing to the pokes").to.equal(unpoked);
+      expect(attackerTotal, "the poker only loses its own floors").to.be.lte((DUST * rpt) / E18);
+    });
+  });
+
+  describe("emission", () => {
+    it("ADV-14 gas-starved or gas-burning emission hooks (insufficient-gas griefing): no gas limit lets distribute() succeed with a starved hook, and a gas-burning recipient costs at most HOOK_GAS", async () => {
+      const [deployer] = await ethers.getSigners();
+      const core = await deployCore(deployer);
+      const { controller } = core;
+      await time.increase(DAY);
+      const start = await takeSnapshot();
+      const baseline = await receiptOf(await controller.distribute());
+      const used = baseline.gasUsed;
+      expect(await eventsOf(controller, baseline, "ReceiverNotificationFailed")).to.have.length(0);
+
+      // Sweep the caller's gas limit from below what distribute uses to far above what it needs.
+      const outcomes = { succeeded: 0, starvedHook: 0, hookOutOfGas: 0, otherRevert: 0 };
+      let firstSuccess = 0n;
+      let revertAfterSuccess = false;
+      for (let limit = used - 40_000n; limit <= used + 700_000n; limit += 2_500n) {
+        await start.restore();
+        let receipt: ContractTransactionReceipt | null = null;
+        let revertData = "";
+        try {
+          receipt = await (await controller.distribute({ gasLimit: limit })).wait();
+        } catch (e) {
+          revertData = JSON.stringify(e, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+        }
+        if (receipt !== null && receipt.status === 1) {
+          outcomes.succeeded++;
+          if (firstSuccess === 0n) firstSuccess = limit;
+          const failed = await eventsOf(controller, receipt, "ReceiverNotificationFailed");
+          if (failed.length > 0) outcomes.starvedHook++;
+        } else {
+          if (firstSuccess !== 0n) revertAfterSuccess = true;
+          const selector = controller.interface.getError("HookOutOfGas")!.selector.slice(2);
+          if (revertData.includes(selector)) outcomes.hookOutOfGas++;
+          else outcomes.otherRevert++;
+        }
+      }
+      expect(outcomes.starvedHook, "a success with a starved hook").to.equal(0);
+      expect(outcomes.hookOutOfGas, "the guard, not luck, refuses the starved calls").to.be.gt(0);
+      expect(outcomes.succeeded).to.be.gt(0);
+      expect(revertAfterSuccess, "every limit above the first success succeeds").to.equal(false);
+      console.log(
+        `      distribute: gasUsed ${used}; sweep ${JSON.stringify(outcomes)}; smallest limit that succeeds ${firstSuccess}`,
+      );
+
+      // A recipient whose hook burns all the gas it gets (set by governance, or compromised): the
+      // emission goes on and the burn is capped at HOOK_GAS.
+      await start.restore();
+      const guzzler = await new GasGuzzlerReceiver__factory(deployer).deploy();
+      await controller.setRecipient(Bucket.Community, guzzler, true);
+      await time.increase(DAY);
+      const burnt = await receiptOf(await controller.distribute());
+      const [distributed] = await eventsOf(controller, burnt, "Distributed");
+      const minted = BigInt(distributed.args.minted);
+      const communityShare = (minted * 2_400n) / BPS;
+      const [failure] = await eventsOf(controller, burnt, "ReceiverNotificationFailed");
+      expect(failure.args.bucket).to.equal(BigInt(Bucket.Community));
+      expect(failure.args.account).to.equal(await guzzler.getAddress());
+      expect(failure.args.amount).to.equal(communityShare);
+      expect(await core.token.balanceOf(guzzler)).to.equal(communityShare);
+      expect(await eventsOf(core.pool, burnt, "RewardsNotified"), "the other hooks ran").to.have.length(1);
+      expect(burnt.gasUsed, "at most HOOK_GAS more than a normal distribution").to.be.lte(used + HOOK_GAS);
+      console.log(`      distribute with a gas-burning recipient: gasUsed ${burnt.gasUsed}`);
+    });
+  });
+});
