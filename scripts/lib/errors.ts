@@ -496,6 +496,72 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
     case "InvalidKappa":
       return `kappa ${String(a[0])} is outside 1-10,000 basis points`;
 
+    // ----- rarer ones: deployment, AccessManager scheduling, internals -----
+    case "AccessManagerAlreadyScheduled":
+      return "this AccessManager operation is already scheduled";
+    case "AccessManagerNotScheduled":
+      return "this AccessManager operation is not scheduled";
+    case "AccessManagerNotReady":
+      return "this AccessManager operation is not ready yet (its delay has not passed)";
+    case "AccessManagerExpired":
+      return "this AccessManager operation has expired: schedule it again";
+    case "AccessManagerLockedRole":
+      return `AccessManager role ${String(a[0])} is locked (the public role cannot be changed)`;
+    case "AccessManagerLockedFunction":
+      return `function ${String(a[0])} of the AccessManager is locked`;
+    case "AccessManagerBadConfirmation":
+    case "AccessControlBadConfirmation":
+      return "an account can only renounce its own role";
+    case "AccessManagerUnauthorizedCancel":
+      return `${who(a[0], ctx) === "you" ? "you" : String(a[0])} cannot cancel this scheduled operation`;
+    case "AccessManagerUnauthorizedConsume":
+      return `${String(a[0])} cannot consume a scheduled operation`;
+    case "AccessManagerInvalidInitialAdmin":
+      return "the AccessManager needs an initial admin";
+    case "AccessManagedInvalidAuthority":
+      return `${String(a[0])} is not an AccessManager`;
+    case "AddressEmptyCode":
+      return `there is no contract at ${String(a[0])}`;
+    case "InsufficientBalance":
+      return `the contract's ETH balance is too low: it has ${formatAmount(big(a[0]))} ETH, needs ${formatAmount(big(a[1]))}`;
+    case "SafeCastOverflowedUintDowncast":
+      return `the value ${String(a[1])} does not fit in ${String(a[0])} bits`;
+    case "CheckpointUnorderedInsertion":
+      return "vote checkpoints out of order (the token's clock went back)";
+    case "ERC20ExceededSafeSupply":
+      return `the supply would exceed what votes can count (${bare(a[1])})`;
+    case "ERC20InvalidCap":
+      return `invalid token cap ${bare(a[0])}`;
+    case "InvalidShortString":
+    case "StringTooLong":
+      return "a name is too long for the EIP-712 domain";
+    case "TetradZeroMinter":
+      return "the token needs a minter";
+    case "CapMismatch":
+      return `the token's cap (${bare(a[0])}) differs from the schedule's total (${bare(a[1])})`;
+    case "MinterMismatch":
+      return `the token's minter is ${String(a[0])}, not this emission controller`;
+    case "InvalidScheduleParams":
+      return "invalid emission schedule settings";
+    case "InvalidValidatorSet":
+      return `the consensus got ${String(a[0])} scoresheets for ${String(a[1])} stakes`;
+    case "ERC6372InconsistentClock":
+      return "the Governor's clock and the token's differ";
+    case "GovernorDisabledDeposit":
+      return "the Governor does not accept ETH";
+    case "GovernorInvalidQuorumFraction":
+      return `invalid quorum ${String(a[0])}/${String(a[1])}`;
+    case "GovernorInvalidVoteParams":
+      return "this vote type takes no parameters";
+    case "GovernorInvalidVotingPeriod":
+      return `invalid voting period ${formatDuration(big(a[0]))}`;
+    case "GovernorPreventLateQuorumVoteExtensionTooLarge":
+      return `a late-quorum extension of ${formatDuration(big(a[0]))} is too long`;
+    case "GovernorProposalQueueingFailed":
+      return `queueing proposal ${shortId(big(a[0]))} failed`;
+    case "TimelockInvalidOperationLength":
+      return "the Timelock operation's targets, payloads and values differ in length";
+
     default:
       return `the contract reverted with ${err.name}(${a.map((v) => String(v)).join(", ")})`;
   }
