@@ -59,6 +59,10 @@ const HOOK_GAS = 300_000n;
 /** Contributors per finalization transaction of the largest subnet (README: every page under 15M gas). */
 const FINALIZE_PAGE = 48;
 const FINALIZE_BUDGET = 15_000_000n;
+/** The block gas limit the brief holds finalization to (Ethereum's until 2025; Hardhat's is 60M). */
+const BLOCK_GAS_LIMIT = 30_000_000n;
+/** EIP-7825 (Osaka, which the Hardhat network runs): no transaction may use more than 2^24 gas. */
+const TX_GAS_CAP = 16_777_216n;
 
 /*//////////////////////////////////////////////////////////////
                               HELPERS
@@ -430,6 +434,170 @@ describe("Adversarial catalogue", () => {
       expect(unpoked).to.equal(999_999_000_000n);
       expect(poked, "alice loses nothing to the pokes").to.equal(unpoked);
       expect(attackerTotal, "the poker only loses its own floors").to.be.lte((DUST * rpt) / E18);
+    });
+  });
+
+  describe("proof of contribution", () => {
+    it("ADV-03 double counting through duplicate registration (Morpheus referral H-1): the same contributor twice, a slot re-taken mid-round, a validator staking twice and a subnet listed twice each count once", async () => {
+      const [deployer, a, b, v1, v2] = await ethers.getSigners();
+      const net = await subnetWith([a, b, v1, v2]);
+      const { subnet, token, bucket } = net;
+      await subnet.connect(a).register("a");
+      await expect(subnet.connect(a).register("a again"))
+        .to.be.revertedWithCustomError(subnet, "AlreadyRegistered")
+        .withArgs(a.address);
+      await subnet.connect(b).register("b");
+      await subnet.connect(v1).stake(MIN);
+      await subnet.connect(v2).stake(2n * MIN);
+      await closeRound(subnet); // round 1, no reveals: a and b are eligible from round 2
+
+      // Round 2: v1 stakes again (its one permit grows), a leaves and re-registers into its old slot.
+      await expect(subnet.connect(v1).stake(MIN))
+        .to.emit(subnet, "Staked")
+        .withArgs(v1.address, 0n, MIN, 2n * MIN);
+      expect(await subnet.validatorCount()).to.equal(2n);
+      expect(await subnet.validatorSlotsUsed()).to.equal(2n);
+      expect(await subnet.totalStake()).to.equal(4n * MIN);
+      await subnet.connect(a).deregister();
+      await expect(subnet.connect(a).register("a back"))
+        .to.emit(subnet, "ContributorRegistered")
+        .withArgs(a.address, 0n, BOND, "a back");
+      expect(await subnet.contributorCount()).to.equal(2n);
+      expect(await subnet.totalBonds()).to.equal(2n * BOND);
+
+      // Both validators score both slots 100 on every metric; a validator cannot reveal twice.
+      const rows = [row(100), row(100)];
+      await commitAndReveal(
+        subnet,
+        [
+          { validator: v1, rows, reveal: true },
+          { validator: v2, rows, reveal: true },
+        ],
+        METRICS,
+      );
+      await expect(subnet.connect(v1).reveal("0x", id("any"))).to.be.revertedWithCustomError(
+        subnet,
+        "AlreadyRevealed",
+      );
+      const POOL = 1_000n * TTD;
+      await token.mint(await bucket.getAddress(), POOL);
+      await toPhase(subnet, "closed");
+      const record = await finalizeInPages(subnet, 1_000);
+
+      // a re-registered during the round: not scored, not paid. b is paid the contributor pool once.
+      expect(record.scores).to.deep.equal([
+        { contributor: b.address, score: 1_000_000n, reward: 800n * TTD },
+      ]);
+      expect(record.dividends).to.deep.equal([
+        { validator: v1.address, agreement: BPS, reward: 75n * TTD },
+        { validator: v2.address, agreement: BPS, reward: 75n * TTD },
+      ]);
+      expect(record.epoch.paid).to.equal(POOL); // 800 + 75 + 75 + the owner's 50
+      expect(await subnet.claimable(a.address)).to.equal(0n);
+      expect(await subnet.claimable(deployer.address)).to.equal(50n * TTD);
+      await expect(subnet.connect(b).claim()).to.changeTokenBalance(token, b, 800n * TTD);
+      await expect(subnet.connect(b).claim()).to.not.emit(subnet, "Claimed");
+
+      // A subnet listed twice in its bucket would be paid twice: refused.
+      await expect(
+        bucket.setWeights([net.address, net.address], [5_000, 5_000]),
+      ).to.be.revertedWithCustomError(bucket, "InvalidWeights");
+    });
+
+    it("ADV-04 loops that outgrow the block (Morpheus TRST-M-8): the largest subnet, 256 contributors x 64 validators, finalizes in pages under 15M gas each (below EIP-7825's 2^24 per transaction and a 30M block); a one-shot finalization reverts without bricking the round", async () => {
+      const contributors = await fundedAccounts("adv04/contributor", MAX_CONTRIBUTORS);
+      const validators = await fundedAccounts("adv04/validator", 64);
+      const net = await subnetWith([...contributors, ...validators]);
+      const { subnet, token, bucket } = net;
+      for (const [i, c] of contributors.entries()) await (await subnet.connect(c).register(`c${i}`)).wait();
+      for (const [i, v] of validators.entries())
+        await (await subnet.connect(v).stake(MIN + BigInt(i) * TTD)).wait();
+      await closeRound(subnet, FINALIZE_PAGE);
+
+      const rng = new Rng(4);
+      const truth = Array.from({ length: MAX_CONTRIBUTORS }, () =>
+        Array.from({ length: METRICS }, () => rng.int(0, 65_535)),
+      );
+      const plans: SheetPlan[] = validators.map((validator) => ({
+        validator,
+        rows: truth.map((r) => r.map((x) => Math.min(65_535, Math.max(0, x + rng.int(-500, 500))))),
+        reveal: true,
+      }));
+      await commitAndReveal(subnet, plans, METRICS);
+      const POOL = 10_000n * TTD;
+      await token.mint(await bucket.getAddress(), POOL);
+      await toPhase(subnet, "closed");
+
+      // The whole round in one transaction does not fit the largest transaction allowed (EIP-7825's
+      // 2^24 gas): a griefer who tries it runs out of gas, reverts and changes nothing.
+      await expect(subnet.finalizeEpoch(MAX_CONTRIBUTORS, { gasLimit: TX_GAS_CAP })).to.be.reverted;
+      expect(await subnet.finalization()).to.deep.equal([0n, 0n]);
+
+      // Paged, anyone finishes it.
+      const round = await subnet.round();
+      const txs = await finalizeRound(subnet, FINALIZE_PAGE);
+      const gas = await Promise.all(txs.map(async (tx) => (await receiptOf(tx)).gasUsed));
+      const largest = gas.reduce((m, g) => (g > m ? g : m), 0n);
+      const total = gas.reduce((x, g) => x + g, 0n);
+      for (const [i, g] of gas.entries()) {
+        expect(g, `page ${i}`).to.be.lte(FINALIZE_BUDGET);
+        expect(g, `page ${i}`).to.be.lt(TX_GAS_CAP);
+        expect(g, `page ${i}`).to.be.lt(BLOCK_GAS_LIMIT);
+      }
+      expect(await subnet.round()).to.equal(round + 1n);
+      const [finalized] = await subnet.queryFilter(subnet.filters.EpochFinalized(round));
+      expect(finalized.args.reveals).to.equal(64n);
+      expect(finalized.args.pool).to.equal(POOL);
+      expect(finalized.args.paid).to.be.gt((POOL * 9_999n) / BPS);
+      console.log(
+        `      finalize 256 x 64 in pages of ${FINALIZE_PAGE}: ${gas.length} transactions, largest ${largest}, total ${total}`,
+      );
+    });
+
+    it("ADV-04b claims stay O(1) (Morpheus TRST-M-8): a subnet claim after 30 rounds and a capital claim after 30 daily distributions cost what they cost after one", async () => {
+      const [deployer, alice, bob, v] = await ethers.getSigners();
+      const net = await subnetWith([alice, bob, v]);
+      const { subnet, token, bucket } = net;
+      await subnet.connect(alice).register("alice");
+      await subnet.connect(bob).register("bob");
+      await subnet.connect(v).stake(MIN);
+      await closeRound(subnet);
+      const play = async (): Promise<void> => {
+        await commitAndReveal(subnet, [{ validator: v, rows: [row(300), row(100)], reveal: true }], METRICS);
+        await token.mint(await bucket.getAddress(), 100n * TTD);
+        await closeRound(subnet);
+      };
+      await play();
+      const after1 = (await receiptOf(await subnet.connect(alice).claim())).gasUsed;
+      for (let r = 0; r < 30; r++) await play();
+      const owed = await subnet.claimable(alice.address);
+      expect(owed).to.equal(30n * 60n * TTD); // 75% of 80 TTD a round
+      const after30 = (await receiptOf(await subnet.connect(alice).claim())).gasUsed;
+      expect(after30, "subnet claim after 30 rounds vs after 1").to.be.closeTo(after1, after1 / 100n);
+
+      const core = await deployCore(deployer);
+      const lp = core.mockStakingToken!;
+      await lp.mint(alice.address, E18);
+      await lp.connect(alice).approve(core.pool, MaxUint256);
+      await core.pool.connect(alice).deposit(E18);
+      await time.increase(DAY);
+      await core.controller.distribute();
+      await time.increase(DAY);
+      await core.pool.connect(alice).claim(); // alice now holds TTD: later claims are alike
+      await time.increase(DAY);
+      await core.controller.distribute();
+      await time.increase(3_600);
+      const pool1 = (await receiptOf(await core.pool.connect(alice).claim())).gasUsed;
+      for (let d = 0; d < 30; d++) {
+        await time.increase(DAY);
+        await core.controller.distribute();
+      }
+      await time.increase(3_600);
+      const pool30 = (await receiptOf(await core.pool.connect(alice).claim())).gasUsed;
+      expect(pool30, "capital claim after 30 distributions vs after 1").to.be.closeTo(pool1, pool1 / 100n);
+      console.log(
+        `      subnet claim: after 1 round ${after1}, after 30 rounds ${after30}; capital claim: after 1 distribution ${pool1}, after 30 ${pool30}`,
+      );
     });
   });
 
