@@ -39,13 +39,21 @@ import {
   DEFAULT_SUBNET_PARAMS,
   MAX_CONTRIBUTORS,
   SubnetParams,
+  commitment,
+  encodeSheet,
 } from "../../scripts/lib/poc";
 import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib/poc-reference";
 import { Rng } from "../../scripts/lib/random";
 import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
 import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
 import { FUNDS, ProposalState, deployGovernedSystem, toVoting } from "../utils/governance-fixture";
-import { FinalizeRecord, SheetPlan, commitAndReveal, finalizeInPages } from "../utils/subnet-rounds";
+import {
+  FinalizeRecord,
+  SheetPlan,
+  commitAndReveal,
+  expectOutcome,
+  finalizeInPages,
+} from "../utils/subnet-rounds";
 
 const E18 = 10n ** 18n;
 const TTD = E18;
@@ -173,6 +181,22 @@ function expected(
 /** The dividend a finalization credited `validator` (0 when it got no ValidatorDividend event). */
 function dividendOf(record: FinalizeRecord, validator: HardhatEthersSigner): bigint {
   return record.dividends.find((d) => d.validator === validator.address)?.reward ?? 0n;
+}
+
+/** A sheet committed with a known salt, to be revealed (or copied) later. */
+interface Opened {
+  sheet: string;
+  salt: string;
+  commitment: string;
+}
+
+async function commitRows(subnet: Subnet, v: HardhatEthersSigner, rows: number[][]): Promise<Opened> {
+  const round = await subnet.round();
+  const sheet = encodeSheet(rows, METRICS);
+  const salt = id(`salt/${v.address}/${round}`);
+  const c = commitment(await subnet.getAddress(), round, v.address, salt, sheet);
+  await (await subnet.connect(v).commit(c)).wait();
+  return { sheet, salt, commitment: c };
 }
 
 /*//////////////////////////////////////////////////////////////
@@ -597,6 +621,266 @@ describe("Adversarial catalogue", () => {
       expect(pool30, "capital claim after 30 distributions vs after 1").to.be.closeTo(pool1, pool1 / 100n);
       console.log(
         `      subnet claim: after 1 round ${after1}, after 30 rounds ${after30}; capital claim: after 1 distribution ${pool1}, after 30 ${pool30}`,
+      );
+    });
+  });
+
+  describe("validators and contributors", () => {
+    it("ADV-10 weight copying: a copied commitment cannot be opened (CommitmentMismatch, then expelled for not revealing); a copier of the last public consensus is paid by its agreement: 42.85% of an honest dividend when scores move, all of it when they stand still", async () => {
+      const signers = await ethers.getSigners();
+      const [deployer] = signers;
+      const cs = signers.slice(1, 5);
+      const [h1, h2, h3, k, k2] = signers.slice(5, 10);
+      const honest = [h1, h2, h3];
+      const { subnet, token, bucket } = await subnetWith([...cs, h1, h2, h3, k, k2]);
+      for (const [i, c] of cs.entries()) await subnet.connect(c).register(`c${i}`);
+      for (const v of [...honest, k]) await subnet.connect(v).stake(MIN);
+      await closeRound(subnet);
+      const T1 = [10, 20, 30, 40].map(row);
+      const T2 = [40, 30, 20, 10].map(row);
+      const POOL = 1_000n * TTD;
+      const bucketAddress = await bucket.getAddress();
+
+      // Round 2: everybody reveals T1.
+      await commitAndReveal(
+        subnet,
+        [...honest, k].map((validator) => ({ validator, rows: T1, reveal: true })),
+        METRICS,
+      );
+      await token.mint(bucketAddress, POOL);
+      await toPhase(subnet, "closed");
+      const r2 = await finalizeInPages(subnet, 1_000);
+
+      // Round 3: the scores move to T2. k copies the last consensus, which is public.
+      await subnet.connect(k2).stake(MIN); // slot 4
+      const last = await Promise.all(cs.map((_, j) => subnet.consensusScore(j)));
+      expect(last).to.deep.equal([100_000n, 200_000n, 300_000n, 400_000n]);
+      const lagged = last.map((x) => row(Number(x / 10_000n)));
+      const opened = new Map<string, Opened>();
+      for (const v of honest) opened.set(v.address, await commitRows(subnet, v, T2));
+      opened.set(k.address, await commitRows(subnet, k, lagged));
+      // k2 copies h1's commitment as it appears in the Committed event.
+      const h1Opened = opened.get(h1.address)!;
+      await subnet.connect(k2).commit(h1Opened.commitment);
+      await toPhase(subnet, "reveal");
+      for (const v of [...honest, k]) {
+        const o = opened.get(v.address)!;
+        await subnet.connect(v).reveal(o.sheet, o.salt);
+      }
+      // h1's sheet and salt are now public; the commitment binds h1's address, so k2 cannot open it...
+      await expect(subnet.connect(k2).reveal(h1Opened.sheet, h1Opened.salt)).to.be.revertedWithCustomError(
+        subnet,
+        "CommitmentMismatch",
+      );
+      // ...nor commit the copy now.
+      await expect(subnet.connect(k2).commit(h1Opened.commitment))
+        .to.be.revertedWithCustomError(subnet, "WrongPhase")
+        .withArgs(1n, 0n);
+      await token.mint(bucketAddress, POOL);
+      await toPhase(subnet, "closed");
+      const r3 = await finalizeInPages(subnet, 1_000);
+      expect(r3.epoch.pool).to.equal(POOL + r2.epoch.pool - r2.epoch.paid);
+      const x3 = expected(
+        r3.epoch.pool,
+        deployer.address,
+        cs,
+        [
+          ...honest.map((v, slot) => ({ v, slot, stake: MIN, rows: T2, strikes: 0 })),
+          { v: k, slot: 3, stake: MIN, rows: lagged, strikes: 0 },
+        ],
+        [{ v: k2, slot: 4 }],
+      );
+      await expectOutcome(subnet, r3, x3, r3.epoch.pool, 4);
+      // sum(min(T1, T2)) / sum(max(T1, T2)) = 60 / 140.
+      expect(x3.validators[3].agreement).to.equal(4_285n);
+      expect(x3.validators[3].strikes).to.equal(1);
+      const honestDividend = dividendOf(r3, h1);
+      expect((dividendOf(r3, k) * BPS) / honestDividend, "42.85% of an honest dividend").to.equal(4_285n);
+      expect(r3.expelled).to.deep.equal([{ validator: k2.address, slot: 4n, reason: 0n }]);
+      expect(dividendOf(r3, k2)).to.equal(0n);
+
+      // Round 4: the scores stand still; copying round 3's consensus is indistinguishable from
+      // honest work (the weight-copying limitation commit-reveal does not remove).
+      const now = await Promise.all(cs.map((_, j) => subnet.consensusScore(j)));
+      const copied = now.map((x) => row(Number(x / 10_000n)));
+      expect(copied).to.deep.equal(T2);
+      await commitAndReveal(
+        subnet,
+        [
+          ...honest.map((validator) => ({ validator, rows: T2, reveal: true })),
+          { validator: k, rows: copied, reveal: true },
+        ],
+        METRICS,
+      );
+      await token.mint(bucketAddress, POOL);
+      await toPhase(subnet, "closed");
+      const r4 = await finalizeInPages(subnet, 1_000);
+      const x4 = expected(r4.epoch.pool, deployer.address, cs, [
+        ...honest.map((v, slot) => ({ v, slot, stake: MIN, rows: T2, strikes: 0 })),
+        { v: k, slot: 3, stake: MIN, rows: copied, strikes: 1 },
+      ]);
+      await expectOutcome(subnet, r4, x4, r4.epoch.pool, 4);
+      expect(dividendOf(r4, k)).to.equal(dividendOf(r4, h1));
+      console.log(
+        `      lagging copier: round 3 ${dividendOf(r3, k)} vs honest ${honestDividend} (agreement 4,285 bps); round 4 ${dividendOf(r4, k)} = honest`,
+      );
+    });
+
+    it("ADV-11 commit-without-reveal griefing: a 75%-stake validator that commits and never reveals is expelled (stake unbonding, not slashed), the round pays the honest sheets' outcome to the wei, and a round nobody reveals carries its whole emission", async () => {
+      const [deployer, a, b, h1, h2, g, g2] = await ethers.getSigners();
+      const { subnet, token, bucket, fund } = await subnetWith([a, b, h1, h2, g, g2]);
+      const bucketAddress = await bucket.getAddress();
+      await subnet.connect(a).register("a");
+      await subnet.connect(b).register("b");
+      await subnet.connect(h1).stake(MIN);
+      await subnet.connect(h2).stake(2n * MIN);
+      await subnet.connect(g).stake(9n * MIN); // 75% of the stake
+      await closeRound(subnet);
+      const rows = [row(10), row(30)];
+
+      // Round 2: g commits and stays silent.
+      await commitAndReveal(
+        subnet,
+        [
+          { validator: h1, rows, reveal: true },
+          { validator: h2, rows, reveal: true },
+          { validator: g, rows: [row(65_535), row(0)], reveal: false },
+        ],
+        METRICS,
+      );
+      const POOL = 1_000n * TTD;
+      await token.mint(bucketAddress, POOL);
+      await toPhase(subnet, "closed");
+      const r2 = await finalizeInPages(subnet, 1_000);
+      const x2 = expected(
+        POOL,
+        deployer.address,
+        [a, b],
+        [
+          { v: h1, slot: 0, stake: MIN, rows, strikes: 0 },
+          { v: h2, slot: 1, stake: 2n * MIN, rows, strikes: 0 },
+        ],
+        [{ v: g, slot: 2 }],
+      );
+      await expectOutcome(subnet, r2, x2, POOL, 2);
+      // By hand: contributors 800 TTD as 1:3, validators 150 TTD as 1:2, owner 50 TTD: all of it.
+      expect(r2.scores.map((x) => x.reward)).to.deep.equal([200n * TTD, 600n * TTD]);
+      expect(r2.dividends.map((x) => x.reward)).to.deep.equal([50n * TTD, 100n * TTD]);
+      expect(r2.epoch.paid).to.equal(POOL);
+      expect(r2.expelled).to.deep.equal([{ validator: g.address, slot: 2n, reason: 0n }]);
+      const [unbonding, release] = await subnet.unbonding(g.address);
+      expect(unbonding, "g's stake is unbonding, whole").to.equal(9n * MIN);
+      expect(release).to.equal(BigInt(await time.latest()) + P.unbondingDelay);
+      expect(await token.balanceOf(fund), "nothing slashed").to.equal(0n);
+      expect(await subnet.totalStake()).to.equal(3n * MIN);
+
+      // Round 3: the only committer is a fresh griefer; nobody reveals.
+      await subnet.connect(g2).stake(MIN);
+      await commitAndReveal(subnet, [{ validator: g2, rows, reveal: false }], METRICS);
+      await token.mint(bucketAddress, POOL);
+      await toPhase(subnet, "closed");
+      const r3 = await finalizeInPages(subnet, 1_000);
+      expect(r3.epoch).to.deep.equal({ round: r3.round, pool: POOL, paid: 0n, reveals: 0n });
+      expect(r3.expelled).to.deep.equal([{ validator: g2.address, slot: 2n, reason: 0n }]);
+      expect(await subnet.pendingEmission(), "carried, not lost").to.equal(POOL);
+
+      // Round 4: the honest validators reveal; the carried emission is paid with the new one.
+      await commitAndReveal(
+        subnet,
+        [
+          { validator: h1, rows, reveal: true },
+          { validator: h2, rows, reveal: true },
+        ],
+        METRICS,
+      );
+      await token.mint(bucketAddress, POOL / 2n);
+      await toPhase(subnet, "closed");
+      const r4 = await finalizeInPages(subnet, 1_000);
+      expect(r4.epoch.pool).to.equal(POOL + POOL / 2n);
+      expect(r4.epoch.paid).to.equal(POOL + POOL / 2n);
+      expect(r4.scores.map((x) => x.reward)).to.deep.equal([300n * TTD, 900n * TTD]);
+      expect(await subnet.pendingEmission()).to.equal(0n);
+    });
+
+    it("ADV-12 a 49%-stake colluding coalition cannot lift any consensus score above the highest honest score; its dividends fall by over 99.6% and it is expelled after 3 rounds", async () => {
+      const signers = await ethers.getSigners();
+      const [deployer] = signers;
+      const cs = signers.slice(1, 5); // cs[0] is the coalition's friend
+      const [h1, h2, c1, c2] = signers.slice(5, 9);
+      const stakes = [200n * TTD, 310n * TTD, 250n * TTD, 240n * TTD]; // honest 51%, coalition 49%
+      const { subnet, token, bucket } = await subnetWith([...cs, h1, h2, c1, c2]);
+      for (const [i, c] of cs.entries()) await subnet.connect(c).register(`c${i}`);
+      for (const [i, v] of [h1, h2, c1, c2].entries()) await subnet.connect(v).stake(stakes[i]);
+      await closeRound(subnet);
+      const S1 = [100, 200, 300, 400].map(row);
+      const S2 = [110, 190, 310, 380].map(row);
+      const COLLUDE = [row(65_535), row(0), row(0), row(0)];
+      const highestHonest = [110n, 200n, 310n, 400n].map((x) => x * 10_000n);
+      const POOL = 1_000n * TTD;
+      const bucketAddress = await bucket.getAddress();
+      const strikes = [0, 0, 0, 0];
+
+      const play = async (
+        colluders: number[][],
+      ): Promise<{ record: FinalizeRecord; outcome: RoundOutcome }> => {
+        const sheets = [S1, S2, colluders, colluders];
+        await commitAndReveal(
+          subnet,
+          [h1, h2, c1, c2].map((validator, i) => ({ validator, rows: sheets[i], reveal: true })),
+          METRICS,
+        );
+        await token.mint(bucketAddress, POOL);
+        await toPhase(subnet, "closed");
+        const record = await finalizeInPages(subnet, 1_000);
+        const outcome = expected(
+          record.epoch.pool,
+          deployer.address,
+          cs,
+          [h1, h2, c1, c2].map((v, slot) => ({
+            v,
+            slot,
+            stake: stakes[slot],
+            rows: sheets[slot],
+            strikes: strikes[slot],
+          })),
+        );
+        await expectOutcome(subnet, record, outcome, record.epoch.pool, 4);
+        outcome.validators.forEach((v, i) => (strikes[i] = v.strikes));
+        return { record, outcome };
+      };
+
+      // Round 2: the coalition reports honestly (S1): the baseline of its dividends.
+      const honestRound = await play(S1);
+      const baseline = dividendOf(honestRound.record, c1);
+
+      // Rounds 3-5: the coalition scores its friend 65,535 on every metric and everyone else 0.
+      const dividends: bigint[] = [];
+      for (let r = 0; r < 3; r++) {
+        const { record, outcome } = await play(COLLUDE);
+        const consensus = record.scores.map((x) => x.score);
+        expect(consensus, "the honest upper median, never the coalition's").to.deep.equal([
+          1_100_000n,
+          1_900_000n,
+          3_000_000n,
+          3_800_000n,
+        ]);
+        consensus.forEach((x, j) => expect(x, `contributor ${j}`).to.be.lte(highestHonest[j]));
+        expect(outcome.validators[2].agreement).to.equal(16n); // 1.1M / 664.05M
+        dividends.push(dividendOf(record, c1));
+        if (r < 2) expect(record.expelled).to.deep.equal([]);
+        else
+          expect(record.expelled).to.deep.equal([
+            { validator: c1.address, slot: 2n, reason: 1n },
+            { validator: c2.address, slot: 3n, reason: 1n },
+          ]);
+      }
+      expect(dividends[0]).to.equal(dividends[1]);
+      expect(dividends[0] * 250n, "under 0.4% of an honest round's").to.be.lt(baseline);
+      expect(dividends[2], "expelled: nothing").to.equal(0n);
+      const [unbonding] = await subnet.unbonding(c1.address);
+      expect(unbonding).to.equal(stakes[2]);
+      console.log(
+        `      colluder c1 dividend: honest round ${baseline}, colluding ${dividends[0]}, ${dividends[1]}, then expelled (${dividends[2]})`,
       );
     });
   });
