@@ -26,6 +26,19 @@ export function withFrom(definition: ConfigurableTaskDefinition): ConfigurableTa
   );
 }
 
+/**
+ * A failure in plain words. Hardhat prints the stack of any error on CI and on Linux without a display
+ * (`console.error(error)`, which goes through Node's inspect hook): there the hook shows a hint instead.
+ * (HardhatPluginError resets the prototype of subclasses, hence an own property, not a subclass.)
+ */
+function plainError(message: string): HardhatPluginError {
+  const error = new HardhatPluginError(PLUGIN, message);
+  Object.defineProperty(error, Symbol.for("nodejs.util.inspect.custom"), {
+    value: () => "(run with --show-stack-traces for the details)",
+  });
+  return error;
+}
+
 /** The one line the CLI shows for `e`: its message, up to the first newline. */
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
@@ -34,7 +47,7 @@ function oneLine(e: unknown): string {
 
 /**
  * A task action that loads its implementation when it runs and turns any failure into a
- * HardhatPluginError, so the CLI prints one line (`--show-stack-traces` still shows the cause).
+ * HardhatPluginError, so the CLI prints one line (`--show-stack-traces` keeps the stack and the cause).
  *
  * @param load Imports the implementation, e.g. `async () => (await import("./impl/capital")).deposit`.
  */
@@ -48,7 +61,10 @@ export function lazyAction<A extends CommonArgs>(
     } catch (e) {
       if (HardhatPluginError.isHardhatPluginError(e)) throw e;
       if (e instanceof Error && "_isHardhatError" in e) throw e; // Hardhat's own (bad arguments, ...)
-      throw new HardhatPluginError(PLUGIN, oneLine(e), e instanceof Error ? e : undefined);
+      if (hre.hardhatArguments.showStackTraces) {
+        throw new HardhatPluginError(PLUGIN, oneLine(e), e instanceof Error ? e : undefined);
+      }
+      throw plainError(oneLine(e));
     }
   };
 }

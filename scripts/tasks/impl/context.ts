@@ -60,7 +60,7 @@ export interface Session {
     fn: () => Promise<ContractTransactionResponse>,
     ctx?: ErrorContext,
   ): Promise<ContractTransactionReceipt>;
-  /** Formats an amount of TTD (`1,234.5 TTD`). */
+  /** Formats an amount of TTD (`1,234.5 TTD`; more than 6 decimals are cut: `0.123456… TTD`). */
   ttdText(wei: bigint): string;
   /** Formats an amount of the stake token. */
   stakeText(wei: bigint): string;
@@ -129,8 +129,8 @@ export async function open(hre: HardhatRuntimeEnvironment, from = 0): Promise<Se
         throw new TaskError(tetradErrors().explain(e, full), { cause: e });
       }
     },
-    ttdText: (wei) => formatAmount(wei, ttd),
-    stakeText: (wei) => formatAmount(wei, stake),
+    ttdText: (wei) => formatAmount(wei, ttd, true, 6),
+    stakeText: (wei) => formatAmount(wei, stake, true, 6),
     timeText: (timestamp, at) => formatTimestamp(timestamp, at),
   };
 }

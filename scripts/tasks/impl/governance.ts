@@ -251,8 +251,9 @@ export async function parseActions(
         throw new TaskError(`${at}.${k}: expected seconds`);
       return BigInt(v);
     };
-    const amountOf = async (k: string, units: Units): Promise<bigint> =>
-      parseAmount(str(k), units, `${at}.${k}`);
+    /** An amount in `units`; `0` only where `zero` allows it. */
+    const amountOf = (k: string, units: Units, zero = false): bigint =>
+      zero && /^0*(\.0*)?$/.test(str(k).trim()) ? 0n : parseAmount(str(k), units, `${at}.${k}`);
     switch (raw.kind) {
       case "setShares": {
         const shares = ints("shares");
@@ -301,7 +302,7 @@ export async function parseActions(
           if (k === "bond" || k === "minValidatorStake") {
             if (typeof v !== "string" && typeof v !== "number")
               throw new TaskError(`${where}: expected an amount of TTD`);
-            params[k] = String(v) === "0" ? 0n : parseAmount(String(v), s.ttd, where);
+            params[k] = /^0*(\.0*)?$/.test(String(v).trim()) ? 0n : parseAmount(String(v), s.ttd, where);
           } else if (
             k === "commitDuration" ||
             k === "revealDuration" ||
@@ -367,7 +368,7 @@ export async function parseActions(
           fund: d.contracts.ProtectionFund,
           token,
           to: address("to"),
-          amount: await amountOf("amount", units),
+          amount: amountOf("amount", units),
         });
         break;
       }
@@ -376,14 +377,11 @@ export async function parseActions(
           kind: "slash",
           subnet: subnet("subnet"),
           validator: address("validator"),
-          amount: await amountOf("amount", s.ttd),
+          amount: amountOf("amount", s.ttd),
         });
         break;
       case "setPoolSettings": {
-        const minDeposit =
-          raw.minDeposit === undefined
-            ? undefined
-            : parseAmount(str("minDeposit"), s.stake, `${at}.minDeposit`);
+        const minDeposit = raw.minDeposit === undefined ? undefined : amountOf("minDeposit", s.stake, true);
         const action: Action = {
           kind: "setPoolSettings",
           pool: d.contracts.CapitalPool,
@@ -404,7 +402,8 @@ export async function parseActions(
       case "call": {
         const data = str("data");
         if (!isHexString(data)) throw new TaskError(`${at}.data: not hex calldata`);
-        const value = raw.value === undefined ? 0n : BigInt(str("value"));
+        const value = raw.value === undefined ? 0n : /^\d+$/.test(str("value")) ? BigInt(str("value")) : -1n;
+        if (value < 0n) throw new TaskError(`${at}.value: expected wei (a whole number)`);
         actions.push({ kind: "call", target: address("target"), data, value, summary: str("summary") });
         break;
       }
@@ -567,8 +566,8 @@ export async function vote(
     `voted ${Vote[support].toLowerCase()} on proposal ${shortId(id)} with ${s.ttdText(weight)} (tx ${receipt.hash})`,
   );
   log(
-    `  tally: for ${formatAmount(forVotes, s.ttd, false)}, against ${formatAmount(against, s.ttd, false)}, ` +
-      `abstain ${formatAmount(abstain, s.ttd, false)}; quorum ${s.ttdText(quorum)}; voting ends at ${s.timeText(p.deadline, now)}`,
+    `  tally: for ${formatAmount(forVotes, s.ttd, false, 6)}, against ${formatAmount(against, s.ttd, false, 6)}, ` +
+      `abstain ${formatAmount(abstain, s.ttd, false, 6)}; quorum ${s.ttdText(quorum)}; voting ends at ${s.timeText(p.deadline, now)}`,
   );
   return { id, weight, tally: { against, for: forVotes, abstain } };
 }

@@ -1,0 +1,529 @@
+import { expect } from "chai";
+import { promises as fs } from "fs";
+import * as os from "os";
+import * as path from "path";
+import hre, { ethers } from "hardhat";
+import { HardhatPluginError } from "hardhat/plugins";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { parseEther } from "ethers";
+import { DAY } from "../../scripts/lib/constants";
+import { Core, deployCore } from "../../scripts/lib/deploy";
+import { Governance, deployGovernance } from "../../scripts/lib/deploy-governance";
+import { describeDeployment, writeDeployment } from "../../scripts/lib/deployments";
+import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
+
+const TTD = 10n ** 18n;
+
+/** Runs a task as the CLI would, capturing what it prints. */
+async function run<T>(
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ result: T; output: string }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...parts: unknown[]) => {
+    lines.push(parts.map(String).join(" "));
+  };
+  try {
+    const result = (await hre.run(name, args)) as T;
+    return { result, output: lines.join("\n") };
+  } finally {
+    console.log = original;
+  }
+}
+
+/** The one-line message a task fails with (a HardhatPluginError of plugin "tetrad"). */
+async function failure(name: string, args: Record<string, unknown> = {}): Promise<string> {
+  try {
+    await run(name, args);
+  } catch (e) {
+    expect(HardhatPluginError.isHardhatPluginError(e), `not a HardhatPluginError: ${String(e)}`).to.equal(
+      true,
+    );
+    const err = e as HardhatPluginError;
+    expect(err.pluginName).to.equal("tetrad");
+    expect(err.message).to.not.include("\n");
+    return err.message;
+  }
+  throw new Error(`${name} was expected to fail`);
+}
+
+interface System {
+  core: Core;
+  gov: Governance;
+  deployer: HardhatEthersSigner;
+  contributor: HardhatEthersSigner;
+  validator: HardhatEthersSigner;
+  pauper: HardhatEthersSigner;
+}
+
+let dir: string;
+let previousDir: string | undefined;
+
+/** Core + governance, with its deployment file written to the temporary TETRAD_DEPLOYMENTS_DIR. */
+async function deployed(): Promise<System> {
+  const [deployer, contributor, validator, pauper] = await ethers.getSigners();
+  const core = await deployCore(deployer);
+  const gov = await deployGovernance(core);
+  writeDeployment(await describeDeployment(core, gov, { network: "hardhat", withAbis: false }), dir);
+  return { core, gov, deployer, contributor, validator, pauper };
+}
+
+/**
+ * The deployer alone in the capital pool for 60 days of emission (it claims the whole 7-day stream:
+ * ~207k TTD of ~864k, a quarter of the supply), then pays the contributor and the validator; the
+ * subnets' first rounds are finalized so that round 2 is in its commit phase.
+ */
+async function funded(): Promise<System> {
+  const s = await deployed();
+  const { core, deployer } = s;
+  await (await core.mockStakingToken!.mint(deployer.address, parseEther("1"))).wait();
+  await (await core.stakingToken.approve(core.pool, parseEther("1"))).wait();
+  await (await core.pool.deposit(parseEther("1"))).wait();
+  await time.increase(60n * DAY);
+  await (await core.controller.distribute()).wait();
+  await time.increase(7n * DAY);
+  await (await core.pool.claim()).wait();
+  await (await core.token.transfer(s.contributor.address, 1_000n * TTD)).wait();
+  await (await core.token.transfer(s.validator.address, 1_000n * TTD)).wait();
+  for (const subnet of core.subnets) await finalizeRound(subnet);
+  return s;
+}
+
+describe("Hardhat tasks (scripts/tasks)", function () {
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-tasks-"));
+    previousDir = process.env.TETRAD_DEPLOYMENTS_DIR;
+    process.env.TETRAD_DEPLOYMENTS_DIR = dir;
+  });
+  after(async () => {
+    if (previousDir === undefined) delete process.env.TETRAD_DEPLOYMENTS_DIR;
+    else process.env.TETRAD_DEPLOYMENTS_DIR = previousDir;
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  describe("any task", () => {
+    it("says plainly when the network has no deployment", async () => {
+      const empty = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-empty-"));
+      process.env.TETRAD_DEPLOYMENTS_DIR = empty;
+      try {
+        expect(await failure("status")).to.match(
+          /^No Tetrad deployment for chain 31337: .*31337\.json does not exist/,
+        );
+      } finally {
+        process.env.TETRAD_DEPLOYMENTS_DIR = dir;
+        await fs.rm(empty, { recursive: true, force: true });
+      }
+    });
+
+    it("says plainly when the deployment file is stale and when --from is out of range", async () => {
+      await loadFixture(deployed);
+      const file = path.join(dir, "31337.json");
+      const saved = await fs.readFile(file, "utf8");
+      const json = JSON.parse(saved) as { contracts: Record<string, string> };
+      json.contracts.Tetrad = "0x000000000000000000000000000000000000dEaD";
+      await fs.writeFile(file, JSON.stringify(json));
+      try {
+        expect(await failure("distribute")).to.match(/the deployment file is stale/);
+      } finally {
+        await fs.writeFile(file, saved);
+      }
+      expect(await failure("distribute", { from: 99 })).to.equal(
+        "--from 99: network hardhat has 20 accounts (0-19)",
+      );
+    });
+  });
+
+  describe("distribute", () => {
+    it("mints what the schedule emitted and splits it among the buckets", async () => {
+      const { core } = await loadFixture(deployed);
+      await time.increase(DAY);
+      const before = await core.token.totalSupply();
+      const { result, output } = await run<{ minted: bigint; amounts: bigint[] }>("distribute");
+      expect(result.minted).to.be.greaterThan(14_000n * TTD);
+      expect(await core.token.totalSupply()).to.equal(before + result.minted);
+      expect(result.amounts.reduce((a, b) => a + b, 0n)).to.equal(result.minted);
+      expect(await core.token.balanceOf(core.protectionFund)).to.equal(result.amounts[4]);
+      expect(output).to.match(/^distributed 14,4\d\d\.\d{6}… TTD \(tx 0x/);
+      expect(output).to.include("capital");
+    });
+  });
+
+  describe("capital:*", () => {
+    it("deposits with an EIP-2612 permit (one transaction), minting from the faucet", async () => {
+      const { core, pauper } = await loadFixture(deployed);
+      const { result, output } = await run<{ method: string; minted: bigint }>("capital:deposit", {
+        amount: "12.5",
+        faucet: true,
+        from: 3,
+      });
+      expect(result.method).to.equal("permit");
+      expect(result.minted).to.equal(parseEther("12.5"));
+      expect(await core.pool.balanceOf(pauper.address)).to.equal(parseEther("12.5"));
+      expect(await core.stakingToken.allowance(pauper.address, core.pool)).to.equal(0n);
+      expect(output).to.include("deposited 12.5 mLP into the capital pool (EIP-2612 permit");
+    });
+
+    it("approves then deposits with --no-permit", async () => {
+      const { core, deployer } = await loadFixture(deployed);
+      await (await core.mockStakingToken!.mint(deployer.address, parseEther("5"))).wait();
+      const { result } = await run<{ method: string }>("capital:deposit", { amount: "2", noPermit: true });
+      expect(result.method).to.equal("approve");
+      expect(await core.pool.balanceOf(deployer.address)).to.equal(parseEther("2"));
+      expect(await core.stakingToken.balanceOf(deployer.address)).to.equal(parseEther("3"));
+    });
+
+    it("refuses a deposit over the balance, under the minimum or not a number", async () => {
+      const { core, deployer } = await loadFixture(deployed);
+      await (await core.mockStakingToken!.mint(deployer.address, parseEther("3"))).wait();
+      expect(await failure("capital:deposit", { amount: "12.5" })).to.equal(
+        "insufficient balance: you have 3.0 mLP, need 12.5",
+      );
+      expect(await failure("capital:deposit", { amount: "0.0001" })).to.equal(
+        "the pool's minimum deposit is 0.001 mLP, you offered 0.0001 mLP",
+      );
+      expect(await failure("capital:deposit", { amount: "lots" })).to.equal(
+        '--amount: "lots" is not an amount of mLP (e.g. 12.5)',
+      );
+      expect(await core.pool.balanceOf(deployer.address)).to.equal(0n);
+    });
+
+    it("withdraws part then all; refuses more than the stake", async () => {
+      const { core, deployer } = await loadFixture(deployed);
+      await run("capital:deposit", { amount: "10", faucet: true });
+      expect(await failure("capital:withdraw", { amount: "12.5" })).to.equal(
+        "you have 10.0 mLP staked, cannot withdraw 12.5",
+      );
+      await run("capital:withdraw", { amount: "4" });
+      expect(await core.pool.balanceOf(deployer.address)).to.equal(parseEther("6"));
+      const { result } = await run<{ amount: bigint; staked: bigint }>("capital:withdraw", { amount: "all" });
+      expect(result.amount).to.equal(parseEther("6"));
+      expect(result.staked).to.equal(0n);
+      expect(await core.stakingToken.balanceOf(deployer.address)).to.equal(parseEther("10"));
+      expect(await failure("capital:withdraw", { amount: "1" })).to.equal(
+        "nothing to withdraw: you have nothing staked in the capital pool",
+      );
+    });
+
+    it("claims the rewards streamed after a distribution; nothing to claim before", async () => {
+      const { core, deployer } = await loadFixture(deployed);
+      expect(await failure("capital:claim")).to.match(/^nothing to claim: you have no capital pool rewards/);
+      await run("capital:deposit", { amount: "1", faucet: true });
+      expect(await failure("capital:claim")).to.match(/^nothing to claim yet/);
+      await time.increase(DAY);
+      await run("distribute");
+      await time.increase(DAY);
+      const before = await core.token.balanceOf(deployer.address);
+      const { result } = await run<{ amount: bigint }>("capital:claim");
+      expect(result.amount).to.be.greaterThan(0n);
+      expect(await core.token.balanceOf(deployer.address)).to.equal(before + result.amount);
+    });
+
+    it("explains a revert the pre-checks do not cover (claim to the zero address)", async () => {
+      await loadFixture(deployed);
+      await run("capital:deposit", { amount: "1", faucet: true });
+      await time.increase(DAY);
+      await run("distribute");
+      await time.increase(DAY);
+      expect(await failure("capital:claim", { to: "0x0000000000000000000000000000000000000000" })).to.equal(
+        "the address must not be zero",
+      );
+    });
+  });
+
+  describe("contributor:* and validator:*", () => {
+    it("registers a contributor (bond approved), refuses a second registration and strangers' claims", async () => {
+      const { core, contributor } = await loadFixture(funded);
+      const before = await core.token.balanceOf(contributor.address);
+      const { result, output } = await run<{ slot: bigint; bond: bigint }>("contributor:register", {
+        subnet: "code",
+        metadata: "ipfs://my-agent",
+        from: 1,
+      });
+      expect(result.slot).to.equal(0n);
+      expect(await core.subnets[0].contributorSlot(contributor.address)).to.equal(0n);
+      expect(await core.token.balanceOf(contributor.address)).to.equal(before - 10n * TTD);
+      expect(output).to.include("registered in the code subnet as contributor slot 0, bond 10.0 TTD");
+      expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.equal(
+        "already registered in the code subnet (slot 0)",
+      );
+      expect(await failure("contributor:claim", { subnet: "community", from: 1 })).to.equal(
+        "not registered in the community subnet",
+      );
+      expect(await failure("contributor:claim", { subnet: "code", from: 1 })).to.match(
+        /^nothing to claim yet/,
+      );
+      expect(await failure("contributor:register", { subnet: "storage", from: 1 })).to.match(
+        /^Unknown subnet "storage"/,
+      );
+    });
+
+    it("refuses registration when the round is closed, and without the bond", async () => {
+      const { core } = await loadFixture(funded);
+      expect(await failure("contributor:register", { subnet: "code", from: 3 })).to.equal(
+        "insufficient balance: you have 0.0 TTD, need 10.0 (the code subnet's bond)",
+      );
+      await toPhase(core.subnets[0], "closed");
+      expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.match(
+        /^the commit window is closed: round 2 of the code subnet ended at .* and awaits finalization/,
+      );
+    });
+
+    it("stakes (minimum enforced), unstakes below the minimum, withdraws after unbonding", async () => {
+      const { core, validator } = await loadFixture(funded);
+      expect(await failure("validator:stake", { subnet: "code", amount: "50", from: 2 })).to.equal(
+        "the first stake must be at least 100.0 TTD to take a validator permit (you offered 50.0)",
+      );
+      expect(await failure("validator:unstake", { subnet: "code", amount: "1", from: 2 })).to.equal(
+        "not a validator of the code subnet: you have no stake there",
+      );
+      await run("validator:stake", { subnet: "code", amount: "150", from: 2 });
+      expect(
+        (await core.subnets[0].validatorAt(await core.subnets[0].validatorSlot(validator.address))).stake,
+      ).to.equal(150n * TTD);
+      expect(await failure("validator:unstake", { subnet: "code", amount: "200", from: 2 })).to.equal(
+        "you have 150.0 TTD staked in the code subnet, cannot unstake 200.0",
+      );
+      const { result, output } = await run<{ unbonding: bigint; stake: bigint }>("validator:unstake", {
+        subnet: "code",
+        amount: "100",
+        from: 2,
+      });
+      expect(output).to.include("the whole stake of 150.0 TTD is unbonded");
+      expect(result.unbonding).to.equal(150n * TTD);
+      expect(result.stake).to.equal(0n);
+      expect(await failure("validator:withdraw", { subnet: "code", from: 2 })).to.match(
+        /^your unbonded stake of 150\.0 TTD is still unbonding: it can be withdrawn from .* \(in 7d\)$/,
+      );
+      await time.increase(7n * DAY);
+      const before = await core.token.balanceOf(validator.address);
+      await run("validator:withdraw", { subnet: "code", from: 2 });
+      expect(await core.token.balanceOf(validator.address)).to.equal(before + 150n * TTD);
+      expect(await failure("validator:withdraw", { subnet: "code", from: 2 })).to.match(
+        /^nothing to withdraw/,
+      );
+    });
+
+    it("validator:run scores a round (commit, reveal, finalize); contributor and validator claim", async () => {
+      const { core, contributor, validator } = await loadFixture(funded);
+      const subnet = core.subnets[0];
+      await run("contributor:register", { subnet: "code", from: 1 });
+      await run("validator:stake", { subnet: "code", amount: "200", from: 2 });
+      const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-validator-"));
+      try {
+        const metrics = path.join(work, "metrics.json");
+        await fs.writeFile(
+          metrics,
+          JSON.stringify({
+            subnet: await subnet.getAddress(),
+            contributors: [{ address: contributor.address, values: [50_000, 40_000, 30_000, 20_000] }],
+          }),
+        );
+        const saltDir = path.join(work, "salts");
+        // Contributors registered during a round are scored from the next one: close round 2 first.
+        await toPhase(subnet, "closed");
+        const idle = await run<{ step: { action: string } }>("validator:run", {
+          subnet: "code",
+          action: "step",
+          finalize: true,
+          saltDir,
+          from: 2,
+        });
+        expect(idle.result.step.action).to.equal("finalized");
+        expect(await failure("validator:run", { subnet: "code", metrics, saltDir, from: 3 })).to.match(
+          /^not a validator of this subnet/,
+        );
+        const { result, output } = await run<{ action: string; reveal: { round: bigint } }>("validator:run", {
+          subnet: "code",
+          metrics,
+          saltDir,
+          fastForward: true,
+          from: 2,
+        });
+        expect(result.action).to.equal("run");
+        expect(result.reveal.round).to.equal(3n);
+        expect(output).to.match(/round 3: committed 1 rows/);
+        expect(output).to.match(/round 3: revealed 1 rows/);
+        await toPhase(subnet, "closed");
+        const step = await run<{ step: { action: string; done: boolean } }>("validator:run", {
+          subnet: "code",
+          action: "step",
+          finalize: true,
+          saltDir,
+          from: 2,
+        });
+        expect(step.result.step).to.include({ action: "finalized", done: true });
+        expect(await subnet.round()).to.equal(4n);
+      } finally {
+        await fs.rm(work, { recursive: true, force: true });
+      }
+      const owed = await subnet.claimable(contributor.address);
+      expect(owed).to.be.greaterThan(0n);
+      const before = await core.token.balanceOf(contributor.address);
+      const { result } = await run<{ amount: bigint }>("contributor:claim", { subnet: "code", from: 1 });
+      expect(result.amount).to.equal(owed);
+      expect(await core.token.balanceOf(contributor.address)).to.equal(before + owed);
+      const dividend = await subnet.claimable(validator.address);
+      expect(dividend).to.be.greaterThan(0n);
+      expect(
+        (await run<{ amount: bigint }>("validator:claim", { subnet: "code", from: 2 })).result.amount,
+      ).to.equal(dividend);
+      const back = await run<{ returned: bigint }>("contributor:deregister", { subnet: "code", from: 1 });
+      expect(back.result.returned).to.equal(10n * TTD);
+    });
+  });
+
+  describe("gov:*", () => {
+    it("delegate, propose bucket shares, vote, queue, execute: each step refused until its time", async () => {
+      const { core, gov, deployer } = await loadFixture(funded);
+      expect(await failure("gov:propose", { shares: "2500,2500,2500,2100,400" })).to.match(
+        /^not enough votes to propose: you have 0\.0 TTD of voting power, the threshold is .* TTD \(you hold .* but have not delegated: run gov:delegate first\)$/,
+      );
+      const { result: d } = await run<{ votes: bigint }>("gov:delegate");
+      expect(d.votes).to.equal(await core.token.balanceOf(deployer.address));
+      expect(await core.token.delegates(deployer.address)).to.equal(deployer.address);
+
+      expect(await failure("gov:propose", { shares: "2500,2500,2500,2500,400" })).to.equal(
+        "--shares must sum to 10,000 basis points (these sum to 10400)",
+      );
+      const { result: p, output } = await run<{ id: bigint; index: number }>("gov:propose", {
+        shares: "2500,2500,2500,2100,400",
+        description: "More for contributors.",
+      });
+      expect(p.index).to.equal(1);
+      expect(await gov.governor.state(p.id)).to.equal(0n); // Pending
+      expect(output).to.include(
+        "1. Set bucket shares to code 25%, community 25%, compute 25%, capital 21%, protection 4%",
+      );
+      expect(
+        await failure("gov:propose", {
+          shares: "2500,2500,2500,2100,400",
+          description: "More for contributors.",
+        }),
+      ).to.match(/^this proposal exists already/);
+
+      expect(await failure("gov:vote", { proposal: "latest", support: "for" })).to.match(
+        /^proposal 0x[0-9a-f]{4}… is Pending, voting opens at .* \(in 1d\)$/,
+      );
+      expect(await failure("gov:vote", { proposal: "1", support: "maybe" })).to.equal(
+        '--support must be for, against or abstain, got "maybe"',
+      );
+      await time.increaseTo((await gov.governor.proposalSnapshot(p.id)) + 1n);
+      expect(await failure("gov:vote", { proposal: "latest", support: "for", from: 3 })).to.match(
+        /^you had no voting power at proposal .*'s snapshot/,
+      );
+      const { result: v } = await run<{ weight: bigint }>("gov:vote", {
+        proposal: "#1",
+        support: "for",
+        reason: "fair",
+      });
+      expect(v.weight).to.equal(d.votes);
+      expect(await gov.governor.hasVoted(p.id, deployer.address)).to.equal(true);
+      expect(await failure("gov:vote", { proposal: p.id.toString(), support: "against" })).to.match(
+        /^you have already voted on proposal 0x/,
+      );
+
+      expect(await failure("gov:queue", { proposal: "latest" })).to.match(
+        / is Active, voting ends at .* \(in 4d 23h\)$/,
+      );
+      await time.increaseTo((await gov.governor.proposalDeadline(p.id)) + 1n);
+      expect(await failure("gov:execute", { proposal: "latest" })).to.match(
+        /has Succeeded and is not queued yet: run gov:queue first$/,
+      );
+      const { result: q } = await run<{ eta: bigint }>("gov:queue", { proposal: "latest" });
+      expect(await gov.governor.state(p.id)).to.equal(5n); // Queued
+      expect(await failure("gov:execute", { proposal: "latest" })).to.match(
+        / is Queued, executable at .* \(in 2d\)$/,
+      );
+      await time.increaseTo(q.eta);
+      await run("gov:execute", { proposal: "latest" });
+      expect(await gov.governor.state(p.id)).to.equal(7n); // Executed
+      expect((await core.controller.shares()).map(Number)).to.deep.equal([2500, 2500, 2500, 2100, 400]);
+      expect(await failure("gov:execute", { proposal: "latest" })).to.match(/ was already Executed$/);
+    });
+
+    it("proposes a JSON file of actions, resolving names and human amounts", async () => {
+      const { core, gov, contributor } = await loadFixture(funded);
+      await run("gov:delegate");
+      const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-actions-"));
+      try {
+        const file = path.join(work, "actions.json");
+        await fs.writeFile(
+          file,
+          JSON.stringify({
+            title: "Tune the code subnet and pay a grant",
+            actions: [
+              { kind: "setMetricWeights", subnet: "code", weights: [4000, 2000, 2000, 2000] },
+              { kind: "setSubnetParams", subnet: "code", params: { bond: "20" } },
+              { kind: "grant", to: contributor.address, amount: "1000" },
+            ],
+          }),
+        );
+        const { result } = await run<{ id: bigint }>("gov:propose", { actions: file });
+        const details = await gov.governor.proposalDetails(result.id);
+        expect(details.targets).to.deep.equal([
+          await core.subnets[0].getAddress(),
+          await core.subnets[0].getAddress(),
+          await core.protectionFund.getAddress(),
+        ]);
+        const grant = core.protectionFund.interface.decodeFunctionData("release", details.calldatas[2]);
+        expect(grant[2]).to.equal(1_000n * TTD);
+        const params = core.subnets[0].interface.decodeFunctionData("setParams", details.calldatas[1]);
+        expect(params[0].bond).to.equal(20n * TTD);
+        expect(params[0].minValidatorStake).to.equal(100n * TTD); // the rest kept
+
+        await fs.writeFile(
+          file,
+          JSON.stringify([{ kind: "setMetricWeights", subnet: "code", weights: [1, 2] }]),
+        );
+        expect(await failure("gov:propose", { actions: file })).to.equal(
+          "actions[0].weights must sum to 10,000 basis points (these sum to 3)",
+        );
+        await fs.writeFile(file, JSON.stringify([{ kind: "mint" }]));
+        expect(await failure("gov:propose", { actions: file })).to.match(
+          /^actions\[0\]\.kind: "mint" is not one of/,
+        );
+      } finally {
+        await fs.rm(work, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("status", () => {
+    it("summarizes supply, split, subnets, the account and open proposals", async () => {
+      const { core, deployer } = await loadFixture(funded);
+      await run("gov:delegate");
+      await run("gov:propose", { shares: "2500,2500,2500,2100,400" });
+      await run("capital:deposit", { amount: "2", faucet: true });
+      const { result, output } = await run<{
+        emission: { supply: bigint; scheduleSoFar: bigint; pending: bigint };
+        subnets: { name: string; round: bigint; phase: string }[];
+        account: { votes: bigint; poolStake: bigint };
+        proposals: { total: number; open: { state: string; title?: string }[] };
+      }>("status");
+      expect(result.emission.supply).to.equal(await core.token.totalSupply());
+      expect(result.emission.scheduleSoFar).to.equal(result.emission.supply + result.emission.pending);
+      expect(result.subnets.map((x) => [x.name, x.round, x.phase])).to.deep.equal([
+        ["code", 2n, "commit"],
+        ["community", 2n, "commit"],
+        ["compute", 2n, "commit"],
+      ]);
+      expect(result.account.votes).to.equal(await core.token.getVotes(deployer.address));
+      expect(result.account.poolStake).to.equal(parseEther("3"));
+      expect(result.proposals.open).to.have.length(1);
+      expect(result.proposals.open[0]).to.include({ state: "Pending" });
+      expect(result.proposals.open[0].title).to.match(/^Set bucket shares/);
+      for (const heading of [
+        "Emission",
+        "Capital pool",
+        "Subnets",
+        `Account ${deployer.address}`,
+        "Proposals: 1 open",
+      ]) {
+        expect(output).to.include(heading);
+      }
+      expect(output).to.match(/protection fund\s+4\.00%/);
+    });
+  });
+});
