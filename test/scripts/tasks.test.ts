@@ -245,6 +245,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       expect(await core.subnets[0].contributorSlot(contributor.address)).to.equal(0n);
       expect(await core.token.balanceOf(contributor.address)).to.equal(before - 10n * TTD);
       expect(output).to.include("registered in the code subnet as contributor slot 0, bond 10.0 TTD");
+      expect(output).to.include("scored from round 3 on");
       expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.equal(
         "already registered in the code subnet (slot 0)",
       );

@@ -110,7 +110,10 @@ export async function register(
   log(
     `registered in the ${ref.label} as contributor slot ${slot}, bond ${s.ttdText(bond)} (tx ${receipt.hash})`,
   );
-  log(`  validators name you by address (${s.me}) in their metrics files`);
+  log(
+    `  scored from round ${ctx.round.round + 1n} on (a round counts contributors registered before it started); ` +
+      `validators name you by address (${s.me}) in their metrics files`,
+  );
   return { slot, bond };
 }
 
