@@ -10,17 +10,22 @@ export async function toPhase(subnet: Subnet, phase: "reveal" | "closed"): Promi
   if (BigInt(await time.latest()) < target) await time.increaseTo(target);
 }
 
-/** Finalizes the closed round completely, `maxSteps` contributors a page; returns every transaction. */
+/**
+ * Finalizes the closed round completely, `maxSteps` contributors a page; returns every transaction.
+ * The page that closes the round is the one that emits `EpochFinalized`, so each page runs once
+ * (no `staticCall` beforehand to ask whether it will be the last).
+ */
 export async function finalizeRound(
   subnet: Subnet,
   maxSteps = 1_000,
 ): Promise<ContractTransactionResponse[]> {
   const txs: ContractTransactionResponse[] = [];
+  const address = (await subnet.getAddress()).toLowerCase();
+  const closed = subnet.interface.getEvent("EpochFinalized").topicHash;
   for (;;) {
-    const done = await subnet.finalizeEpoch.staticCall(maxSteps);
     const tx = await subnet.finalizeEpoch(maxSteps);
-    await tx.wait();
+    const receipt = await tx.wait();
     txs.push(tx);
-    if (done) return txs;
+    if (receipt?.logs.some((l) => l.address.toLowerCase() === address && l.topics[0] === closed)) return txs;
   }
 }
