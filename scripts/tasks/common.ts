@@ -42,6 +42,14 @@ function plainError(message: string): HardhatPluginError {
 /** The one line the CLI shows for `e`: its message, up to the first newline. */
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
+  if (
+    e instanceof Error &&
+    "code" in e &&
+    e.code === "MODULE_NOT_FOUND" &&
+    text.includes("typechain-types")
+  ) {
+    return "the contracts' TypeScript bindings (typechain-types/) are missing: run `npx hardhat compile` first";
+  }
   return text.split("\n")[0];
 }
 
