@@ -2,7 +2,7 @@
  * Proposals from typed actions: build, propose, vote (directly or by EIP-712 signature), queue and
  * execute. Used by tests, the CLI tasks and the simulation.
  */
-import { BigNumberish, Interface, Signer, Signature, id } from "ethers";
+import { BigNumberish, Interface, Signer, Signature, formatEther, id } from "ethers";
 import {
   CapitalPool__factory,
   ContributionBucket__factory,
@@ -49,6 +49,13 @@ function call(target: string, iface: Interface, fn: string, args: unknown[], sum
 }
 
 /** Turns actions into calls, each with a one-line summary for the proposal's description. */
+/** An 18-decimal amount as voters read it: `1,000 (1000000000000000000000 wei)`. */
+function units(wei: bigint): string {
+  const [whole, frac] = formatEther(wei).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${frac === "0" ? grouped : `${grouped}.${frac}`} (${wei} wei)`;
+}
+
 export function toCalls(actions: Action[]): Call[] {
   const calls: Call[] = [];
   for (const a of actions) {
@@ -104,7 +111,7 @@ export function toCalls(actions: Action[]): Call[] {
             treasuryI,
             "release",
             [a.token, a.to, a.amount],
-            `Pay ${a.amount} wei of ${a.token} from the protection fund to ${a.to}`,
+            `Pay ${units(a.amount)} of token ${a.token} from the protection fund to ${a.to}`,
           ),
         );
         break;
@@ -115,7 +122,7 @@ export function toCalls(actions: Action[]): Call[] {
             subnetI,
             "slash",
             [a.validator, a.amount],
-            `Slash up to ${a.amount} wei of validator ${a.validator}'s stake in subnet ${a.subnet} to the protection fund`,
+            `Slash up to ${units(a.amount)} TTD of validator ${a.validator}'s stake in subnet ${a.subnet} to the protection fund`,
           ),
         );
         break;
@@ -137,7 +144,7 @@ export function toCalls(actions: Action[]): Call[] {
               poolI,
               "setMinDeposit",
               [a.minDeposit],
-              `Set the capital pool's minimum deposit to ${a.minDeposit} wei`,
+              `Set the capital pool's minimum deposit to ${units(a.minDeposit)}`,
             ),
           );
         if (a.withdrawLock !== undefined)

@@ -559,7 +559,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
       "",
       "## Actions",
       "",
-      `1. Pay 1000000000000000000000 wei of ${token} from the protection fund to ${grantee.address}`,
+      `1. Pay 1,000 (1000000000000000000000 wei) of token ${token} from the protection fund to ${grantee.address}`,
       `2. Set metric weights of subnet ${subnet} to 4000/2000/2000/2000 bps (from its next round)`,
     ].join("\n");
     expect(p.description).to.equal(expected);
