@@ -1,0 +1,435 @@
+/**
+ * The app end to end: headless Chromium (Debian's) drives the production build against `hardhat node`
+ * with the whole system deployed by the deploy module. Wallets are injected EIP-1193 providers announced
+ * by EIP-6963 whose keys stay in this process (./wallet.ts). Only the clock (evm_increaseTime) and a
+ * little setup (ETH from the node's first account, a TTD transfer between two test wallets) bypass the UI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  erc20Abi,
+  http,
+  keccak256,
+  parseEther,
+  stringToBytes,
+  type Address,
+  type Hex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { capitalPoolAbi, emissionControllerAbi, governorAbi, tetradAbi } from "../src/generated/abis";
+import { formatAmount, shortAddress } from "../src/lib/format";
+import { FUNDED_ACCOUNT, ROOT, rpc, startChain, type LocalChain } from "../scripts/chain";
+import { serveDist, type Served } from "../scripts/serve-dist";
+import { LOCAL_CHAIN_ID, TestWallet } from "./wallet";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.join(ROOT, "reports", "ui");
+const DAY = 86_400;
+
+const keyOf = (name: string): Hex => keccak256(stringToBytes(`tetrad app e2e: ${name}`));
+
+describe("Tetrad app end to end", () => {
+  let chain: LocalChain;
+  let site: Served;
+  let browser: Browser;
+  let contracts: Record<string, Address>;
+  const contexts: BrowserContext[] = [];
+  const started = Date.now();
+  const axeResults: Record<string, { id: string; impact: string | null | undefined; nodes: number }[]> = {};
+
+  const publicClient = () =>
+    createPublicClient({
+      chain: defineChain({
+        id: LOCAL_CHAIN_ID,
+        name: "Hardhat",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [chain.url] } },
+      }),
+      transport: http(chain.url),
+    });
+
+  async function warp(seconds: number): Promise<void> {
+    await rpc(chain.url, "evm_increaseTime", [seconds]);
+    await rpc(chain.url, "evm_mine", []);
+  }
+
+  async function openAs(
+    wallet: TestWallet,
+    hash = "#/",
+    viewport = { width: 1280, height: 900 },
+  ): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error(`[${wallet.name}] page error: ${e.message}`));
+    await wallet.install(page);
+    await page.goto(site.url + hash);
+    return page;
+  }
+
+  async function connect(page: Page, wallet: TestWallet): Promise<void> {
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByRole("button", { name: `Test Wallet (${wallet.name})` }).click();
+    await expect.poll(() => page.getByTestId("account").textContent()).toBe(shortAddress(wallet.address));
+  }
+
+  async function go(page: Page, hash: string, heading: string): Promise<void> {
+    await page.evaluate((h) => (window.location.hash = h), hash);
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+  }
+
+  async function waitStatus(page: Page, testId: string, text: string, timeout = 60_000): Promise<string> {
+    const loc = page.getByTestId(testId).first();
+    await expect
+      .poll(async () => (await loc.textContent()) ?? "", { timeout, interval: 250 })
+      .toMatch(new RegExp(`${text}|Failed`));
+    const got = (await loc.textContent()) ?? "";
+    if (!got.includes(text)) throw new Error(`${testId}: expected "${text}", got "${got}"`);
+    return got;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function axe(page: Page, name: string): Promise<void> {
+    const result = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    axeResults[name] = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(
+      bad.map(
+        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+      ),
+      `axe on ${name}`,
+    ).toEqual([]);
+  }
+
+  const alice = () => wallets.alice;
+  const wallets = {} as Record<"alice" | "bob" | "carol" | "dave", TestWallet>;
+  let pageA: Page;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    chain = await startChain({ deploymentId: `app-e2e-${process.pid}` });
+    const deployment = JSON.parse(
+      fs.readFileSync(path.join(chain.deploymentsDir, `${LOCAL_CHAIN_ID}.json`), "utf8"),
+    ) as {
+      contracts: Record<string, Address>;
+    };
+    contracts = deployment.contracts;
+    site = await serveDist({ deploymentsDir: chain.deploymentsDir, rpcUrl: chain.url });
+    for (const name of ["alice", "bob", "carol", "dave"] as const) {
+      wallets[name] = new TestWallet(name, keyOf(name), chain.url, name === "dave" ? 1 : LOCAL_CHAIN_ID);
+    }
+    // ETH for gas from the node's first account, signed here like any wallet.
+    const funder = createWalletClient({
+      account: privateKeyToAccount(FUNDED_ACCOUNT.privateKey),
+      chain: publicClient().chain,
+      transport: http(chain.url),
+    });
+    for (const w of Object.values(wallets)) {
+      const hash = await funder.sendTransaction({ to: w.address, value: parseEther("10") });
+      await publicClient().waitForTransactionReceipt({ hash });
+    }
+    // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await site?.close();
+    await chain?.stop();
+    if (Object.keys(axeResults).length > 0)
+      fs.writeFileSync(path.join(SHOTS, "axe.json"), JSON.stringify(axeResults, null, 2) + "\n");
+    console.log(`e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it("reads the protocol without a wallet and connects one found by EIP-6963", async () => {
+    pageA = await openAs(alice());
+    await expect.poll(() => pageA.getByTestId("today").textContent()).toContain("14,400 TTD");
+    await expect.poll(() => pageA.getByTestId("share-capital").textContent()).toBe("24%");
+    await connect(pageA, alice());
+    expect(await pageA.getByTestId("network").textContent()).toBe("Hardhat (local)");
+  });
+
+  it("deposits with one permit signature; time passes; anyone distributes; the claim shown equals the chain's", async () => {
+    const a = alice();
+    await go(pageA, "#/capital", "Capital");
+    await pageA.getByRole("button", { name: /Get 1,000 test/ }).click();
+    await waitStatus(pageA, "faucet-status", "Faucet: Confirmed");
+    await pageA.getByLabel(/Amount to deposit/).fill("100");
+    await pageA.getByRole("button", { name: "Sign permit and deposit" }).click();
+    await waitStatus(pageA, "deposit-status", "Deposit: Confirmed");
+    expect(a.log).toContain("eth_signTypedData_v4");
+    const c = publicClient();
+    expect(
+      await c.readContract({
+        address: contracts.CapitalPool!,
+        abi: capitalPoolAbi,
+        functionName: "balanceOf",
+        args: [a.address],
+      }),
+    ).toBe(parseEther("100"));
+    expect(
+      await c.readContract({
+        address: contracts.StakingToken!,
+        abi: erc20Abi,
+        functionName: "allowance",
+        args: [a.address, contracts.CapitalPool!],
+      }),
+    ).toBe(0n);
+    await expect.poll(() => pageA.getByTestId("staked").textContent()).toMatch(/^100 /);
+
+    await warp(DAY);
+    await go(pageA, "#/", "Overview");
+    await pageA.getByRole("button", { name: "Distribute" }).click();
+    await waitStatus(pageA, "distribute-status", "Distribute: Confirmed");
+    await warp(8 * DAY); // the 7-day stream runs out
+    await go(pageA, "#/capital", "Capital");
+    await expect
+      .poll(() => pageA.getByTestId("pending-rewards").textContent(), { timeout: 15_000 })
+      .not.toMatch(/^0 TTD/);
+    await pageA.getByRole("button", { name: "Claim rewards" }).click();
+    await waitStatus(pageA, "claim-status", "Claim: Confirmed");
+    const balance = await c.readContract({
+      address: contracts.Tetrad!,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [a.address],
+    });
+    expect(balance).toBeGreaterThan(parseEther("3000"));
+    await expect
+      .poll(() => pageA.getByTestId("ttd-balance").textContent(), { timeout: 15_000 })
+      .toBe(formatAmount(balance, "TTD", 18, 6));
+  });
+
+  it("finalizes the closed round, then registers as a contributor (bond approved, then register)", async () => {
+    await go(pageA, "#/contribute", "Contribute");
+    // Nine days passed: the code subnet's round awaits finalization, which anyone may do.
+    await pageA.getByRole("button", { name: /^Finalize round \d+ of the Code subnet$/ }).click();
+    await waitStatus(pageA, "finalize-status-code", "Confirmed");
+    await pageA.getByLabel(/Link to your work/).fill("https://example.org/alice-agent");
+    await pageA.getByRole("button", { name: "Approve bond and register" }).click();
+    await waitStatus(pageA, "register-status", "Register: Confirmed");
+    await expect
+      .poll(() => pageA.getByTestId("my-registrations").textContent())
+      .toContain("Code subnet: registered (slot 0)");
+  });
+
+  it("delegates by signature (EIP-712), then submits the signature", async () => {
+    const a = alice();
+    await go(pageA, "#/govern", "Govern");
+    await pageA.getByRole("button", { name: "Delegate by signature" }).click();
+    await waitStatus(pageA, "delegate-sig-status", "Delegation signature: Signed");
+    await pageA.getByRole("button", { name: "Submit this signature now" }).click();
+    await waitStatus(pageA, "relay-status", "Submit signed delegation: Confirmed");
+    const c = publicClient();
+    const [votes, balance] = await Promise.all([
+      c.readContract({
+        address: contracts.Tetrad!,
+        abi: tetradAbi,
+        functionName: "getVotes",
+        args: [a.address],
+      }),
+      c.readContract({
+        address: contracts.Tetrad!,
+        abi: tetradAbi,
+        functionName: "balanceOf",
+        args: [a.address],
+      }),
+    ]);
+    expect(votes).toBe(balance);
+    await expect.poll(() => pageA.getByTestId("delegate").textContent()).toBe("yourself");
+  });
+
+  it("a revert is shown in plain words (registering without the bond's TTD)", async () => {
+    const carol = wallets.carol;
+    const page = await openAs(carol, "#/contribute");
+    await connect(page, carol);
+    await page.getByRole("button", { name: "Approve bond and register" }).click();
+    const status = await waitStatus(page, "register-status", "Register: Failed");
+    expect(status).toContain("insufficient balance: you have 0.0 TTD, need 10.0");
+  });
+
+  it("creates a proposal from typed actions, a second wallet votes by signature, it is queued, executed and Overview shows the new shares", async () => {
+    const a = alice();
+    const bob = wallets.bob;
+    // Setup outside the UI: alice gives bob 1,000 TTD, bob delegates to himself (both sign locally).
+    const c = publicClient();
+    for (const [w, fn] of [
+      [a, "transfer"],
+      [bob, "delegate"],
+    ] as const) {
+      const client = createWalletClient({
+        account: privateKeyToAccount(keyOf(w.name)),
+        chain: c.chain,
+        transport: http(chain.url),
+      });
+      const hash =
+        fn === "transfer"
+          ? await client.writeContract({
+              address: contracts.Tetrad!,
+              abi: tetradAbi,
+              functionName: "transfer",
+              args: [bob.address, parseEther("1000")],
+            })
+          : await client.writeContract({
+              address: contracts.Tetrad!,
+              abi: tetradAbi,
+              functionName: "delegate",
+              args: [bob.address],
+            });
+      await c.waitForTransactionReceipt({ hash });
+    }
+    await warp(1);
+
+    await go(pageA, "#/govern", "Govern");
+    await pageA.getByLabel("Title").fill("Capital to 36%");
+    await pageA
+      .getByLabel(/Rationale/)
+      .fill("More **liquidity**: capital gets 36%, the contribution buckets 20% each.");
+    await pageA.getByRole("button", { name: "Add action" }).click();
+    for (const [bucket, pct] of [
+      ["code", "20"],
+      ["community", "20"],
+      ["compute", "20"],
+      ["capital", "36"],
+      ["protection", "4"],
+    ]) {
+      await pageA.getByLabel(`${bucket} (%)`).fill(pct);
+    }
+    await expect
+      .poll(() => pageA.getByTestId("action-preview").textContent())
+      .toContain(
+        "Set the emission's bucket shares to code 20%, community 20%, compute 20%, capital 36%, protection 4%",
+      );
+    await shot(pageA, "govern-new-proposal");
+    await pageA.getByRole("button", { name: "Submit proposal" }).click();
+    await waitStatus(pageA, "propose-status", "Propose: Confirmed");
+    await expect.poll(() => pageA.getByTestId("proposal-state").first().textContent()).toBe("Pending");
+
+    const votingDelay = Number(
+      await c.readContract({
+        address: contracts.TetradGovernor!,
+        abi: governorAbi,
+        functionName: "votingDelay",
+      }),
+    );
+    await warp(votingDelay + 1);
+
+    // Bob signs his vote (no gas); alice's wallet submits it.
+    const pageB = await openAs(bob, "#/govern");
+    await connect(pageB, bob);
+    await expect
+      .poll(() => pageB.getByTestId("proposal-state").first().textContent(), { timeout: 15_000 })
+      .toBe("Active");
+    await pageB
+      .getByLabel(/Reason/)
+      .first()
+      .fill("Liquidity first");
+    await pageB.getByRole("button", { name: "Sign vote (gasless)" }).first().click();
+    await waitStatus(pageB, "sign-vote-status", "Vote signature: Signed");
+    const signed = await pageB.getByTestId("signed-output").inputValue();
+    expect(JSON.parse(signed)).toMatchObject({ kind: "tetrad-vote", support: 1, voter: bob.address });
+    expect(bob.log).not.toContain("eth_sendTransaction");
+
+    await pageA.getByTestId("relay-input").fill(signed);
+    await pageA.getByRole("button", { name: "Submit signature", exact: true }).click();
+    await waitStatus(pageA, "relay-box-status", "Submit signature: Confirmed");
+    await expect.poll(() => pageA.getByTestId("votes-for").first().textContent()).toContain("1,000 TTD");
+    await shot(pageA, "govern-voting");
+
+    const period = Number(
+      await c.readContract({
+        address: contracts.TetradGovernor!,
+        abi: governorAbi,
+        functionName: "votingPeriod",
+      }),
+    );
+    await warp(period + 1);
+    await expect
+      .poll(() => pageA.getByTestId("proposal-state").first().textContent(), { timeout: 15_000 })
+      .toBe("Succeeded");
+    await pageA.getByRole("button", { name: "Queue in the Timelock" }).click();
+    await waitStatus(pageA, "lifecycle-status", "Queue: Confirmed");
+    await expect.poll(() => pageA.getByTestId("proposal-state").first().textContent()).toBe("Queued");
+    await warp(2 * DAY + 1);
+    const execute = pageA.getByRole("button", { name: "Execute" });
+    await expect.poll(() => execute.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await execute.click();
+    await waitStatus(pageA, "lifecycle-status", "Execute: Confirmed");
+    await expect.poll(() => pageA.getByTestId("proposal-state").first().textContent()).toBe("Executed");
+    expect(
+      (
+        await c.readContract({
+          address: contracts.EmissionController!,
+          abi: emissionControllerAbi,
+          functionName: "shares",
+        })
+      ).map(Number),
+    ).toEqual([2000, 2000, 2000, 3600, 400]);
+
+    await go(pageA, "#/", "Overview");
+    await expect
+      .poll(() => pageA.getByTestId("share-capital").textContent(), { timeout: 15_000 })
+      .toBe("36%");
+    await expect.poll(() => pageA.getByTestId("share-code").textContent()).toBe("20%");
+  });
+
+  it("a wallet on another network is asked to switch, and switches", async () => {
+    const dave = wallets.dave;
+    const page = await openAs(dave, "#/capital");
+    await connect(page, dave);
+    const button = page.getByTestId("switch-network");
+    await expect.poll(() => button.textContent()).toBe("Wrong network: switch to Hardhat (local)");
+    await expect.poll(() => page.getByText("Your wallet is on another network.").count()).toBe(1);
+    await button.click();
+    await expect.poll(() => page.getByTestId("network").textContent()).toBe("Hardhat (local)");
+    expect(dave.chainId).toBe(LOCAL_CHAIN_ID);
+  });
+
+  it("every page: a screenshot, and axe finds no serious or critical violation", async () => {
+    for (const [hash, name, heading] of [
+      ["#/", "overview", "Overview"],
+      ["#/capital", "capital", "Capital"],
+      ["#/contribute", "contribute", "Contribute"],
+      ["#/validate", "validate", "Validate"],
+      ["#/govern", "govern", "Govern"],
+    ] as const) {
+      await go(pageA, hash, heading);
+      await pageA.waitForTimeout(1_000);
+      await shot(pageA, name);
+      await axe(pageA, name);
+    }
+    // Phone-sized screen.
+    const phone = await openAs(wallets.dave, "#/", { width: 390, height: 844 });
+    await phone.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+    await expect.poll(() => phone.getByTestId("today").textContent()).toContain("TTD");
+    await shot(phone, "overview-phone");
+    await axe(phone, "overview-phone");
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});

@@ -1,0 +1,31 @@
+/** Anyone may finalize a subnet's closed round (in pages; press again until the next round starts). */
+import { encodeFunctionData, type Address } from "viem";
+import { subnetAbi } from "../generated/abis";
+import { useAction, useApp } from "../lib/app";
+import { TxStatus } from "./ui";
+
+export function FinalizeButton({ subnet, round, name }: { subnet: Address; round: bigint; name: string }) {
+  const { ready } = useApp();
+  const finalize = useAction(`finalize-${subnet}`);
+  if (!ready) return <span className="hint"> (anyone can finalize it)</span>;
+  return (
+    <>
+      {" "}
+      <button
+        type="button"
+        className="secondary"
+        disabled={finalize.busy}
+        aria-label={`Finalize round ${round} of the ${name}`}
+        onClick={() =>
+          void finalize.send(`Finalize round ${round}`, {
+            to: subnet,
+            data: encodeFunctionData({ abi: subnetAbi, functionName: "finalizeEpoch", args: [64n] }),
+          })
+        }
+      >
+        Finalize
+      </button>
+      <TxStatus action={finalize} testId={`finalize-status-${name.split(" ")[0]?.toLowerCase()}`} />
+    </>
+  );
+}

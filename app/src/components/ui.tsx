@@ -1,0 +1,107 @@
+/** Small shared pieces: transaction status, the wallet gate in front of actions, amount inputs. */
+import { useId, type ReactNode } from "react";
+import { useSwitchChain } from "wagmi";
+import { useApp, type Action, type TxEntry } from "../lib/app";
+
+const STATUS_TEXT: Record<TxEntry["status"], string> = {
+  wallet: "Waiting for your wallet…",
+  pending: "Pending…",
+  confirmed: "Confirmed",
+  signed: "Signed",
+  failed: "Failed",
+};
+
+/** The status line of an action: pending, confirmed or failed (with the reason in plain words). */
+export function TxStatus({ action, testId }: { action: Action; testId?: string }) {
+  const s = action.state;
+  return (
+    <p
+      className={`tx-status ${s ? `tx-${s.status}` : ""}`}
+      role="status"
+      aria-live="polite"
+      data-testid={testId}
+    >
+      {s ? (
+        <>
+          <strong>
+            {s.label}: {STATUS_TEXT[s.status]}
+          </strong>
+          {s.status === "failed" && s.message ? <> — {s.message}</> : null}
+          {s.status !== "failed" && s.message ? <> ({s.message})</> : null}
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/** Shows `children` (the action's controls) only when a wallet is connected on the right chain. */
+export function WalletGate({ children, what }: { children: ReactNode; what: string }) {
+  const { account, ready, chain } = useApp();
+  const { mutate: switchChain, isPending } = useSwitchChain();
+  if (!account) return <p className="gate">Connect a wallet (top of the page) to {what}.</p>;
+  if (!ready)
+    return (
+      <p className="gate">
+        Your wallet is on another network.{" "}
+        <button type="button" onClick={() => switchChain({ chainId: chain.chainId })} disabled={isPending}>
+          Switch to {chain.name}
+        </button>
+      </p>
+    );
+  return <>{children}</>;
+}
+
+export function AmountInput(props: {
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  symbol: string;
+  max?: string;
+  name: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {props.label} ({props.symbol})
+      </label>
+      <div className="row">
+        <input
+          id={id}
+          name={props.name}
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="0.0"
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+        {props.max !== undefined ? (
+          <button type="button" className="secondary" onClick={() => props.onChange(props.max ?? "")}>
+            Max
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return <p aria-busy="true">Loading {what}…</p>;
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  return (
+    <p role="alert">
+      Could not read the chain: {error instanceof Error ? error.message.split("\n")[0] : String(error)}
+    </p>
+  );
+}

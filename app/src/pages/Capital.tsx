@@ -1,0 +1,278 @@
+/** Capital: stake the pool's token for the capital bucket; live rewards; deposit (one permit signature
+ * when the token supports EIP-2612, approve + deposit otherwise), withdraw (with its lock), claim. */
+import { useState } from "react";
+import { encodeFunctionData, erc20Abi } from "viem";
+import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
+import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
+import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
+import { useTokenMeta } from "../lib/tokens";
+import { AmountInput, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+
+const ZERO = "0x0000000000000000000000000000000000000000" as const;
+
+export default function Capital() {
+  const { contracts, account, chain, client } = useApp();
+  const now = useNow();
+  const stakeMeta = useTokenMeta(contracts.StakingToken);
+  const me = account ?? ZERO;
+  const pool = { address: contracts.CapitalPool, abi: capitalPoolAbi } as const;
+  const q = useChainQuery(
+    ["capital", me],
+    async (c) => {
+      const [staked, pending, total, unlock, lock, minDeposit, stream, ttd, wallet, allowance] =
+        await Promise.all([
+          c.readContract({ ...pool, functionName: "balanceOf", args: [me] }),
+          c.readContract({ ...pool, functionName: "pendingRewards", args: [me] }),
+          c.readContract({ ...pool, functionName: "totalStaked" }),
+          c.readContract({ ...pool, functionName: "unlockTime", args: [me] }),
+          c.readContract({ ...pool, functionName: "withdrawLock" }),
+          c.readContract({ ...pool, functionName: "minDeposit" }),
+          c.readContract({ ...pool, functionName: "rewardStream" }),
+          c.readContract({ address: contracts.Tetrad, abi: erc20Abi, functionName: "balanceOf", args: [me] }),
+          c.readContract({
+            address: contracts.StakingToken,
+            abi: erc20Abi,
+            functionName: "balanceOf",
+            args: [me],
+          }),
+          c.readContract({
+            address: contracts.StakingToken,
+            abi: erc20Abi,
+            functionName: "allowance",
+            args: [me, contracts.CapitalPool],
+          }),
+        ]);
+      return {
+        staked,
+        pending,
+        total,
+        unlock,
+        lock,
+        minDeposit,
+        rate: stream[0],
+        finish: stream[1],
+        ttd,
+        wallet,
+        allowance,
+      };
+    },
+    { refetchMs: 2_000 },
+  );
+  const permit = useChainQuery(["permit-domain", contracts.StakingToken], (c) =>
+    permitDomain(c, contracts.StakingToken, chain.chainId),
+  );
+  const [depositText, setDepositText] = useState("");
+  const [withdrawText, setWithdrawText] = useState("");
+  const deposit = useAction("deposit");
+  const withdraw = useAction("withdraw");
+  const claim = useAction("claim");
+  const faucet = useAction("faucet");
+
+  if (!q.data || !stakeMeta.data) return <Loading what="the capital pool" />;
+  const d = q.data;
+  const { symbol, decimals } = stakeMeta.data;
+  const locked = d.unlock > now && d.staked > 0n;
+  const local = chain.chainId === 31337 || chain.chainId === 1337;
+
+  async function onDeposit() {
+    const parsed = parseAmount(depositText, decimals);
+    if (!parsed.ok) return deposit.fail("Deposit", parsed.error);
+    const amount = parsed.value;
+    if (!account) return;
+    const domain = permit.data;
+    if (domain) {
+      const nonce = await client.readContract({
+        address: contracts.StakingToken,
+        abi: stakeTokenAbi,
+        functionName: "nonces",
+        args: [account],
+      });
+      const deadline = now + 3600n;
+      const signature = await deposit.sign(
+        "Permit signature",
+        permitTypedData(domain, account, contracts.CapitalPool, amount, nonce, deadline),
+      );
+      if (!signature) return;
+      const { v, r, s } = splitSignature(signature);
+      const ok = await deposit.send(
+        "Deposit",
+        {
+          to: contracts.CapitalPool,
+          data: encodeFunctionData({
+            abi: capitalPoolAbi,
+            functionName: "depositWithPermit",
+            args: [amount, deadline, v, r, s],
+          }),
+        },
+        { units: { symbol, decimals }, now },
+      );
+      if (ok) setDepositText("");
+      return;
+    }
+    if (d.allowance < amount) {
+      const approved = await deposit.send("Approve", {
+        to: contracts.StakingToken,
+        data: encodeFunctionData({
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [contracts.CapitalPool, amount],
+        }),
+      });
+      if (!approved) return;
+    }
+    const ok = await deposit.send(
+      "Deposit",
+      {
+        to: contracts.CapitalPool,
+        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "deposit", args: [amount] }),
+      },
+      { units: { symbol, decimals }, now },
+    );
+    if (ok) setDepositText("");
+  }
+
+  async function onWithdraw() {
+    const parsed = parseAmount(withdrawText, decimals);
+    if (!parsed.ok) return withdraw.fail("Withdraw", parsed.error);
+    const ok = await withdraw.send(
+      "Withdraw",
+      {
+        to: contracts.CapitalPool,
+        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "withdraw", args: [parsed.value] }),
+      },
+      { units: { symbol, decimals }, now },
+    );
+    if (ok) setWithdrawText("");
+  }
+
+  return (
+    <>
+      <h1>Capital</h1>
+      <p className="lede">
+        Stake {symbol} in the capital pool and earn the capital bucket of the emission, pro rata to stake and
+        time.
+      </p>
+      <section aria-labelledby="pos-h" className="card">
+        <h2 id="pos-h">Your position</h2>
+        <dl className="stats">
+          <Stat label="Staked" value={formatAmount(d.staked, symbol, decimals)} testId="staked" />
+          <Stat
+            label="Pending rewards (live)"
+            value={formatAmount(d.pending, "TTD", 18, 6)}
+            testId="pending-rewards"
+          />
+          <Stat label="TTD in your wallet" value={formatAmount(d.ttd, "TTD", 18, 6)} testId="ttd-balance" />
+          <Stat
+            label={`${symbol} in your wallet`}
+            value={formatAmount(d.wallet, symbol, decimals)}
+            testId="stake-balance"
+          />
+          <Stat label="Your share of the pool" value={formatShare(d.staked, d.total)} />
+          <Stat
+            label="Withdraw lock"
+            value={
+              locked
+                ? `locked until ${formatDate(d.unlock)} (${countdown(d.unlock, now)})`
+                : d.lock > 0n
+                  ? "unlocked"
+                  : "none"
+            }
+            testId="lock"
+          />
+        </dl>
+        <p className="hint">
+          Pool: {formatAmount(d.total, symbol, decimals)} staked; rewards stream at{" "}
+          {formatTokens(d.rate * 86_400n, 18, 2)} TTD a day
+          {d.finish > now ? ` until ${formatDate(d.finish)}` : " (no stream running)"}.
+        </p>
+      </section>
+
+      <WalletGate what="deposit, withdraw or claim">
+        <div className="grid2">
+          <section aria-labelledby="dep-h" className="card">
+            <h2 id="dep-h">Deposit</h2>
+            <AmountInput
+              label="Amount to deposit"
+              name="deposit"
+              symbol={symbol}
+              value={depositText}
+              onChange={setDepositText}
+              max={formatTokens(d.wallet, decimals, decimals).replace(/,/g, "")}
+            />
+            <p className="hint">
+              {permit.data
+                ? `${symbol} supports permits: one signature and one transaction.`
+                : `Two steps: approve ${symbol}, then deposit.`}{" "}
+              Minimum {formatAmount(d.minDeposit, symbol, decimals)}.
+            </p>
+            <button type="button" onClick={() => void onDeposit()} disabled={deposit.busy}>
+              {permit.data ? "Sign permit and deposit" : "Approve and deposit"}
+            </button>
+            <TxStatus action={deposit} testId="deposit-status" />
+            {local ? (
+              <p className="hint">
+                Test network:{" "}
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={faucet.busy || !account}
+                  onClick={() =>
+                    account &&
+                    void faucet.send("Faucet", {
+                      to: contracts.StakingToken,
+                      data: encodeFunctionData({
+                        abi: stakeTokenAbi,
+                        functionName: "mint",
+                        args: [account, 1000n * 10n ** BigInt(decimals)],
+                      }),
+                    })
+                  }
+                >
+                  Get 1,000 test {symbol}
+                </button>
+              </p>
+            ) : null}
+            <TxStatus action={faucet} testId="faucet-status" />
+          </section>
+
+          <section aria-labelledby="wd-h" className="card">
+            <h2 id="wd-h">Withdraw and claim</h2>
+            <AmountInput
+              label="Amount to withdraw"
+              name="withdraw"
+              symbol={symbol}
+              value={withdrawText}
+              onChange={setWithdrawText}
+              max={formatTokens(d.staked, decimals, decimals).replace(/,/g, "")}
+            />
+            {locked ? (
+              <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
+            ) : null}
+            <button type="button" onClick={() => void onWithdraw()} disabled={withdraw.busy}>
+              Withdraw
+            </button>
+            <TxStatus action={withdraw} testId="withdraw-status" />
+            <hr />
+            <p>
+              Claimable now: <strong>{formatAmount(d.pending, "TTD", 18, 6)}</strong>
+            </p>
+            <button
+              type="button"
+              disabled={claim.busy || d.pending === 0n}
+              onClick={() =>
+                void claim.send("Claim", {
+                  to: contracts.CapitalPool,
+                  data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" }),
+                })
+              }
+            >
+              Claim rewards
+            </button>
+            <TxStatus action={claim} testId="claim-status" />
+          </section>
+        </div>
+      </WalletGate>
+    </>
+  );
+}

@@ -1,0 +1,233 @@
+/** Contribute: the subnets with their metrics and weights; register (bond); my consensus scores and
+ * earnings per epoch; claim. */
+import { useId, useState } from "react";
+import { encodeFunctionData, erc20Abi } from "viem";
+import { subnetAbi } from "../generated/abis";
+import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { SUBNETS } from "../lib/deployment";
+import { countdown, formatAmount, formatBps } from "../lib/format";
+import { METRIC_NAMES, ZERO, useSubnets } from "../lib/subnets";
+import { ErrorNote, Loading, TxStatus, WalletGate } from "../components/ui";
+import { FinalizeButton } from "../components/Finalize";
+
+function useMyScores() {
+  const { contracts, account, chain } = useApp();
+  return useChainQuery(
+    ["my-scores", account ?? ZERO],
+    async (c) => {
+      if (!account) return [];
+      const all = await Promise.all(
+        SUBNETS.map(async (s) => {
+          const logs = await c.getContractEvents({
+            address: contracts[s.subnet],
+            abi: subnetAbi,
+            eventName: "ConsensusScore",
+            args: { contributor: account },
+            fromBlock: BigInt(chain.startBlock),
+          });
+          return logs.map((l) => ({
+            subnet: s.name,
+            round: l.args.round ?? 0n,
+            score: l.args.score ?? 0n,
+            reward: l.args.reward ?? 0n,
+          }));
+        }),
+      );
+      return all.flat().sort((a, b) => Number(b.round - a.round));
+    },
+    { refetchMs: 10_000 },
+  );
+}
+
+export default function Contribute() {
+  const { contracts, account } = useApp();
+  const now = useNow();
+  const subnets = useSubnets();
+  const scores = useMyScores();
+  const register = useAction("register");
+  const claim = useAction("contrib-claim");
+  const [which, setWhich] = useState(0);
+  const [uri, setUri] = useState("");
+  const subnetId = useId();
+  const uriId = useId();
+
+  if (subnets.error) return <ErrorNote error={subnets.error} />;
+  if (!subnets.data) return <Loading what="the subnets" />;
+  const list = subnets.data;
+  const chosen = list[which] ?? list[0];
+
+  async function onRegister() {
+    if (!chosen || !account) return;
+    const bond = chosen.params.bond;
+    const ttd = { address: contracts.Tetrad, abi: erc20Abi } as const;
+    const approve = await register.send("Approve bond", {
+      to: contracts.Tetrad,
+      data: encodeFunctionData({ ...ttd, functionName: "approve", args: [chosen.address, bond] }),
+    });
+    if (!approve) return;
+    await register.send(
+      "Register",
+      {
+        to: chosen.address,
+        data: encodeFunctionData({ abi: subnetAbi, functionName: "register", args: [uri.trim()] }),
+      },
+      { units: { symbol: "TTD", decimals: 18 }, now },
+    );
+  }
+
+  return (
+    <>
+      <h1>Contribute</h1>
+      <p className="lede">
+        Builders, community and compute providers register in a subnet with a bond. Validators score every
+        contributor each round; the stake-weighted consensus decides who earns what.
+      </p>
+      <section aria-labelledby="sn-h" className="card">
+        <h2 id="sn-h">Subnets</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Subnet</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Metrics (weights)</th>
+                <th scope="col">Contributors</th>
+                <th scope="col">Bond</th>
+                <th scope="col">Round</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((s) => (
+                <tr key={s.key}>
+                  <th scope="row">{s.name}</th>
+                  <td>
+                    {formatBps(s.weight)} of the {s.bucketName} ({formatBps(s.bucketShare)} of emission)
+                  </td>
+                  <td>
+                    <ul className="plain">
+                      {s.metricWeights.map((w, i) => (
+                        <li key={i}>
+                          {(s.metricWeights.length === METRIC_NAMES.length ? METRIC_NAMES[i] : undefined) ??
+                            `metric ${i + 1}`}
+                          : {formatBps(w)}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>{s.contributors} / 256</td>
+                  <td>{formatAmount(s.params.bond, "TTD", 18, 2)}</td>
+                  <td>
+                    {String(s.round)}: {s.phase}
+                    {s.phase === "commit" ? ` (reveal in ${countdown(s.commitEnd, now)})` : ""}
+                    {s.phase === "reveal" ? ` (closes in ${countdown(s.revealEnd, now)})` : ""}
+                    {s.phase === "closed" ? (
+                      <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <WalletGate what="register or claim">
+        <div className="grid2">
+          <section aria-labelledby="reg-h" className="card">
+            <h2 id="reg-h">Register as a contributor</h2>
+            <ul className="plain" data-testid="my-registrations">
+              {list.map((s) => (
+                <li key={s.key}>
+                  {s.name}:{" "}
+                  {s.contributorSlot !== undefined ? (
+                    <strong>registered (slot {String(s.contributorSlot)})</strong>
+                  ) : (
+                    "not registered"
+                  )}
+                </li>
+              ))}
+            </ul>
+            <div className="field">
+              <label htmlFor={subnetId}>Subnet</label>
+              <select id={subnetId} value={which} onChange={(e) => setWhich(Number(e.target.value))}>
+                {list.map((s, i) => (
+                  <option key={s.key} value={i}>
+                    {s.name} (bond {formatAmount(s.params.bond, "TTD", 18, 2)})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={uriId}>Link to your work (repository, app, endpoint)</label>
+              <input
+                id={uriId}
+                name="uri"
+                value={uri}
+                onChange={(e) => setUri(e.target.value)}
+                placeholder="https://…"
+              />
+            </div>
+            <p className="hint">
+              The bond is locked while you are registered and returned when you leave or are replaced.
+            </p>
+            <button type="button" onClick={() => void onRegister()} disabled={register.busy}>
+              Approve bond and register
+            </button>
+            <TxStatus action={register} testId="register-status" />
+          </section>
+
+          <section aria-labelledby="earn-h" className="card">
+            <h2 id="earn-h">Your scores and earnings</h2>
+            {scores.data && scores.data.length > 0 ? (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Subnet</th>
+                      <th scope="col">Epoch</th>
+                      <th scope="col">Consensus score</th>
+                      <th scope="col">Earned</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {scores.data.map((r) => (
+                      <tr key={`${r.subnet}-${r.round}`}>
+                        <td>{r.subnet}</td>
+                        <td>{String(r.round)}</td>
+                        <td>{String(r.score)}</td>
+                        <td>{formatAmount(r.reward, "TTD", 18, 4)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : (
+              <p>No scored epochs yet.</p>
+            )}
+            <ul className="plain">
+              {list.map((s) => (
+                <li key={s.key}>
+                  {s.name}: <strong>{formatAmount(s.claimable, "TTD", 18, 4)}</strong> to claim{" "}
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={claim.busy || s.claimable === 0n}
+                    onClick={() =>
+                      void claim.send(`Claim from ${s.name}`, {
+                        to: s.address,
+                        data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
+                      })
+                    }
+                  >
+                    Claim
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <TxStatus action={claim} />
+          </section>
+        </div>
+      </WalletGate>
+    </>
+  );
+}

@@ -1,0 +1,300 @@
+/** Validate: stake and unbond in a subnet, the validator permit, this epoch's commit and reveal status,
+ * dividends, and how to run the validator client for automation. */
+import { useId, useState } from "react";
+import { encodeFunctionData, erc20Abi } from "viem";
+import { subnetAbi } from "../generated/abis";
+import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { countdown, formatAmount, formatDate, parseAmount, formatTokens } from "../lib/format";
+import { ZERO, useSubnets } from "../lib/subnets";
+import { AmountInput, ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { FinalizeButton } from "../components/Finalize";
+
+export default function Validate() {
+  const { contracts, account, chain, client } = useApp();
+  const now = useNow();
+  const subnets = useSubnets();
+  const [which, setWhich] = useState(0);
+  const [stakeText, setStakeText] = useState("");
+  const [unstakeText, setUnstakeText] = useState("");
+  const stake = useAction("stake");
+  const unstake = useAction("unstake");
+  const withdraw = useAction("withdraw-unbonded");
+  const claim = useAction("validator-claim");
+  const selectId = useId();
+  const chosen = subnets.data?.[which];
+  const dividends = useChainQuery(
+    ["dividends", account ?? ZERO, chosen?.address ?? ZERO],
+    async (c) => {
+      if (!account || !chosen) return [];
+      const logs = await c.getContractEvents({
+        address: chosen.address,
+        abi: subnetAbi,
+        eventName: "ValidatorDividend",
+        args: { validator: account },
+        fromBlock: BigInt(chain.startBlock),
+      });
+      return logs
+        .map((l) => ({
+          round: l.args.round ?? 0n,
+          agreement: l.args.agreementBps ?? 0n,
+          reward: l.args.reward ?? 0n,
+        }))
+        .reverse();
+    },
+    { refetchMs: 10_000, enabled: chosen !== undefined },
+  );
+  const ttd = useChainQuery(["ttd-balance", account ?? ZERO], (c) =>
+    c.readContract({
+      address: contracts.Tetrad,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [account ?? ZERO],
+    }),
+  );
+
+  if (subnets.error) return <ErrorNote error={subnets.error} />;
+  if (!subnets.data || !chosen) return <Loading what="the subnets" />;
+  const s = chosen;
+  const v = s.validator;
+  const committed = v !== undefined && v.commitRound === s.round && s.round > 0n;
+  const revealed = v !== undefined && v.revealRound === s.round && s.round > 0n;
+
+  async function onStake() {
+    const parsed = parseAmount(stakeText);
+    if (!parsed.ok) return stake.fail("Stake", parsed.error);
+    if (!account) return;
+    const allowance = await client.readContract({
+      address: contracts.Tetrad,
+      abi: erc20Abi,
+      functionName: "allowance",
+      args: [account, s.address],
+    });
+    if (allowance < parsed.value) {
+      const ok = await stake.send("Approve TTD", {
+        to: contracts.Tetrad,
+        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [s.address, parsed.value] }),
+      });
+      if (!ok) return;
+    }
+    const ok = await stake.send(
+      "Stake",
+      {
+        to: s.address,
+        data: encodeFunctionData({ abi: subnetAbi, functionName: "stake", args: [parsed.value] }),
+      },
+      { units: { symbol: "TTD", decimals: 18 }, now },
+    );
+    if (ok) setStakeText("");
+  }
+
+  async function onUnstake() {
+    const parsed = parseAmount(unstakeText);
+    if (!parsed.ok) return unstake.fail("Unbond", parsed.error);
+    const ok = await unstake.send(
+      "Unbond",
+      {
+        to: s.address,
+        data: encodeFunctionData({ abi: subnetAbi, functionName: "unstake", args: [parsed.value] }),
+      },
+      { units: { symbol: "TTD", decimals: 18 }, now },
+    );
+    if (ok) setUnstakeText("");
+  }
+
+  return (
+    <>
+      <h1>Validate</h1>
+      <p className="lede">
+        Validators stake TTD for one of 64 permits per subnet, score contributors every round (commit, then
+        reveal) and earn dividends by stake and agreement with the consensus.
+      </p>
+      <div className="field narrow">
+        <label htmlFor={selectId}>Subnet</label>
+        <select id={selectId} value={which} onChange={(e) => setWhich(Number(e.target.value))}>
+          {subnets.data.map((x, i) => (
+            <option key={x.key} value={i}>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <section aria-labelledby="st-h" className="card">
+        <h2 id="st-h">{s.name}: your validator</h2>
+        <dl className="stats">
+          <Stat
+            label="Permit"
+            testId="permit"
+            value={
+              s.validatorSlot !== undefined
+                ? `held (slot ${String(s.validatorSlot)})`
+                : `none: stake at least ${formatAmount(s.params.minValidatorStake, "TTD", 18, 2)}`
+            }
+          />
+          <Stat
+            label="Your stake"
+            value={formatAmount(v?.stake ?? 0n, "TTD", 18, 4)}
+            testId="validator-stake"
+          />
+          <Stat
+            label="Validators"
+            value={`${s.validators} / 64 (total stake ${formatAmount(s.totalStake, "TTD", 18, 0)})`}
+          />
+          <Stat
+            label={`Round ${String(s.round)}`}
+            value={
+              <>
+                {`${s.phase}${s.phase === "commit" ? `, reveal opens in ${countdown(s.commitEnd, now)}` : s.phase === "reveal" ? `, closes in ${countdown(s.revealEnd, now)}` : ", awaiting finalization"}`}
+                {s.phase === "closed" ? (
+                  <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
+                ) : null}
+              </>
+            }
+          />
+          <Stat
+            label="This round's commit"
+            value={committed ? "committed" : "not committed"}
+            testId="commit-status"
+          />
+          <Stat
+            label="This round's reveal"
+            value={revealed ? "revealed" : "not revealed"}
+            testId="reveal-status"
+          />
+          <Stat label="Strikes" value={`${v?.strikes ?? 0} of ${s.params.maxStrikes}`} />
+          <Stat
+            label="Unbonding"
+            value={
+              s.unbonding.amount > 0n
+                ? `${formatAmount(s.unbonding.amount, "TTD", 18, 4)}, free ${s.unbonding.releaseAt <= now ? "now" : `at ${formatDate(s.unbonding.releaseAt)}`}`
+                : "nothing"
+            }
+          />
+          <Stat label="Dividends to claim" value={formatAmount(s.claimable, "TTD", 18, 4)} />
+        </dl>
+      </section>
+
+      <WalletGate what="stake, unbond or claim">
+        <div className="grid2">
+          <section aria-labelledby="stk-h" className="card">
+            <h2 id="stk-h">Stake</h2>
+            <AmountInput
+              label="Amount to stake"
+              name="stake"
+              symbol="TTD"
+              value={stakeText}
+              onChange={setStakeText}
+              max={ttd.data !== undefined ? formatTokens(ttd.data, 18, 18).replace(/,/g, "") : undefined}
+            />
+            <p className="hint">
+              A stake larger than the smallest validator's takes its permit when all 64 are held.
+            </p>
+            <button type="button" onClick={() => void onStake()} disabled={stake.busy}>
+              Stake
+            </button>
+            <TxStatus action={stake} testId="stake-status" />
+          </section>
+          <section aria-labelledby="unb-h" className="card">
+            <h2 id="unb-h">Unbond and claim</h2>
+            <AmountInput
+              label="Amount to unbond"
+              name="unstake"
+              symbol="TTD"
+              value={unstakeText}
+              onChange={setUnstakeText}
+            />
+            <p className="hint">
+              Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
+              minimum the whole stake unbonds.
+            </p>
+            <button type="button" onClick={() => void onUnstake()} disabled={unstake.busy}>
+              Unbond
+            </button>
+            <TxStatus action={unstake} />
+            <div className="row">
+              <button
+                type="button"
+                className="secondary"
+                disabled={withdraw.busy || s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
+                onClick={() =>
+                  void withdraw.send(
+                    "Withdraw unbonded",
+                    {
+                      to: s.address,
+                      data: encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" }),
+                    },
+                    { now },
+                  )
+                }
+              >
+                Withdraw unbonded
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={claim.busy || s.claimable === 0n}
+                onClick={() =>
+                  void claim.send("Claim dividends", {
+                    to: s.address,
+                    data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
+                  })
+                }
+              >
+                Claim dividends
+              </button>
+            </div>
+            <TxStatus action={withdraw} />
+            <TxStatus action={claim} />
+          </section>
+        </div>
+      </WalletGate>
+
+      <section aria-labelledby="div-h" className="card">
+        <h2 id="div-h">Dividends by epoch</h2>
+        {dividends.data && dividends.data.length > 0 ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Epoch</th>
+                  <th scope="col">Agreement</th>
+                  <th scope="col">Dividend</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dividends.data.map((d) => (
+                  <tr key={String(d.round)}>
+                    <td>{String(d.round)}</td>
+                    <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
+                    <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>No dividends yet in this subnet.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="cli-h" className="card">
+        <h2 id="cli-h">Automate: run the validator client</h2>
+        <p>
+          Scoring is automated by the validator client: it reads each epoch&apos;s metrics file, commits the
+          scoresheet, keeps the salt on disk (<code>.validator/</code>) and reveals in the window. Run it from
+          the project with your validator key configured for the network:
+        </p>
+        <pre>
+          <code>{`# metrics.json: { "subnet": "${s.key}", "contributors": [ { "address": "0x…", "values": [52000, 48000, 45000, 60000] } ] }
+npx hardhat --network ${chain.network} validator:run --subnet ${s.key} --metrics metrics.json
+
+# from cron: one step each time, whatever the phase allows (commit, reveal, finalize)
+npx hardhat --network ${chain.network} validator:run --subnet ${s.key} --metrics metrics.json --action step --finalize`}</code>
+        </pre>
+        <p className="hint">
+          Name contributors by address, not slot: slots are reused after a contributor leaves.
+        </p>
+      </section>
+    </>
+  );
+}
