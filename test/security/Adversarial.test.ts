@@ -1,9 +1,10 @@
 /**
  * The adversarial catalogue (issue 7), Hardhat half: one focused attack per class of exploit that hit a
  * real protocol, run for real against Tetrad's contracts, with the defence asserted to the wei (or to
- * the gas unit where gas is the point). The forge half (reentrancy through a hook token, signature
- * replay, flash-loaned votes, metamorphic proposal targets) is test/security/Adversarial.t.sol; the
- * table of classes, incidents, defences and measured numbers is reports/adversarial.md.
+ * the gas unit where gas is the point). The forge half (ADV-05 reentrancy through a hook token, ADV-06
+ * signature replay, ADV-07 flash-loaned votes, ADV-08b no upgrade path in Tetrad's contracts) is
+ * test/security/Adversarial.t.sol; the table of classes, incidents, defences and measured numbers is
+ * reports/adversarial.md.
  *
  * Every test would fail if the defence it names were removed: each states the counterfactual next to
  * the assertion that would break. A test marked FINDING documents an attack that succeeds today.
@@ -14,11 +15,16 @@ import { loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-networ
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   BaseContract,
+  Contract,
+  ContractFactory,
   ContractTransactionReceipt,
   ContractTransactionResponse,
+  InterfaceAbi,
   LogDescription,
   MaxUint256,
+  ZeroAddress,
   id,
+  toBeHex,
 } from "ethers";
 import {
   CapitalPool,
@@ -33,7 +39,7 @@ import {
 import { fundedAccounts } from "../../scripts/lib/accounts";
 import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/constants";
 import { deployCore } from "../../scripts/lib/deploy";
-import { Vote, buildProposal, propose } from "../../scripts/lib/governance";
+import { Vote, buildProposal, propose, queue } from "../../scripts/lib/governance";
 import {
   DEFAULT_METRIC_WEIGHTS,
   DEFAULT_SUBNET_PARAMS,
@@ -46,7 +52,14 @@ import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib
 import { Rng } from "../../scripts/lib/random";
 import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
 import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
-import { FUNDS, ProposalState, deployGovernedSystem, toVoting } from "../utils/governance-fixture";
+import {
+  FUNDS,
+  ProposalState,
+  deployGovernedSystem,
+  executeWhenDue,
+  toVoteEnd,
+  toVoting,
+} from "../utils/governance-fixture";
 import {
   FinalizeRecord,
   SheetPlan,
@@ -197,6 +210,117 @@ async function commitRows(subnet: Subnet, v: HardhatEthersSigner, rows: number[]
   const c = commitment(await subnet.getAddress(), round, v.address, salt, sheet);
   await (await subnet.connect(v).commit(c)).wait();
   return { sheet, salt, commitment: c };
+}
+
+/**
+ * ADV-08a's test-only contracts, compiled here with solc-js (the compiler Hardhat uses): Hardhat compiles
+ * only contracts/, and forge's isolation mode does not model an account destroyed and re-created
+ * across its transactions faithfully, so this attack runs on the Hardhat network's real transactions.
+ */
+const METAMORPHIC_SOURCE = `
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+interface IGrantRole {
+    function grantRole(uint64 roleId, address account, uint32 executionDelay) external;
+}
+
+/// What the voters are shown: run() records the call. The attacker kept a way to destroy it.
+contract BenignPayload {
+    uint256 public runs;
+    function run(address, address) external { ++runs; }
+    function destroy() external { selfdestruct(payable(msg.sender)); }
+}
+
+/// What the attacker wants the Timelock to run instead.
+contract EvilPayload {
+    function run(address manager, address beneficiary) external {
+        IGrantRole(manager).grantRole(0, beneficiary, 0);
+    }
+}
+
+/// CREATE2 init code that fetches its runtime code from the factory: one address, any code.
+contract MetamorphicInit {
+    constructor() {
+        bytes memory code = MetamorphicFactory(msg.sender).pendingCode();
+        assembly { return(add(code, 32), mload(code)) }
+    }
+}
+
+contract MetamorphicFactory {
+    event Deployed(address target);
+    bytes private _code;
+
+    function pendingCode() external view returns (bytes memory) { return _code; }
+
+    function addressOf(bytes32 salt) external view returns (address) {
+        bytes32 h = keccak256(abi.encodePacked(bytes1(0xff), address(this), salt, keccak256(type(MetamorphicInit).creationCode)));
+        return address(uint160(uint256(h)));
+    }
+
+    /// The new contract's address, or 0 when CREATE2 fails (the address is taken).
+    function deploy(bytes memory runtime, bytes32 salt) public returns (address target) {
+        _code = runtime;
+        bytes memory init = type(MetamorphicInit).creationCode;
+        assembly { target := create2(0, add(init, 32), mload(init), salt) }
+        delete _code;
+        emit Deployed(target);
+    }
+
+    /// Created and destroyed in one transaction: the one case in which EIP-6780 still deletes code.
+    function deployAndDestroy(bytes memory runtime, bytes32 salt) external {
+        BenignPayload(deploy(runtime, salt)).destroy();
+    }
+}
+`;
+
+interface Compiled {
+  abi: InterfaceAbi;
+  bytecode: string;
+  runtime: string;
+}
+
+interface SolcOutput {
+  errors?: { severity: string; formattedMessage: string }[];
+  contracts: Record<
+    string,
+    Record<
+      string,
+      { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }
+    >
+  >;
+}
+
+function compileMetamorphic(): Record<string, Compiled> {
+  const solc = require("solc") as { compile(input: string): string }; // eslint-disable-line @typescript-eslint/no-require-imports
+  const input = {
+    language: "Solidity",
+    sources: { "Metamorphic.sol": { content: METAMORPHIC_SOURCE } },
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 200 },
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
+  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
+  const out: Record<string, Compiled> = {};
+  for (const [name, c] of Object.entries(output.contracts["Metamorphic.sol"])) {
+    out[name] = {
+      abi: c.abi,
+      bytecode: `0x${c.evm.bytecode.object}`,
+      runtime: `0x${c.evm.deployedBytecode.object}`,
+    };
+  }
+  return out;
+}
+
+/** A signer for a contract's address. */
+async function impersonate(address: string): Promise<HardhatEthersSigner> {
+  await ethers.provider.send("hardhat_impersonateAccount", [address]);
+  await ethers.provider.send("hardhat_setBalance", [address, toBeHex(10n ** 20n)]);
+  return ethers.getSigner(address);
 }
 
 /*//////////////////////////////////////////////////////////////
@@ -1112,6 +1236,75 @@ describe("Adversarial catalogue", () => {
       expect(await governor.proposalDeadline(qid)).to.equal(qDeadline);
       await time.increaseTo(qDeadline + 1n);
       expect(await governor.state(qid)).to.equal(ProposalState.Defeated);
+    });
+  });
+
+  describe("governance targets", () => {
+    it("ADV-08a a proposal target whose code changes between vote and execution (Tornado Cash, May 2023): under EIP-6780 a CREATE2 + SELFDESTRUCT payload cannot be redeployed with new code after the vote, and the Timelock runs the code that was voted", async () => {
+      const s = await loadFixture(deployGovernedSystem);
+      const { governor, alice, mallory, timelock } = s;
+      const { manager } = s.core;
+      const managerAddress = await manager.getAddress();
+      const c = compileMetamorphic();
+      const factory = new Contract(
+        await (
+          await new ContractFactory(c.MetamorphicFactory.abi, c.MetamorphicFactory.bytecode, mallory).deploy()
+        ).getAddress(),
+        c.MetamorphicFactory.abi,
+        mallory,
+      );
+      const deployAt = async (runtime: string, salt: string): Promise<string> => {
+        const receipt = await receiptOf(await factory.getFunction("deploy")(runtime, salt));
+        const [deployed] = await eventsOf(factory, receipt, "Deployed");
+        return String(deployed.args.target);
+      };
+      const codeAt = (address: string): Promise<string> => ethers.provider.getCode(address);
+
+      const salt = id("tornado");
+      const payload = await deployAt(c.BenignPayload.runtime, salt);
+      expect(payload).to.equal(await factory.getFunction("addressOf")(salt));
+      expect(await codeAt(payload)).to.equal(c.BenignPayload.runtime);
+      const benign = new Contract(payload, c.BenignPayload.abi, mallory);
+      const p = buildProposal("Run the audited payload", "The payload only records that it ran.", [
+        {
+          kind: "call",
+          target: payload,
+          data: benign.interface.encodeFunctionData("run", [managerAddress, mallory.address]),
+          summary: `Call run() on ${payload}`,
+        },
+      ]);
+      const pid = await propose(governor, alice, p);
+      await toVoting(governor, pid);
+      await governor.connect(alice).castVote(pid, Vote.For);
+      await toVoteEnd(governor, pid);
+      await queue(governor, p);
+
+      // After the vote: the attacker destroys the payload and redeploys evil code at its address.
+      await (await benign.getFunction("destroy")()).wait();
+      expect(await codeAt(payload), "EIP-6780: a later SELFDESTRUCT deletes nothing").to.equal(
+        c.BenignPayload.runtime,
+      );
+      expect(await deployAt(c.EvilPayload.runtime, salt), "the redeployment fails").to.equal(ZeroAddress);
+      expect(await codeAt(payload)).to.equal(c.BenignPayload.runtime);
+      await executeWhenDue(s, pid, p);
+      expect(await benign.getFunction("runs")(), "the voted code ran").to.equal(1n);
+      const [isAdmin] = await manager.hasRole(0n, mallory.address);
+      expect(isAdmin, "the attacker gained nothing").to.equal(false);
+
+      // Control: created and destroyed in one transaction (the one case EIP-6780 still deletes code), the
+      // address takes new code in the next one. The factory works; a target voted on for days cannot be
+      // in that case.
+      const twinSalt = id("twin");
+      await (await factory.getFunction("deployAndDestroy")(c.BenignPayload.runtime, twinSalt)).wait();
+      const twin = String(await factory.getFunction("addressOf")(twinSalt));
+      expect(await codeAt(twin)).to.equal("0x");
+      expect(await deployAt(c.EvilPayload.runtime, twinSalt), "metamorphosis").to.equal(twin);
+      expect(await codeAt(twin)).to.equal(c.EvilPayload.runtime);
+      // And even that code, called by the Timelock (a CALL, never a DELEGATECALL), acts only as itself.
+      const evil = new Contract(twin, c.EvilPayload.abi, await impersonate(await timelock.getAddress()));
+      await expect(evil.getFunction("run")(managerAddress, mallory.address))
+        .to.be.revertedWithCustomError(manager, "AccessManagerUnauthorizedAccount")
+        .withArgs(twin, 0n);
     });
   });
 
