@@ -30,9 +30,36 @@ function deployments(): Plugin {
   };
 }
 
+/** Inlines the (small) stylesheet into index.html: no render-blocking request before the first paint. */
+function inlineCss(): Plugin {
+  return {
+    name: "tetrad-inline-css",
+    apply: "build",
+    enforce: "post",
+    transformIndexHtml: {
+      order: "post",
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return html;
+        let out = html;
+        for (const [name, asset] of Object.entries(bundle)) {
+          if (asset.type !== "asset" || !name.endsWith(".css")) continue;
+          const link = new RegExp(
+            `<link[^>]*href="[^"]*${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`,
+          );
+          if (!link.test(out)) continue;
+          out = out.replace(link, () => `<style>${String(asset.source)}</style>`);
+          delete bundle[name];
+        }
+        return out;
+      },
+    },
+  };
+}
+
 export default defineConfig({
   base: "./",
-  plugins: [react(), deployments()],
+  plugins: [react(), deployments(), inlineCss()],
   server: { fs: { allow: [".."] } },
   build: {
     target: "es2022",

@@ -1,8 +1,9 @@
-/** A static server for the production build (`dist/`), with `deployments.json` built for a given
+/** A static server for the production build (`dist/`, gzipped as hosts serve it), with `deployments.json` built for a given
  * deployments folder and RPC URL: for the end-to-end tests and Lighthouse. Loopback only. */
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
+import { gzipSync } from "node:zlib";
 import { APP } from "./chain";
 import { readAppDeployments } from "./deployments";
 
@@ -38,6 +39,7 @@ export async function serveDist(opts: {
       else process.env.LOCALHOST_URL = previous;
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(body);
+      // (small and dynamic: sent uncompressed)
       return;
     }
     const rel = url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname).replace(/^\/+/, "");
@@ -46,12 +48,21 @@ export async function serveDist(opts: {
       res.writeHead(404).end("not found");
       return;
     }
+    // As any static host does: long-lived hashed assets, gzip for text.
     const immutable = rel.startsWith("assets/");
-    res.writeHead(200, {
-      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+    const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+    const headers: Record<string, string> = {
+      "content-type": type,
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    });
-    fs.createReadStream(file).pipe(res);
+    };
+    let body = fs.readFileSync(file);
+    if (/gzip/.test(String(req.headers["accept-encoding"] ?? "")) && !type.startsWith("image/png")) {
+      body = gzipSync(body);
+      headers["content-encoding"] = "gzip";
+      headers.vary = "accept-encoding";
+    }
+    res.writeHead(200, headers);
+    res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

@@ -26,12 +26,13 @@ export function revertData(error: unknown): Hex | undefined {
   const visit = (e: unknown, depth: number): Hex | undefined => {
     if (!isRecord(e) || seen.has(e) || depth > 10) return undefined;
     seen.add(e);
-    const data = e.data;
+    // viem's ContractFunctionRevertedError keeps the bytes in `raw` (its `data` is already decoded).
+    const data = typeof e.raw === "string" && HEX.test(e.raw) ? e.raw : e.data;
     if (typeof data === "string" && HEX.test(data)) {
       if (data.length >= 10) return data as Hex;
       if (data === "0x") empty = true;
     }
-    for (const k of ["data", "cause", "error", "info", "revert", "errors"]) {
+    for (const k of ["data", "cause", "error", "info", "revert", "errors"] as const) {
       const v = e[k];
       const items = Array.isArray(v) ? v : [v];
       for (const item of items) {
