@@ -413,7 +413,7 @@ describe("Adversarial catalogue", () => {
       expect(added).to.equal(RD);
     });
 
-    it("ADV-02 reward-accumulator rounding drift (Morpheus stETH 1-2 wei): 300 tiny settlements on a rebasing stake token keep paid + pending <= received, and the last staker always withdraws and claims", async () => {
+    it("ADV-02 reward-accumulator rounding drift (Morpheus stETH 1-2 wei): 300 tiny deposits, withdrawals, claims and notifications on a rebasing stake token keep paid + pending <= received, and the last staker always withdraws and claims", async () => {
       const [deployer, a, b, c] = await ethers.getSigners();
       const users = [a, b, c];
       const reb = await new RebasingToken__factory(deployer).deploy();
