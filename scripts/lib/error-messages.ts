@@ -92,10 +92,17 @@ function sameAddress(a: string, b: string): boolean {
                             FORMATTING
 //////////////////////////////////////////////////////////////*/
 
-/** An exact amount in `units` (`12.5`, `1,234.0`), with the symbol when known. */
-export function formatAmount(wei: bigint, units?: Units, withSymbol = true): string {
+/**
+ * An amount in `units` (`12.5`, `1,234.0`), with the symbol when known: exact, or cut to
+ * `maxDecimals` fraction digits with a trailing `…` when it has more.
+ */
+export function formatAmount(wei: bigint, units?: Units, withSymbol = true, maxDecimals?: number): string {
   const negative = wei < 0n;
-  const [whole, frac] = formatUnits(negative ? -wei : wei, units?.decimals ?? 18).split(".");
+  const [whole, exact] = formatUnits(negative ? -wei : wei, units?.decimals ?? 18).split(".");
+  const frac =
+    maxDecimals !== undefined && exact.length > maxDecimals
+      ? `${exact.slice(0, Math.max(1, maxDecimals))}…`
+      : exact;
   const text = `${negative ? "-" : ""}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
   return withSymbol && units?.symbol ? `${text} ${units.symbol}` : text;
 }
