@@ -1,0 +1,467 @@
+/**
+ * The simulation's report: CSV time series and per-agent tables, SVG charts, a deterministic
+ * summary.json (the same seed gives the same file), run.json (wall time, addresses), and the text
+ * summary printed on stdout.
+ */
+import { promises as fs } from "fs";
+import * as path from "path";
+import { BUCKET_NAMES, Bucket } from "../constants";
+import { fmt, table } from "../format";
+import { VALIDATOR_KINDS } from "./agents";
+import { Cell, toCsv } from "./csv";
+import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";
+import { CONTRIBUTION_BUCKETS, DayRow, SimResult } from "./scenario";
+import { Marker, barChart, lineChart } from "./svg";
+
+const DAY_SECONDS = 86_400;
+const CONTRIB_NAMES = CONTRIBUTION_BUCKETS.map((b) => BUCKET_NAMES[b]);
+
+/** Header and rows of daily.csv: one line per simulated day. */
+export function dailyCsv(rows: readonly DayRow[]): string {
+  const header = [
+    "day",
+    "elapsed_days",
+    "supply_ttd",
+    "schedule_cumulative_ttd",
+    "supply_minus_schedule_wei",
+    "minted_ttd",
+    ...BUCKET_NAMES.map((n) => `emission_${n}_ttd`),
+    ...BUCKET_NAMES.map((n) => `share_${n}_bps`),
+    ...[...CONTRIB_NAMES, "capital"].map((n) => `gini_${n}`),
+    "capital_staked_lp",
+    "stakers_in",
+    ...CONTRIB_NAMES.map((n) => `contributor_rewards_${n}_ttd`),
+    ...CONTRIB_NAMES.map((n) => `carried_${n}_ttd`),
+    ...CONTRIB_NAMES.map((n) => `reveals_${n}`),
+    ...VALIDATOR_KINDS.map((k) => `dividends_${k}_ttd`),
+    ...VALIDATOR_KINDS.map((k) => `validators_${k}`),
+    "expelled",
+    "protection_fund_ttd",
+    "proposal",
+    "transactions",
+  ];
+  const body = rows.map((r): Cell[] => [
+    r.day,
+    fixed(Number(r.elapsed) / DAY_SECONDS),
+    ttd(r.supply),
+    ttd(r.scheduleCumulative),
+    r.supply - r.scheduleCumulative,
+    ttd(r.minted),
+    ...r.emission.map(ttd),
+    ...r.shares,
+    ...r.gini.map((g) => fixed(g)),
+    ttd(r.capitalStaked),
+    r.stakersIn,
+    ...r.contributorRewards.map(ttd),
+    ...r.carried.map(ttd),
+    ...r.reveals,
+    ...r.dividends.map(ttd),
+    ...r.activeValidators,
+    r.expelled,
+    ttd(r.protectionFund),
+    r.proposal,
+    r.transactions,
+  ]);
+  return toCsv(header, body);
+}
+
+/** contributors.csv: every contributor's profile and what it earned. */
+export function contributorsCsv(result: SimResult): string {
+  return toCsv(
+    [
+      "bucket",
+      "index",
+      "quality",
+      "reliability",
+      "friend",
+      "slot",
+      "registered_day",
+      "output",
+      "earned_ttd",
+      "claimed_ttd",
+    ],
+    result.contributors.map((c) => [
+      BUCKET_NAMES[c.bucket],
+      c.index,
+      fixed(c.profile.quality),
+      fixed(c.profile.reliability),
+      c.profile.friend,
+      c.slot,
+      c.registeredDay,
+      c.output,
+      ttd(c.earned),
+      ttd(c.claimed),
+    ]),
+  );
+}
+
+/** validators.csv: every validator's kind, stake, rounds, agreement, dividends and expulsions. */
+export function validatorsCsv(result: SimResult): string {
+  return toCsv(
+    [
+      "bucket",
+      "index",
+      "kind",
+      "stake_ttd",
+      "dividend_rounds",
+      "mean_agreement_bps",
+      "earned_ttd",
+      "expelled_no_reveal",
+      "expelled_low_agreement",
+      "status",
+    ],
+    result.validators.map((v) => [
+      BUCKET_NAMES[v.bucket],
+      v.index,
+      v.kind,
+      ttd(v.stake),
+      v.reveals,
+      v.reveals === 0 ? "" : fixed(v.agreementSum / v.reveals, 1),
+      ttd(v.earned),
+      v.expelledNoReveal,
+      v.expelledLowAgreement,
+      v.status,
+    ]),
+  );
+}
+
+/** stakers.csv: every capital staker's plan and rewards. */
+export function stakersCsv(result: SimResult): string {
+  return toCsv(
+    ["index", "kind", "budget_lp", "entry_day", "deposits", "exits", "staked_lp", "claimed_ttd", "owed_ttd"],
+    result.stakers.map((s) => [
+      s.index,
+      s.plan.kind,
+      ttd(s.plan.budget),
+      s.plan.entryDay,
+      s.deposits,
+      s.exits,
+      ttd(s.staked),
+      ttd(s.claimed),
+      ttd(s.pending),
+    ]),
+  );
+}
+
+/** Per validator kind: how many, their dividends, agreement and expulsions. */
+export function validatorStats(result: SimResult) {
+  return VALIDATOR_KINDS.map((kind) => {
+    const vs = result.validators.filter((v) => v.kind === kind);
+    const dividends = sumBig(vs.map((v) => v.earned));
+    const stake = sumBig(vs.map((v) => v.stake));
+    const rounds = vs.reduce((a, v) => a + v.reveals, 0);
+    return {
+      kind,
+      count: vs.length,
+      dividends,
+      perValidator: vs.length === 0 ? 0n : dividends / BigInt(vs.length),
+      /** Dividends per staked TTD, in TTD. */
+      perStakedTtd: stake === 0n ? 0 : Number((dividends * 10n ** 12n) / stake) / 1e12,
+      meanAgreementBps: rounds === 0 ? 0 : vs.reduce((a, v) => a + v.agreementSum, 0) / rounds,
+      expelledNoReveal: vs.reduce((a, v) => a + v.expelledNoReveal, 0),
+      expelledLowAgreement: vs.reduce((a, v) => a + v.expelledLowAgreement, 0),
+    };
+  });
+}
+
+/** Per contribution bucket: contributors, Gini, rank correlation of reward with quality, the friends' take. */
+export function bucketStats(result: SimResult) {
+  return CONTRIBUTION_BUCKETS.map((b) => {
+    const cs = result.contributors.filter((c) => c.bucket === b && c.slot >= 0);
+    const earned = sumBig(cs.map((c) => c.earned));
+    const output = sumBig(cs.map((c) => c.output));
+    const friends = cs.filter((c) => c.profile.friend);
+    const share = (part: bigint, whole: bigint) =>
+      whole === 0n ? 0 : Number((part * 10n ** 9n) / whole) / 1e9;
+    return {
+      bucket: BUCKET_NAMES[b],
+      contributors: cs.length,
+      earned,
+      gini: gini(cs.map((c) => c.earned)),
+      rewardQualityRankCorrelation: spearman(
+        cs.map((c) => c.profile.quality),
+        cs.map((c) => ttdNumber(c.earned)),
+      ),
+      friends: friends.length,
+      friendsRewardShare: share(sumBig(friends.map((c) => c.earned)), earned),
+      friendsOutputShare: share(sumBig(friends.map((c) => c.output)), output),
+    };
+  });
+}
+
+/** The deterministic summary (no wall time, no addresses): what summary.json holds. */
+export function buildSummary(result: SimResult): Record<string, unknown> {
+  const last = result.rows[result.rows.length - 1];
+  const first = result.rows[0];
+  const r = result.reconciliation;
+  const g = result.governance;
+  const everStaked = result.stakers.filter((s) => s.everStaked);
+  return {
+    scenario: result.config,
+    transactions: result.transactions,
+    supplyTtd: ttd(r.supply),
+    scheduleCumulativeTtd: ttd(r.scheduleCumulative),
+    supplyMinusScheduleWei: (r.supply - r.scheduleCumulative).toString(),
+    lastDistributionElapsedSeconds: last ? last.elapsed.toString() : "0",
+    buckets: BUCKET_NAMES.map((name, i) => ({
+      bucket: name,
+      shareStartBps: first ? first.shares[i] : null,
+      shareEndBps: last ? last.shares[i] : null,
+      receivedWei: r.received[i].toString(),
+      receivedTtd: ttd(r.received[i]),
+      giniEnd: i < 4 && last ? Number(fixed(last.gini[i])) : null,
+    })),
+    contributors: bucketStats(result).map((b) => ({
+      ...b,
+      earned: ttd(b.earned),
+      gini: Number(fixed(b.gini)),
+      rewardQualityRankCorrelation: Number(fixed(b.rewardQualityRankCorrelation, 4)),
+      friendsRewardShare: Number(fixed(b.friendsRewardShare, 4)),
+      friendsOutputShare: Number(fixed(b.friendsOutputShare, 4)),
+    })),
+    validators: validatorStats(result).map((v) => ({
+      ...v,
+      dividends: ttd(v.dividends),
+      perValidator: ttd(v.perValidator),
+      perStakedTtd: Number(fixed(v.perStakedTtd, 6)),
+      meanAgreementBps: Number(fixed(v.meanAgreementBps, 1)),
+    })),
+    capital: {
+      stakers: result.stakers.length,
+      everStaked: everStaked.length,
+      claimedTtd: ttd(r.capital.claimed),
+      owedTtd: ttd(r.capital.pending),
+      unstreamedTtd: ttd(r.capital.unstreamed),
+      carryWei: r.capital.carry.toString(),
+      floorsWei: r.capital.floors.toString(),
+      giniEnd: last ? Number(fixed(last.gini[3])) : 0,
+    },
+    governance: {
+      ...g,
+      votesFor: ttd(g.votesFor),
+      votesAgainst: ttd(g.votesAgainst),
+      votesAbstain: ttd(g.votesAbstain),
+      quorum: ttd(g.quorum),
+    },
+    reconciliation: { ok: r.ok, checks: r.checks },
+  };
+}
+
+/** JSON with bigints as strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+}
+
+function markers(result: SimResult): Marker[] {
+  const g = result.governance;
+  const out: Marker[] = [];
+  if (g.deployedDay !== null) out.push({ x: g.deployedDay + 1, label: "DAO" });
+  if (g.proposedDay !== null) out.push({ x: g.proposedDay + 1, label: "proposal" });
+  if (g.executedDay !== null) out.push({ x: g.executedDay + 1, label: "new shares" });
+  return out;
+}
+
+/** The report's charts, by file name. */
+export function charts(result: SimResult): Record<string, string> {
+  const rows = result.rows;
+  const x = rows.map((r) => r.day);
+  const cumulativeBy = (f: (r: DayRow) => bigint) => {
+    let acc = 0n;
+    return rows.map((r) => (acc += f(r)));
+  };
+  const stats = validatorStats(result);
+  return {
+    "supply.svg": lineChart({
+      title: "TTD supply vs the emission schedule",
+      xLabel: "day",
+      yLabel: "TTD",
+      x,
+      series: [
+        { name: "totalSupply", values: rows.map((r) => ttdNumber(r.supply)) },
+        {
+          name: "schedule cumulative (reference)",
+          values: rows.map((r) => ttdNumber(r.scheduleCumulative)),
+          dashed: true,
+        },
+      ],
+    }),
+    "emission.svg": lineChart({
+      title: "Emission per bucket per day",
+      xLabel: "day",
+      yLabel: "TTD per day",
+      x,
+      series: BUCKET_NAMES.map((n, i) => ({ name: n, values: rows.map((r) => ttdNumber(r.emission[i])) })),
+      markers: markers(result),
+    }),
+    "gini.svg": lineChart({
+      title: "Gini of cumulative rewards per participant",
+      xLabel: "day",
+      yLabel: "Gini",
+      x,
+      series: [...CONTRIB_NAMES, "capital"].map((n, i) => ({
+        name: i < 3 ? `${n} contributors` : "capital stakers",
+        values: rows.map((r) => r.gini[i]),
+      })),
+      markers: markers(result),
+    }),
+    "dividends.svg": lineChart({
+      title: "Validator dividends: cumulative TTD per validator, by behaviour",
+      xLabel: "day",
+      yLabel: "TTD per validator",
+      x,
+      series: VALIDATOR_KINDS.map((k, i) => ({
+        name: `${k} (${stats[i].count})`,
+        values: cumulativeBy((r) => r.dividends[i]).map((v) =>
+          stats[i].count === 0 ? Number.NaN : ttdNumber(v) / stats[i].count,
+        ),
+      })),
+    }),
+    "buckets.svg": barChart({
+      title: "What each bucket received over the run",
+      yLabel: "TTD",
+      categories: [...BUCKET_NAMES],
+      series: [{ name: "received", values: result.reconciliation.received.map(ttdNumber) }],
+    }),
+  };
+}
+
+/** Writes the report folder; returns the paths written. */
+export async function writeReport(result: SimResult, dir: string): Promise<string[]> {
+  await fs.mkdir(path.join(dir, "charts"), { recursive: true });
+  const files: Record<string, string> = {
+    "daily.csv": dailyCsv(result.rows),
+    "contributors.csv": contributorsCsv(result),
+    "validators.csv": validatorsCsv(result),
+    "stakers.csv": stakersCsv(result),
+    "summary.json": toJson(buildSummary(result)),
+    "run.json": toJson({
+      wallSeconds: result.wallMs / 1000,
+      transactions: result.transactions,
+      daysPerSecond: result.config.days / (result.wallMs / 1000),
+      transactionsPerSecond: result.transactions / (result.wallMs / 1000),
+      environment: result.environment,
+    }),
+  };
+  for (const [name, svg] of Object.entries(charts(result))) files[path.join("charts", name)] = svg;
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    await fs.writeFile(p, content);
+    written.push(p);
+  }
+  return written;
+}
+
+/** Where the system was deployed (differs between processes; stdout only, not summary.json). */
+export function deploymentText(result: SimResult): string {
+  const e = result.environment;
+  return [
+    "Deployed on the in-process Hardhat network:",
+    `  TTD token          ${e.token}`,
+    `  EmissionController ${e.controller}`,
+    `  CapitalPool        ${e.pool}`,
+    `  TetradGovernor     ${e.governor ?? "(not deployed: onboarding did not finish)"}`,
+  ].join("\n");
+}
+
+const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
+
+/** The reconciliation lines: supply against the schedule, the capital bucket's whereabouts, every check. */
+export function reconciliationText(result: SimResult): string {
+  const r = result.reconciliation;
+  const lines = [
+    `  total supply ${fmt(r.supply)} TTD; schedule says ${fmt(r.scheduleCumulative)} TTD; difference ${r.supply - r.scheduleCumulative} wei`,
+    `  minted ${fmt(r.minted)} TTD in ${r.distributions} distributions = ${BUCKET_NAMES.map((n, i) => `${n} ${fmt(r.received[i])}`).join(" + ")}`,
+    `  capital bucket ${fmt(r.received[Bucket.Capital])} = claimed ${fmt(r.capital.claimed)} + still in pool ${fmt(r.capital.inPool)} (owed ${fmt(r.capital.pending)}, unstreamed ${fmt(r.capital.unstreamed)}, carry ${r.capital.carry} wei, floors ${r.capital.floors} wei)`,
+    ...r.checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`),
+  ];
+  return lines.join("\n");
+}
+
+/** The text summary for stdout. */
+export function summaryText(result: SimResult): string {
+  const { config, rows, governance: g } = result;
+  const last = rows[rows.length - 1];
+  const first = rows[0];
+  const seconds = result.wallMs / 1000;
+  const out: string[] = [];
+  out.push(
+    `Tetrad simulation: seed ${config.seed}, ${config.days} days; ${config.contributors} contributors per bucket, ${config.validators} validators per subnet, ${config.stakers} capital stakers`,
+    `  ${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s (${(config.days / seconds).toFixed(2)} days/s, ${(result.transactions / seconds).toFixed(0)} tx/s)`,
+    "",
+    "Emission per bucket:",
+  );
+  const buckets = bucketStats(result);
+  out.push(
+    table(
+      ["bucket", "share start", "share end", "TTD received", "participants", "Gini", "reward~quality"],
+      BUCKET_NAMES.map((n, i) => [
+        n,
+        first ? pct(first.shares[i]) : "-",
+        last ? pct(last.shares[i]) : "-",
+        fmt(result.reconciliation.received[i], 2),
+        i < 3
+          ? String(buckets[i].contributors)
+          : i === Bucket.Capital
+            ? String(result.stakers.filter((s) => s.everStaked).length)
+            : "-",
+        i < 4 && last ? last.gini[i].toFixed(3) : "-",
+        i < 3 ? buckets[i].rewardQualityRankCorrelation.toFixed(2) : "-",
+      ]),
+    ),
+  );
+  out.push("", "Validators (all subnets):");
+  out.push(
+    table(
+      [
+        "behaviour",
+        "count",
+        "expelled: no reveal",
+        "low agreement",
+        "dividends TTD",
+        "per validator",
+        "per staked TTD",
+        "agreement",
+      ],
+      validatorStats(result).map((v) => [
+        v.kind,
+        String(v.count),
+        String(v.expelledNoReveal),
+        String(v.expelledLowAgreement),
+        fmt(v.dividends, 2),
+        fmt(v.perValidator, 2),
+        v.perStakedTtd.toFixed(4),
+        v.meanAgreementBps === 0 ? "-" : `${(v.meanAgreementBps / 100).toFixed(1)}%`,
+      ]),
+    ),
+  );
+  const friends = buckets.filter((b) => b.friends > 0);
+  if (friends.length > 0) {
+    out.push(
+      "",
+      "Coalition friends (the colluders score them at the maximum; the stake-weighted consensus clips that):",
+      ...friends.map(
+        (b) =>
+          `  ${b.bucket}: ${b.friends} friend(s) earned ${(b.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(b.friendsOutputShare * 100).toFixed(1)}% of the true output`,
+      ),
+    );
+  }
+  out.push("", "Governance:");
+  if (g.proposedDay === null) {
+    out.push(
+      `  "${g.title}": ${g.deployedDay === null ? "the DAO was not deployed yet (onboarding not finished)" : `not proposed (DAO deployed on day ${g.deployedDay + 1}; the run is too short or no holder reached the threshold)`}`,
+    );
+  } else {
+    out.push(
+      `  "${g.title}" (${g.sharesBefore.map(pct).join("/")} -> ${g.sharesAfter.map(pct).join("/")})`,
+      `  DAO deployed day ${(g.deployedDay ?? 0) + 1}; proposed day ${g.proposedDay + 1} by ${g.proposer}; ${g.queuedDay === null ? "" : `queued day ${g.queuedDay + 1}; `}${g.executedDay === null ? `state at the end: ${g.state}` : `executed day ${g.executedDay + 1}`}`,
+      `  votes: for ${fmt(g.votesFor, 0)}, against ${fmt(g.votesAgainst, 0)}, abstain ${fmt(g.votesAbstain, 0)} TTD from ${g.voters} voters (quorum ${fmt(g.quorum, 0)})`,
+    );
+  }
+  out.push(
+    "",
+    `Reconciliation (${result.reconciliation.ok ? "exact" : "FAILED"}):`,
+    reconciliationText(result),
+  );
+  return out.join("\n");
+}
