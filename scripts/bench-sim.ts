@@ -38,6 +38,10 @@ async function main(): Promise<void> {
     daysPerCpuSecond: Number((BENCH_SCENARIO.days / cpuSeconds).toFixed(3)),
     transactionsPerCpuSecond: Number((result.transactions / cpuSeconds).toFixed(1)),
     reconciled: result.reconciliation.ok,
+    memory: {
+      rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    },
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? "unknown",
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
   console.log(
     `  load average ${report.machine.loadAverageAtStart.join(" ")} -> ${report.machine.loadAverageAtEnd.join(" ")} on ${report.machine.cpus} CPUs`,
   );
+  console.log(`  memory: ${report.memory.rssMB} MB resident, ${report.memory.heapUsedMB} MB JS heap`);
   console.log(`  reconciled with the emission schedule: ${report.reconciled ? "yes, to the wei" : "NO"}`);
   console.log(`  written to ${OUT}`);
   if (!report.reconciled) process.exitCode = 1;

@@ -339,6 +339,11 @@ export async function writeReport(result: SimResult, dir: string): Promise<strin
       transactions: result.transactions,
       daysPerSecond: result.config.days / (result.wallMs / 1000),
       transactionsPerSecond: result.transactions / (result.wallMs / 1000),
+      // The in-process chain keeps every block's state: most of the resident memory is the node's.
+      memory: {
+        rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+        heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      },
       environment: result.environment,
     }),
   };

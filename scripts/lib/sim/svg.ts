@@ -199,13 +199,15 @@ export function lineChart(spec: LineChartSpec): string {
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="#444"/>`,
     `<text x="${n2((left + right) / 2)}" y="${height - 12}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
   );
-  for (const m of spec.markers ?? []) {
-    if (m.x < xlo || m.x > xhi) continue;
-    body.push(
-      `<line x1="${n2(X(m.x))}" y1="${top}" x2="${n2(X(m.x))}" y2="${bottom}" stroke="#888" stroke-dasharray="2 3"/>`,
-      `<text x="${n2(X(m.x) + 4)}" y="${top + 12}" fill="#555">${escapeXml(m.label)}</text>`,
-    );
-  }
+  // Marker labels go one line lower each, so that markers close together stay readable.
+  (spec.markers ?? [])
+    .filter((m) => m.x >= xlo && m.x <= xhi)
+    .forEach((m, i) => {
+      body.push(
+        `<line x1="${n2(X(m.x))}" y1="${top}" x2="${n2(X(m.x))}" y2="${bottom}" stroke="#888" stroke-dasharray="2 3"/>`,
+        `<text x="${n2(X(m.x) + 4)}" y="${top + 12 + 14 * i}" fill="#555">${escapeXml(m.label)}</text>`,
+      );
+    });
   spec.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const dash = s.dashed ? ` stroke-dasharray="6 4"` : "";
