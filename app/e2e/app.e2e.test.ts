@@ -238,6 +238,19 @@ describe("Tetrad app end to end", () => {
       .toContain("Code subnet: registered (slot 0)");
   });
 
+  it("stakes as a validator (approve, then stake) and holds a permit", async () => {
+    await go(pageA, "#/validate", "Validate");
+    await expect
+      .poll(() => pageA.getByTestId("permit").textContent())
+      .toContain("none: stake at least 100 TTD");
+    await pageA.getByLabel(/Amount to stake/).fill("150");
+    await pageA.getByRole("button", { name: "Stake", exact: true }).click();
+    await waitStatus(pageA, "stake-status", "Stake: Confirmed");
+    await expect.poll(() => pageA.getByTestId("permit").textContent()).toBe("held (slot 0)");
+    expect(await pageA.getByTestId("validator-stake").textContent()).toBe("150 TTD");
+    expect(await pageA.getByTestId("commit-status").textContent()).toBe("not committed");
+  });
+
   it("delegates by signature (EIP-712), then submits the signature", async () => {
     const a = alice();
     await go(pageA, "#/govern", "Govern");
@@ -423,13 +436,23 @@ describe("Tetrad app end to end", () => {
       await shot(pageA, name);
       await axe(pageA, name);
     }
-    // Phone-sized screen.
+    // Phone-sized screen: every page fits its width.
     const phone = await openAs(wallets.dave, "#/", { width: 390, height: 844 });
     await phone.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
     await expect.poll(() => phone.getByTestId("today").textContent()).toContain("TTD");
-    await shot(phone, "overview-phone");
-    await axe(phone, "overview-phone");
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    for (const [hash, name, heading] of [
+      ["#/", "overview", "Overview"],
+      ["#/capital", "capital", "Capital"],
+      ["#/contribute", "contribute", "Contribute"],
+      ["#/validate", "validate", "Validate"],
+      ["#/govern", "govern", "Govern"],
+    ] as const) {
+      await go(phone, hash, heading);
+      await phone.waitForTimeout(800);
+      if (name === "overview") await shot(phone, "overview-phone");
+      await axe(phone, `${name}-phone`);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} is wider than a phone`).toBeLessThanOrEqual(0);
+    }
   });
 });

@@ -40,7 +40,7 @@ function useMyScores() {
 }
 
 export default function Contribute() {
-  const { contracts, account } = useApp();
+  const { contracts, account, client } = useApp();
   const now = useNow();
   const subnets = useSubnets();
   const scores = useMyScores();
@@ -59,20 +59,32 @@ export default function Contribute() {
   async function onRegister() {
     if (!chosen || !account) return;
     const bond = chosen.params.bond;
-    const ttd = { address: contracts.Tetrad, abi: erc20Abi } as const;
-    const approve = await register.send("Approve bond", {
-      to: contracts.Tetrad,
-      data: encodeFunctionData({ ...ttd, functionName: "approve", args: [chosen.address, bond] }),
+    const allowance = await client.readContract({
+      address: contracts.Tetrad,
+      abi: erc20Abi,
+      functionName: "allowance",
+      args: [account, chosen.address],
     });
-    if (!approve) return;
-    await register.send(
+    if (allowance < bond) {
+      const approve = await register.send("Approve bond", {
+        to: contracts.Tetrad,
+        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [chosen.address, bond] }),
+      });
+      if (!approve) return;
+    }
+    const ok = await register.send(
       "Register",
       {
         to: chosen.address,
         data: encodeFunctionData({ abi: subnetAbi, functionName: "register", args: [uri.trim()] }),
       },
-      { units: { symbol: "TTD", decimals: 18 }, now },
+      {
+        units: { symbol: "TTD", decimals: 18 },
+        now,
+        round: { round: chosen.round, commitEnd: chosen.commitEnd, revealEnd: chosen.revealEnd },
+      },
     );
+    if (ok) setUri("");
   }
 
   return (
