@@ -208,7 +208,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function stake(uint256 amount) external nonReentrant whenNotPaused onlyOpen {
+    function stake(uint256 amount) external nonReentrant whenNotPaused {
+        // Stake moves only while sheets are hidden: in the reveal phase an outbid would drop a revealed
+        // sheet, and a top-up would buy weight after seeing everyone's scores.
+        Phase p = phase();
+        if (p != Phase.Commit) revert WrongPhase(p, Phase.Commit);
         if (amount == 0) revert ZeroAmount();
         uint256 plusOne = _validatorSlotPlusOne[msg.sender];
         uint256 slot;

@@ -98,7 +98,9 @@ interface ISubnet {
     // ----- validators -----
 
     /// @notice Adds `amount` TTD to the caller's stake, taking a permit if it has none: a free one, or the
-    /// smallest stake's when `amount` exceeds it (that validator is unbonded).
+    /// smallest stake's when `amount` exceeds it (that validator is unbonded). Only in the commit phase:
+    /// once sheets are public, neither an outbid (it would drop a revealed sheet) nor a top-up (weight
+    /// bought after seeing the others' scores) may change the round's stake.
     function stake(uint256 amount) external;
 
     /// @notice Moves `amount` of the caller's stake to unbonding; below the minimum, the whole stake goes.

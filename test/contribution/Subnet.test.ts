@@ -535,18 +535,27 @@ describe("Subnet", () => {
       },
     );
 
-    flow("register, deregister, stake and unstake work in the reveal phase", async () => {
-      const c = await loadFixture(ready);
-      await toPhase(c.subnet, "reveal");
-      await c.subnet.connect(c.contributors[0]).deregister();
-      await c.subnet.connect(c.contributors[3]).register("late");
-      await c.subnet.connect(c.validators[3]).stake(MIN);
-      await c.subnet.connect(c.validators[2]).unstake(E);
-      expect(await c.subnet.contributorSlot(c.contributors[3].address)).to.equal(0n);
-      expect((await c.subnet.validatorAt(3)).stake).to.equal(MIN);
-      expect((await c.subnet.validatorAt(2)).stake).to.equal(3n * MIN - E);
-      return c;
-    });
+    flow(
+      "register, deregister and unstake work in the reveal phase; stake does not (sheets are public)",
+      async () => {
+        const c = await loadFixture(ready);
+        await toPhase(c.subnet, "reveal");
+        await c.subnet.connect(c.contributors[0]).deregister();
+        await c.subnet.connect(c.contributors[3]).register("late");
+        // Neither a new permit nor a top-up once the sheets can be seen (ADV-16 in test/security).
+        await expect(c.subnet.connect(c.validators[3]).stake(MIN))
+          .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
+          .withArgs(Phase.Reveal, Phase.Commit);
+        await expect(c.subnet.connect(c.validators[0]).stake(E))
+          .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
+          .withArgs(Phase.Reveal, Phase.Commit);
+        await c.subnet.connect(c.validators[2]).unstake(E);
+        expect(await c.subnet.contributorSlot(c.contributors[3].address)).to.equal(0n);
+        expect((await c.subnet.validatorAt(3)).stake).to.equal(0n);
+        expect((await c.subnet.validatorAt(2)).stake).to.equal(3n * MIN - E);
+        return c;
+      },
+    );
   });
 
   describe("contributors", () => {

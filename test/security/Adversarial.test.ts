@@ -1144,11 +1144,11 @@ describe("Adversarial catalogue", () => {
       );
     });
 
-    it("ADV-16 FINDING: a permit bought in the reveal phase drops a revealed sheet: a 49% coalition outbids the smallest honest revealer after seeing the sheets and sets the consensus (fails on the current contracts)", async () => {
-      // FINDING (reported with this catalogue): `stake()` is open in the reveal phase and outbidding
-      // expels the smallest validator even after it revealed, so its sheet leaves the round's consensus.
-      // This test asserts the correct behaviour and fails today: consensus 10,000,000 / 0 instead of
-      // 1,000,000 / 1,000,000, and h1 gets no dividend. See reports/adversarial.md.
+    it("ADV-16 outbid after the reveal (found by this catalogue, fixed): a 49% coalition cannot buy the smallest honest revealer's permit once the sheets are public, so the honest majority decides", async () => {
+      // Found by this catalogue: `stake()` was open in the reveal phase and outbidding expelled the
+      // smallest validator even after it revealed, so its sheet left the round's consensus (consensus
+      // 10,000,000 / 0 instead of 1,000,000 / 1,000,000, and h1 got no dividend). Fixed: stake moves only
+      // in the commit phase. See reports/adversarial.md.
       const [, f, g, h1, h2, c1, x] = await ethers.getSigners();
       const idle = await fundedAccounts("adv16/idle", 61);
       const { subnet, token, bucket } = await subnetWith([f, g, h1, h2, c1, x, ...idle]);
@@ -1172,11 +1172,13 @@ describe("Adversarial catalogue", () => {
         METRICS,
       );
       // Every sheet is public now. The coalition buys the smallest permit, h1's, for 101 TTD.
-      try {
-        await (await subnet.connect(x).stake(MIN + TTD)).wait();
-      } catch {
-        // A fix may refuse the purchase in the reveal phase: the assertions below hold either way.
-      }
+      await expect(subnet.connect(x).stake(MIN + TTD))
+        .to.be.revertedWithCustomError(subnet, "WrongPhase")
+        .withArgs(1n, 0n); // Reveal, Commit
+      // Nor can the coalition top up its stake now that it has seen the honest sheets.
+      await expect(subnet.connect(c1).stake(500n * TTD))
+        .to.be.revertedWithCustomError(subnet, "WrongPhase")
+        .withArgs(1n, 0n);
       const POOL = 1_000n * TTD;
       await token.mint(await bucket.getAddress(), POOL);
       await toPhase(subnet, "closed");
@@ -1185,9 +1187,9 @@ describe("Adversarial catalogue", () => {
         `      outcome: consensus ${record.scores.map((s) => s.score).join(" / ")}, rewards ${record.scores.map((s) => s.reward).join(" / ")}, h1 dividend ${dividendOf(record, h1)}, reveals ${record.epoch.reveals}`,
       );
       // The revealed honest majority (h1 + h2: 51%) decides both scores, and h1 is paid for its sheet.
-      expect(await subnet.consensusScore(0), "FINDING: 10,000,000 today").to.equal(1_000_000n);
-      expect(await subnet.consensusScore(1), "FINDING: 0 today").to.equal(1_000_000n);
-      expect(dividendOf(record, h1), "FINDING: 0 today").to.be.gt(0n);
+      expect(await subnet.consensusScore(0), "10,000,000 before the fix").to.equal(1_000_000n);
+      expect(await subnet.consensusScore(1), "0 before the fix").to.equal(1_000_000n);
+      expect(dividendOf(record, h1), "0 before the fix").to.be.gt(0n);
     });
   });
 
