@@ -330,7 +330,9 @@ class Simulation {
     const { contributors, validators, stakers, days } = this.config;
     [this.deployer] = await ethers.getSigners();
     this.core = await deployCore(this.deployer);
-    this.lp = this.core.mockStakingToken!;
+    if (!this.core.mockStakingToken)
+      throw new Error("simulation: the capital pool needs the mock staking token (faucet)");
+    this.lp = this.core.mockStakingToken;
     this.subnetAddresses = await Promise.all(this.core.subnets.map((s) => s.getAddress()));
     this.gov.sharesBefore = (await this.core.controller.shares()).map(Number);
 
