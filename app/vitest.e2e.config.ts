@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: false,
     sequence: { concurrent: false },
+    // The page polls the chain every few seconds: give expect.poll that long by default.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

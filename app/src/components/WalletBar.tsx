@@ -58,7 +58,15 @@ export function WalletBar() {
         Connect wallet
       </button>
       {open ? (
-        <div id="wallet-list" className="popover" role="group" aria-label="Choose a wallet">
+        <div
+          id="wallet-list"
+          className="popover"
+          role="group"
+          aria-label="Choose a wallet"
+          onKeyDown={(e) => {
+            if (e.key === "Escape") setOpen(false);
+          }}
+        >
           {list.length === 0 ? (
             <p>No browser wallet found. Install MetaMask, Rabby or Coinbase Wallet, then reload.</p>
           ) : (
