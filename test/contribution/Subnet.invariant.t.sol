@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
 import {Subnet} from "../../contracts/contribution/Subnet.sol";
 import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
@@ -12,10 +16,17 @@ import {FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
 /// @notice Drives one subnet: contributors come and go, validators stake, unstake and get slashed,
 /// honest validators reveal the truth, colluders inflate contributor 0 and zero the rest, some
 /// validators skip their reveal, emission arrives, rounds finalize in random page sizes, people claim.
+/// Governance (this handler is the AccessManagers' admin) slashes, pauses, queues settings and metric
+/// weights, reweights the bucket between this subnet and another, releases the protection fund and moves
+/// contracts between AccessManagers; the owner renames and hands over the subnet; strangers try it all.
 contract SubnetHandler is TetradTest {
     uint256 internal constant CONTRIBUTORS = 6;
     uint256 internal constant VALIDATORS = 5; // slots 0-2 honest, 3-4 colluders
     uint256 internal constant COLLUDERS_FROM = 3;
+    uint256 internal constant OWNERS = 3;
+    address internal constant OUTSIDER = address(0xB0B);
+    /// @dev A second subnet of the bucket (an account that pulls its allocation).
+    address internal constant OTHER_SUBNET = address(0x07E4);
 
     Subnet public immutable subnet;
     MockStakeToken public immutable token;
@@ -23,7 +34,9 @@ contract SubnetHandler is TetradTest {
     Treasury public immutable fund;
     address[CONTRIBUTORS] internal contributors;
     address[VALIDATORS] internal validators;
-    uint16[] internal weights;
+    address[OWNERS] internal owners;
+    TetradAccessManager public immutable manager;
+    TetradAccessManager public immutable spareManager;
 
     uint256 public ghostBondsIn;
     uint256 public ghostBondsOut;
@@ -36,20 +49,54 @@ contract SubnetHandler is TetradTest {
     bool public ghostEmissionNotConserved;
     bool public ghostColludersLifted;
     uint256 public roundsWithReveals;
+    uint256 public ghostReleased; // protection fund paid out by governance
+    uint256 public ghostPulledByOther; // emission the other subnet pulled from the bucket
+    bool public ghostPaused;
+    bool public ghostPausedEntryWorked;
+    bool public ghostExitBlockedByPause;
+    bool public ghostStrangerChangedSomething;
+    address public ghostOwner;
+    bytes32 public ghostURIHash;
+    /// @dev keccak of the settings / metric weights last queued, and of those queued when the current
+    /// round started (the ones in force).
+    bytes32 public ghostQueuedParams;
+    bytes32 public ghostAppliedParams;
+    bytes32 public ghostQueuedWeights;
+    bytes32 public ghostAppliedWeights;
+    mapping(address target => address) public ghostAuthority;
 
     uint256 internal truthSeed;
     mapping(address => bytes) internal sheetOf;
     mapping(address => bytes32) internal saltOf;
 
-    constructor(Subnet subnet_, MockStakeToken token_, ContributionBucket bucket_, Treasury fund_) {
+    constructor(
+        Subnet subnet_,
+        MockStakeToken token_,
+        ContributionBucket bucket_,
+        Treasury fund_,
+        TetradAccessManager manager_,
+        TetradAccessManager spare
+    ) {
         subnet = subnet_;
         token = token_;
         bucket = bucket_;
         fund = fund_;
-        weights.push(6000);
-        weights.push(4000);
+        manager = manager_;
+        spareManager = spare;
         for (uint256 i; i < CONTRIBUTORS; ++i) contributors[i] = _approved(address(uint160(0xC0 + i)));
         for (uint256 i; i < VALIDATORS; ++i) validators[i] = _approved(address(uint160(0xD0 + i)));
+        for (uint256 i; i < OWNERS; ++i) owners[i] = address(uint160(0xBEEF + i));
+        ghostOwner = subnet_.owner();
+        ghostURIHash = keccak256(bytes(subnet_.metadataURI()));
+        (ISubnet.Params memory current, ISubnet.Params memory next) = subnet_.params();
+        ghostAppliedParams = keccak256(abi.encode(current));
+        ghostQueuedParams = keccak256(abi.encode(next));
+        (uint16[] memory w, uint16[] memory nextW) = subnet_.metricWeights();
+        ghostAppliedWeights = keccak256(abi.encode(w));
+        ghostQueuedWeights = keccak256(abi.encode(nextW));
+        ghostAuthority[address(subnet_)] = address(manager_);
+        ghostAuthority[address(bucket_)] = address(manager_);
+        ghostAuthority[address(fund_)] = address(manager_);
     }
 
     function _approved(address a) internal returns (address) {
@@ -67,6 +114,7 @@ contract SubnetHandler is TetradTest {
         vm.prank(c);
         try subnet.register("") {
             ghostBondsIn += p.bond;
+            if (ghostPaused) ghostPausedEntryWorked = true;
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
@@ -79,7 +127,9 @@ contract SubnetHandler is TetradTest {
             uint256 back = token.balanceOf(c) - before;
             ghostBondsOut += back - owed;
             ghostClaimed += owed;
-        } catch {} // solhint-disable-line no-empty-blocks
+        } catch (bytes memory reason) {
+            _exitRefused(reason);
+        }
     }
 
     // ----- validators -----
@@ -91,6 +141,7 @@ contract SubnetHandler is TetradTest {
         vm.prank(v);
         try subnet.stake(amount) {
             ghostStakeIn += amount;
+            if (ghostPaused) ghostPausedEntryWorked = true;
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
@@ -98,7 +149,9 @@ contract SubnetHandler is TetradTest {
         address v = validators[seed % VALIDATORS];
         amount = bound(amount, 1, 1_000 ether);
         vm.prank(v);
-        try subnet.unstake(amount) {} catch {} // solhint-disable-line no-empty-blocks
+        try subnet.unstake(amount) {} catch (bytes memory reason) {
+            _exitRefused(reason);
+        }
     }
 
     function withdrawUnbonded(uint256 seed) external {
@@ -107,7 +160,9 @@ contract SubnetHandler is TetradTest {
         vm.prank(v);
         try subnet.withdrawUnbonded() {
             ghostStakeOut += amount;
-        } catch {} // solhint-disable-line no-empty-blocks
+        } catch (bytes memory reason) {
+            _exitRefused(reason);
+        }
     }
 
     function slash(uint256 seed, uint256 amount) external {
@@ -121,7 +176,7 @@ contract SubnetHandler is TetradTest {
 
     // ----- rounds -----
 
-    function commitAll(uint256 seed) external {
+    function commitAll(uint256 seed) public {
         if (subnet.phase() != ISubnet.Phase.Commit) return;
         truthSeed = seed;
         uint256 round = subnet.round();
@@ -139,7 +194,7 @@ contract SubnetHandler is TetradTest {
         }
     }
 
-    function revealAll(uint256 skipMask) external {
+    function revealAll(uint256 skipMask) public {
         if (subnet.phase() != ISubnet.Phase.Reveal) return;
         for (uint256 i; i < VALIDATORS; ++i) {
             if ((skipMask >> i) & 1 == 1 && skipMask % 3 == 0) continue; // sometimes someone skips
@@ -149,20 +204,33 @@ contract SubnetHandler is TetradTest {
         }
     }
 
-    function finalize(uint256 steps) external {
+    function finalize(uint256 steps) public {
         if (subnet.phase() != ISubnet.Phase.Closed) return;
         steps = bound(steps, 1, 16);
-        (uint256 stage, ) = subnet.finalization();
-        uint256 intake = stage == 0 ? bucket.allocation(address(subnet)) : 0;
+        uint256 balance = token.balanceOf(address(subnet));
         uint256 before = subnet.pendingEmission() + subnet.totalClaimable();
+        uint256 round = subnet.round();
         (uint256 honestMax, uint256 honestStake, uint256 colluderStake) = _revealedStakes();
-        bool done = subnet.finalizeEpoch(steps);
+        bool done;
+        try subnet.finalizeEpoch(steps) returns (bool d) {
+            done = d;
+        } catch (bytes memory reason) {
+            _exitRefused(reason);
+            return;
+        }
+        // Finalization only takes in (the bucket's allocation) and credits: what came in is all there.
+        uint256 intake = token.balanceOf(address(subnet)) - balance;
         if (subnet.pendingEmission() + subnet.totalClaimable() != before + intake)
             ghostEmissionNotConserved = true;
+        if (subnet.round() != round) {
+            // A new round starts with the settings and weights queued last.
+            ghostAppliedParams = ghostQueuedParams;
+            ghostAppliedWeights = ghostQueuedWeights;
+        }
         if (done && honestStake > 0) {
             ++roundsWithReveals;
             // With less than half of the revealed stake, colluders cannot lift contributor 0 above the
-            // honest score for it (all honest validators report the same truth).
+            // honest score for it (all honest validators report the same truth; kappa is at least half).
             if (colluderStake < honestStake) {
                 try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
                     if (subnet.consensusScore(slot) > honestMax) ghostColludersLifted = true;
@@ -171,29 +239,242 @@ contract SubnetHandler is TetradTest {
         }
     }
 
-    function claim(uint256 seed) external {
-        address a = seed % 2 == 0 ? contributors[seed % CONTRIBUTORS] : validators[seed % VALIDATORS];
-        uint256 owed = subnet.claimable(a);
-        uint256 before = token.balanceOf(a);
-        vm.prank(a);
-        subnet.claim();
-        uint256 got = token.balanceOf(a) - before;
-        if (got != owed) ghostClaimMismatch = true;
-        ghostClaimed += got;
+    /// @dev A whole round in one step (the single steps above rarely line up by chance): finish the
+    /// round under way, then commit, reveal (someone may skip) and finalize in random page sizes.
+    function playRound(uint256 seed, uint256 skipMask) external {
+        _finishRound(seed);
+        commitAll(seed);
+        (, uint256 commitEnd, uint256 revealEnd) = subnet.roundTimes();
+        vm.warp(commitEnd);
+        revealAll(skipMask);
+        vm.warp(revealEnd);
+        _finishRound(seed);
     }
 
-    function fundEmission(uint256 amount) external {
+    function _finishRound(uint256 seed) internal {
+        (, , uint256 revealEnd) = subnet.roundTimes();
+        if (block.timestamp < revealEnd) vm.warp(revealEnd);
+        uint256 round = subnet.round();
+        // At most 2 * 256 slots in pages of at least one, plus the opening step.
+        for (uint256 i; i < 520 && subnet.round() == round; ++i) {
+            finalize(uint256(keccak256(abi.encode(seed, i))));
+            if (ghostExitBlockedByPause) return;
+        }
+    }
+
+    function claim(uint256 seed) external {
+        address a = seed % 2 == 0 ? contributors[seed % CONTRIBUTORS] : validators[seed % VALIDATORS];
+        _claimChecked(a, a);
+    }
+
+    /// @dev Anyone claims for a contributor, a validator or one of the (past and present) owners.
+    function claimFor(uint256 seed, uint256 callerSeed) external {
+        uint256 k = seed % (CONTRIBUTORS + VALIDATORS + OWNERS);
+        address a =
+            k < CONTRIBUTORS
+                ? contributors[k]
+                : (
+                    k < CONTRIBUTORS + VALIDATORS
+                        ? validators[k - CONTRIBUTORS]
+                        : owners[k - CONTRIBUTORS - VALIDATORS]
+                );
+        _claimChecked(a, address(uint160(bound(callerSeed, 1, type(uint160).max))));
+    }
+
+    /// @dev Emission reaches the bucket and is split, by a permissionless `allocate` or by the hook the
+    /// controller calls (this handler holds the role).
+    function fundEmission(uint256 amount, bool hook) external {
         amount = bound(amount, 0, 10_000 ether);
         token.mint(address(bucket), amount);
-        bucket.allocate();
+        if (hook) bucket.onEmission(2, amount);
+        else bucket.allocate();
         ghostEmissionIn += amount;
+    }
+
+    /// @dev The bucket's other subnet takes its allocation.
+    function otherSubnetPulls() external {
+        uint256 before = token.balanceOf(OTHER_SUBNET);
+        vm.prank(OTHER_SUBNET);
+        bucket.pull();
+        ghostPulledByOther += token.balanceOf(OTHER_SUBNET) - before;
     }
 
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 2 hours));
     }
 
+    // ----- governance -----
+
+    /// @dev The bucket's weights: this subnet alone, shared with another subnet, or no subnet at all
+    /// (everything is carried until weights exist again).
+    function setBucketWeights(uint256 seed) external {
+        uint256 kind = seed % 4;
+        uint256 n = kind == 0 ? 0 : (kind == 1 ? 1 : 2);
+        address[] memory subnets = new address[](n);
+        uint16[] memory bps = new uint16[](n);
+        if (n == 1) {
+            subnets[0] = address(subnet);
+            bps[0] = 10_000;
+        } else if (n == 2) {
+            subnets[0] = address(subnet);
+            subnets[1] = OTHER_SUBNET;
+            bps[0] = uint16(bound(seed >> 8, 0, 10_000));
+            bps[1] = 10_000 - bps[0];
+        }
+        bucket.setWeights(subnets, bps);
+    }
+
+    function setParams(uint256 seed) external {
+        ISubnet.Params memory p;
+        p.commitDuration = uint32(bound(uint256(keccak256(abi.encode(seed, 0))), 1 hours, 3 hours));
+        p.revealDuration = uint32(bound(uint256(keccak256(abi.encode(seed, 1))), 1 hours, 3 hours));
+        p.immunityPeriod = uint32(bound(uint256(keccak256(abi.encode(seed, 2))), 0, 2 days));
+        p.unbondingDelay = uint32(bound(uint256(keccak256(abi.encode(seed, 3))), 0, 2 days));
+        // Kappa stays at least half the stake: the collusion invariant relies on it.
+        p.kappa = uint16(bound(uint256(keccak256(abi.encode(seed, 4))), 5_000, 10_000));
+        p.contributorShare = uint16(bound(uint256(keccak256(abi.encode(seed, 5))), 5_000, 9_000));
+        p.validatorShare = uint16(
+            bound(uint256(keccak256(abi.encode(seed, 6))), 0, 10_000 - p.contributorShare)
+        );
+        p.agreementThreshold = uint16(bound(uint256(keccak256(abi.encode(seed, 7))), 0, 9_000));
+        p.maxStrikes = uint8(bound(uint256(keccak256(abi.encode(seed, 8))), 1, 4));
+        p.bond = uint96(bound(uint256(keccak256(abi.encode(seed, 9))), 0, 50 ether));
+        p.minValidatorStake = uint96(bound(uint256(keccak256(abi.encode(seed, 10))), 50 ether, 200 ether));
+        subnet.setParams(p);
+        ghostQueuedParams = keccak256(abi.encode(p));
+    }
+
+    function setMetricWeights(uint256 seed) external {
+        uint16[] memory w = new uint16[](2); // the sheets have two metrics
+        w[0] = uint16(bound(seed, 0, 10_000));
+        w[1] = 10_000 - w[0];
+        subnet.setMetricWeights(w);
+        ghostQueuedWeights = keccak256(abi.encode(w));
+    }
+
+    function pause() external {
+        try subnet.pause() {
+            ghostPaused = true;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function unpause() external {
+        try subnet.unpause() {
+            ghostPaused = false;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    /// @dev Governance pays out of the protection fund (what slashing put there).
+    function release(uint256 amount) external {
+        uint256 held = token.balanceOf(address(fund));
+        if (held == 0) return;
+        amount = bound(amount, 1, held);
+        fund.release(IERC20(address(token)), OUTSIDER, amount);
+        ghostReleased += amount;
+    }
+
+    /// @dev Moves the subnet, the bucket or the fund to the other AccessManager (this handler
+    /// administers both).
+    function migrateAuthority(uint256 which) external {
+        address target =
+            which % 3 == 0 ? address(subnet) : (which % 3 == 1 ? address(bucket) : address(fund));
+        address current = ghostAuthority[target];
+        address next = current == address(manager) ? address(spareManager) : address(manager);
+        IAccessManager(current).updateAuthority(target, next);
+        ghostAuthority[target] = next;
+    }
+
+    // ----- the owner -----
+
+    function setMetadataURI(uint256 seed) external {
+        string memory uri = string(abi.encodePacked("ipfs://subnet/", bytes32(seed)));
+        vm.prank(ghostOwner);
+        subnet.setMetadataURI(uri);
+        ghostURIHash = keccak256(bytes(uri));
+    }
+
+    function transferOwnership(uint256 seed) external {
+        address next = owners[seed % OWNERS];
+        vm.prank(ghostOwner);
+        subnet.transferOwnership(next);
+        ghostOwner = next;
+    }
+
+    // ----- strangers -----
+
+    /// @dev Someone who is neither governance nor the owner tries a privileged function; all must refuse.
+    function strangerTries(uint256 callerSeed, uint256 which) external {
+        address caller = address(uint160(bound(callerSeed, 1, type(uint160).max)));
+        if (caller == address(this) || caller == ghostOwner) return;
+        (ISubnet.Params memory p, ) = subnet.params();
+        uint16[] memory w = new uint16[](1);
+        w[0] = 10_000;
+        address[] memory none = new address[](0);
+        uint16[] memory noWeights = new uint16[](0);
+        address target = address(subnet);
+        bytes memory call;
+        which %= 13;
+        if (which == 0) call = abi.encodeCall(Subnet.setParams, (p));
+        else if (which == 1) call = abi.encodeCall(Subnet.setMetricWeights, (w));
+        else if (which == 2) call = abi.encodeCall(Subnet.slash, (validators[0], 1));
+        else if (which == 3) call = abi.encodeCall(Subnet.pause, ());
+        else if (which == 4) call = abi.encodeCall(Subnet.unpause, ());
+        else if (which == 5) call = abi.encodeCall(Subnet.setMetadataURI, ("pwned"));
+        else if (which == 6) call = abi.encodeCall(Subnet.transferOwnership, (caller));
+        else if (which == 7) call = abi.encodeCall(IAccessManaged.setAuthority, (caller));
+        else {
+            target = which < 10 ? address(bucket) : address(fund);
+            if (which == 8) call = abi.encodeCall(ContributionBucket.setWeights, (none, noWeights));
+            else if (which == 9) call = abi.encodeCall(ContributionBucket.onEmission, (2, 0));
+            else if (which == 10)
+                call = abi.encodeCall(Treasury.release, (IERC20(address(token)), caller, 1));
+            else call = abi.encodeCall(IAccessManaged.setAuthority, (caller));
+            if (which == 12) target = address(bucket);
+        }
+        vm.prank(caller);
+        (bool ok, ) = target.call(call);
+        if (ok) ghostStrangerChangedSomething = true;
+    }
+
+    // ----- views for the invariants -----
+
+    function ownerAt(uint256 i) external view returns (address) {
+        return owners[i];
+    }
+
     // ----- helpers -----
+
+    /// @dev Claims `a`'s credit (as `a`, or for it by `caller`) and checks it paid exactly the credit;
+    /// while paused the claim must be refused.
+    function _claimChecked(address a, address caller) internal {
+        uint256 owed = subnet.claimable(a);
+        uint256 before = token.balanceOf(a);
+        vm.prank(caller);
+        bool ok;
+        if (caller == a) {
+            try subnet.claim() {
+                ok = true;
+            } catch {} // solhint-disable-line no-empty-blocks
+        } else {
+            try subnet.claimFor(a) {
+                ok = true;
+            } catch {} // solhint-disable-line no-empty-blocks
+        }
+        if (!ok) {
+            if (!ghostPaused) ghostClaimMismatch = true;
+            return;
+        }
+        if (ghostPaused) ghostPausedEntryWorked = true;
+        uint256 got = token.balanceOf(a) - before;
+        if (got != owed) ghostClaimMismatch = true;
+        ghostClaimed += got;
+    }
+
+    /// @dev Exits (deregister, unstake, withdrawal of unbonded stake, finalization) are never paused.
+    function _exitRefused(bytes memory reason) internal {
+        if (reason.length >= 4 && bytes4(reason) == Pausable.EnforcedPause.selector)
+            ghostExitBlockedByPause = true;
+    }
 
     /// @dev Honest: the round's truth for every registered slot; colluder: 65,535 for contributor 0's
     /// slot, zero elsewhere.
@@ -235,6 +516,7 @@ contract SubnetHandler is TetradTest {
             } catch {} // solhint-disable-line no-empty-blocks
         }
         if (friend != type(uint256).max) {
+            (uint16[] memory weights, ) = subnet.metricWeights();
             honestMax =
                 (uint256(keccak256(abi.encode(truthSeed, friend, uint256(0)))) % 30_000) * weights[0] +
                 (uint256(keccak256(abi.encode(truthSeed, friend, uint256(1)))) % 30_000) * weights[1];
@@ -279,8 +561,11 @@ contract SubnetInvariantTest is TetradTest {
         uint16[] memory bps = new uint16[](1);
         bps[0] = 10_000;
         bucket.setWeights(subnets, bps);
-        handler = new SubnetHandler(subnet, token, bucket, fund);
-        manager.grantRole(0, address(handler), 0); // the handler plays governance for slash
+        // A second AccessManager for authority migrations; the handler plays governance in both.
+        TetradAccessManager spare = new TetradAccessManager(address(this));
+        handler = new SubnetHandler(subnet, token, bucket, fund, manager, spare);
+        manager.grantRole(0, address(handler), 0);
+        spare.grantRole(0, address(handler), 0);
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -289,7 +574,7 @@ contract SubnetInvariantTest is TetradTest {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory s) {
-        bytes4[] memory selectors = new bytes4[](12);
+        bytes4[] memory selectors = new bytes4[](25);
         selectors[0] = SubnetHandler.register.selector;
         selectors[1] = SubnetHandler.deregister.selector;
         selectors[2] = SubnetHandler.stake.selector;
@@ -302,6 +587,19 @@ contract SubnetInvariantTest is TetradTest {
         selectors[9] = SubnetHandler.claim.selector;
         selectors[10] = SubnetHandler.fundEmission.selector;
         selectors[11] = SubnetHandler.warp.selector;
+        selectors[12] = SubnetHandler.claimFor.selector;
+        selectors[13] = SubnetHandler.otherSubnetPulls.selector;
+        selectors[14] = SubnetHandler.setBucketWeights.selector;
+        selectors[15] = SubnetHandler.setParams.selector;
+        selectors[16] = SubnetHandler.setMetricWeights.selector;
+        selectors[17] = SubnetHandler.pause.selector;
+        selectors[18] = SubnetHandler.unpause.selector;
+        selectors[19] = SubnetHandler.release.selector;
+        selectors[20] = SubnetHandler.migrateAuthority.selector;
+        selectors[21] = SubnetHandler.setMetadataURI.selector;
+        selectors[22] = SubnetHandler.transferOwnership.selector;
+        selectors[23] = SubnetHandler.strangerTries.selector;
+        selectors[24] = SubnetHandler.playRound.selector;
         s = new FuzzSelector[](1);
         s[0] = FuzzSelector(address(handler), selectors);
     }
@@ -326,7 +624,11 @@ contract SubnetInvariantTest is TetradTest {
             handler.ghostStakeIn() - handler.ghostStakeOut() - handler.ghostSlashed(),
             "stake"
         );
-        assertEq(token.balanceOf(address(fund)), handler.ghostSlashed(), "slashed stake went elsewhere");
+        assertEq(
+            token.balanceOf(address(fund)),
+            handler.ghostSlashed() - handler.ghostReleased(),
+            "slashed stake went elsewhere"
+        );
     }
 
     function invariant_EmissionIsConserved() public {
@@ -336,8 +638,9 @@ contract SubnetInvariantTest is TetradTest {
             token.balanceOf(address(bucket)) +
                 subnet.pendingEmission() +
                 subnet.totalClaimable() +
-                handler.ghostClaimed(),
-            "emission in != bucket + pending + claimable + claimed"
+                handler.ghostClaimed() +
+                handler.ghostPulledByOther(),
+            "emission in != bucket + pending + claimable + claimed + the other subnet's"
         );
     }
 
@@ -355,5 +658,44 @@ contract SubnetInvariantTest is TetradTest {
     function invariant_PermitAndSlotBounds() public {
         assertLte(subnet.validatorCount(), 64);
         assertLte(subnet.contributorCount(), 256);
+    }
+
+    function invariant_PauseNeverBlocksExits() public {
+        assertEq(subnet.paused(), handler.ghostPaused(), "paused state");
+        assertFalse(
+            handler.ghostExitBlockedByPause(),
+            "pause blocked a deregistration, unstake or finalization"
+        );
+        assertFalse(
+            handler.ghostPausedEntryWorked(),
+            "a registration, stake or claim went through while paused"
+        );
+    }
+
+    function invariant_SettingsAndWeightsChangeOnlyAtRoundStart() public {
+        (ISubnet.Params memory current, ISubnet.Params memory next) = subnet.params();
+        assertEq(keccak256(abi.encode(current)), handler.ghostAppliedParams(), "settings in force");
+        assertEq(keccak256(abi.encode(next)), handler.ghostQueuedParams(), "settings queued");
+        (uint16[] memory w, uint16[] memory nextW) = subnet.metricWeights();
+        assertEq(keccak256(abi.encode(w)), handler.ghostAppliedWeights(), "metric weights in force");
+        assertEq(keccak256(abi.encode(nextW)), handler.ghostQueuedWeights(), "metric weights queued");
+    }
+
+    function invariant_BucketOwesExactlyItsBalance() public {
+        assertEq(
+            token.balanceOf(address(bucket)),
+            bucket.allocation(address(subnet)) + bucket.allocation(address(0x07E4)) + bucket.unallocated(),
+            "bucket balance != allocations + carried remainder"
+        );
+    }
+
+    function invariant_OnlyOwnerAndGovernanceChangeSettings() public {
+        assertFalse(handler.ghostStrangerChangedSomething(), "a stranger called a privileged function");
+        assertEq(subnet.owner(), handler.ghostOwner(), "owner");
+        assertEq(keccak256(bytes(subnet.metadataURI())), handler.ghostURIHash(), "metadata URI");
+        address[3] memory targets = [address(subnet), address(bucket), address(fund)];
+        for (uint256 i; i < 3; ++i) {
+            assertEq(IAccessManaged(targets[i]).authority(), handler.ghostAuthority(targets[i]), "authority");
+        }
     }
 }
