@@ -423,6 +423,13 @@ describe("Tetrad app end to end", () => {
     expect(dave.chainId).toBe(LOCAL_CHAIN_ID);
   });
 
+  it("the wallets signed everything themselves: none is one of the node's unlocked accounts", async () => {
+    const unlocked = (await rpc<string[]>(chain.url, "eth_accounts")).map((x) => x.toLowerCase());
+    for (const w of Object.values(wallets)) expect(unlocked).not.toContain(w.address.toLowerCase());
+    expect(alice().log).toContain("eth_sendTransaction");
+    expect(alice().log).toContain("eth_signTypedData_v4");
+  });
+
   it("every page: a screenshot, and axe finds no serious or critical violation", async () => {
     for (const [hash, name, heading] of [
       ["#/", "overview", "Overview"],
