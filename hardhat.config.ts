@@ -1,7 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
-import { testnetConfig } from "./scripts/lib/network-config";
+import { testnetConfig } from "./scripts/lib/deploy/network-config";
 import "./scripts/tasks";
 
 /**

@@ -11,7 +11,7 @@
  */
 import hre from "hardhat";
 import * as path from "path";
-import { deploySystem } from "../scripts/lib/system-deploy";
+import { deploySystem } from "./system";
 
 async function main(): Promise<void> {
   const { deployment, file, alreadyDeployed } = await deploySystem(hre, {

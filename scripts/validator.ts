@@ -1,13 +1,13 @@
 /**
  * Validator client CLI. Hardhat 2's `run` passes no arguments, so it reads the environment:
  *
- *   SUBNET=0x… METRICS=epoch-7.json ACTION=commit npx hardhat run --network <net> scripts/validator.ts
+ *   SUBNET=0x… METRICS=round-7.json ACTION=commit npx hardhat run --network <net> scripts/validator.ts
  *   SUBNET=0x… ACTION=reveal npx hardhat run --network <net> scripts/validator.ts
  *
  *   SUBNET         the subnet's address (required)
  *   ACTION         commit | reveal | step (default: step, whatever the current phase allows; run it
  *                  from cron)
- *   METRICS        path of the epoch's metrics JSON (needed to commit; see scripts/lib/validator-client.ts)
+ *   METRICS        path of the round's metrics JSON (needed to commit; see scripts/lib/validator/client.ts)
  *   SALT_DIR       where salts wait between commit and reveal (default: .validator/)
  *   VALIDATOR_KEY  the validator's private key (default: the network's first signer)
  *   FINALIZE=1     with ACTION=step, finalize a closed round (one page a run) instead of waiting
@@ -16,7 +16,7 @@ import { readFile } from "fs/promises";
 import { ethers } from "hardhat";
 import { Signer, Wallet, isAddress } from "ethers";
 import { Subnet__factory } from "../typechain-types";
-import { SaltStore, commitEpoch, formatTime, revealEpoch, step } from "./lib/validator-client";
+import { SaltStore, commitScores, formatTime, revealScores, step } from "./lib/validator/client";
 
 const ACTIONS = ["commit", "reveal", "step"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -26,7 +26,7 @@ function message(e: unknown): string {
 }
 
 async function readMetrics(file: string | undefined): Promise<unknown> {
-  if (!file) throw new Error("METRICS is not set: give the path of the epoch's metrics JSON file");
+  if (!file) throw new Error("METRICS is not set: give the path of the round's metrics JSON file");
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   switch (action as Action) {
     case "commit": {
-      const r = await commitEpoch(subnet, signer, await readMetrics(env.METRICS), store);
+      const r = await commitScores(subnet, signer, await readMetrics(env.METRICS), store);
       console.log(
         `committed round ${r.round} for ${who}: ${r.rows} rows, commitment ${r.commitment}, tx ${r.txHash}`,
       );
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       break;
     }
     case "reveal": {
-      const r = await revealEpoch(subnet, signer, store);
+      const r = await revealScores(subnet, signer, store);
       console.log(`revealed round ${r.round} for ${who}: ${r.rows} rows, tx ${r.txHash}`);
       break;
     }

@@ -379,7 +379,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function finalizeEpoch(uint256 maxSteps) external nonReentrant returns (bool done) {
+    function finalizeRound(uint256 maxSteps) external nonReentrant returns (bool done) {
         Phase p = phase();
         if (p != Phase.Closed) revert WrongPhase(p, Phase.Closed);
         if (maxSteps == 0) revert ZeroAmount();
@@ -609,7 +609,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
                 }
             }
         }
-        emit EpochFinalized(round, f.pool, paid, reveals);
+        emit RoundFinalized(round, f.pool, paid, reveals);
         delete _fin;
         _startRound();
     }

@@ -6,7 +6,7 @@ import {IEmissionReceiver} from "./IEmissionReceiver.sol";
 /// @title IContributionBucket
 /// @notice Receives one contribution bucket's emission (code, community or compute) and splits it
 /// among that bucket's subnets by governance weights; each subnet pulls its allocation when it pays
-/// out an epoch.
+/// out a round.
 interface IContributionBucket is IEmissionReceiver {
     /// @notice `amount` of new emission was split: `unallocated` is what is carried to the next split
     /// (rounding remainders, or everything while no subnet has weight).

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 /// @title ISubnet
 /// @notice One market for one kind of contribution. Contributors register with a bond; validators stake
 /// TTD for one of 64 permits, commit and then reveal a scoresheet (a value per metric per contributor)
-/// each round; `finalizeEpoch` folds the metrics with governance's weights, takes the stake-weighted
+/// each round; `finalizeRound` folds the metrics with governance's weights, takes the stake-weighted
 /// consensus per contributor (clipping the scores above it), and credits the round's emission to
 /// contributors (by consensus score), validators (by stake x agreement) and the subnet owner.
 interface ISubnet {
@@ -50,7 +50,7 @@ interface ISubnet {
     event Revealed(address indexed validator, uint256 indexed round, uint256 rows);
     /// @notice Round `round` was finalized: `pool` was its emission, `paid` what was credited (the rest
     /// is carried to the next round), `reveals` how many sheets entered the consensus.
-    event EpochFinalized(uint256 indexed round, uint256 pool, uint256 paid, uint256 reveals);
+    event RoundFinalized(uint256 indexed round, uint256 pool, uint256 paid, uint256 reveals);
     event RoundStarted(uint256 indexed round, uint256 start, uint256 commitEnd, uint256 revealEnd);
     event ConsensusScore(uint256 indexed round, address indexed contributor, uint256 score, uint256 reward);
     event ValidatorDividend(
@@ -121,7 +121,7 @@ interface ISubnet {
 
     /// @notice Finalizes the closed round in pages of at most `maxSteps` contributors per stage, then
     /// starts the next round. Permissionless; call until it returns true.
-    function finalizeEpoch(uint256 maxSteps) external returns (bool done);
+    function finalizeRound(uint256 maxSteps) external returns (bool done);
 
     /// @notice Pays the caller everything credited to it so far, in O(1).
     function claim() external returns (uint256 amount);

@@ -4,17 +4,17 @@
  * wires every permission, hands the AccessManager's admin role to the Timelock and renounces every
  * power the deployer held.
  *
- * The module is built from resolved parameters (`scripts/lib/deploy-config.ts`) by `deploySystem`
- * (`scripts/lib/system-deploy.ts`), which also predicts the controller's address: the token's minter
+ * The module is built from resolved parameters (`deploy/config.ts`) by `deploySystem`
+ * (`deploy/system.ts`), which also predicts the controller's address: the token's minter
  * is immutable and the controller needs the token's address, so the first nine deployments run in a
  * fixed order (each `after` the previous one) and the controller lands at a known nonce.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { Future } from "@nomicfoundation/ignition-core";
 import { ZeroAddress, id } from "ethers";
-import { BUCKET_NAMES, GUARDIAN_ROLE, ROLES } from "../../scripts/lib/constants";
-import { SystemConfig } from "../../scripts/lib/deploy-config";
-import { total } from "../../scripts/lib/schedule";
+import { BUCKET_NAMES, GUARDIAN_ROLE, ROLES } from "../../scripts/lib/chain/constants";
+import { SystemConfig } from "../config";
+import { total } from "../../scripts/lib/models/schedule";
 import {
   CapitalPool__factory,
   ContributionBucket__factory,

@@ -24,7 +24,7 @@
  *
  * Loaded by hardhat.config.ts before TypeChain's output exists on a fresh clone: these modules import
  * only types from it; every implementation (scripts/tasks/impl/) is imported when its task runs.
- * Failures print one line (`Error in plugin tetrad: …`), reverts decoded by scripts/lib/errors.ts.
+ * Failures print one line (`Error in plugin tetrad: …`), reverts decoded by scripts/lib/chain/errors.ts.
  */
 import "./emission";
 import "./capital";

@@ -1,6 +1,6 @@
 /**
  * Validator tasks: stake for a permit, unstake, withdraw unbonded stake, claim dividends, and run the
- * validator client (scripts/lib/validator-client.ts) through the commit and reveal phases.
+ * validator client (scripts/lib/validator/client.ts) through the commit and reveal phases.
  */
 import { task, types } from "hardhat/config";
 import { lazyAction, withFrom } from "./common";

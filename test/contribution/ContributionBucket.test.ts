@@ -11,7 +11,7 @@ import {
   TetradAccessManager,
   TetradAccessManager__factory,
 } from "../../typechain-types";
-import { ROLES } from "../../scripts/lib/constants";
+import { ROLES } from "../../scripts/lib/chain/constants";
 
 interface Ctx {
   manager: TetradAccessManager;

@@ -212,7 +212,7 @@ contract SubnetHandler is TetradTest {
         uint256 round = subnet.round();
         (uint256 honestMax, uint256 honestStake, uint256 colluderStake) = _revealedStakes();
         bool done;
-        try subnet.finalizeEpoch(steps) returns (bool d) {
+        try subnet.finalizeRound(steps) returns (bool d) {
             done = d;
         } catch (bytes memory reason) {
             _exitRefused(reason);

@@ -1,6 +1,6 @@
 /**
  * Property tests of contracts/contribution/Subnet.sol (fast-check) on standalone subnets
- * (scripts/lib/subnet-fixture.ts), each run on a fresh chain snapshot.
+ * (scripts/lib/deploy/subnet-fixture.ts), each run on a fresh chain snapshot.
  *
  *  (a) Random subnets (2-12 contributors, some joining a round late, leaving and coming back; 1-8
  *      validators with random stakes; 1-4 metrics with random valid weights; random kappa, shares,
@@ -8,8 +8,8 @@
  *      zero, short or long), random commit-without-reveal, random emission and random page sizes. Each round: the pool is the carried emission
  *      plus what was minted into the bucket; every account's claimable increase, every event, the
  *      consensus scores, the strikes and the expulsions equal the bigint reference
- *      (scripts/lib/poc-reference.ts); the sum of the claimable increases equals
- *      `EpochFinalized.paid` (and the reference's paid), pool - paid stays in `pendingEmission`
+ *      (scripts/lib/models/poc-reference.ts); the sum of the claimable increases equals
+ *      `RoundFinalized.paid` (and the reference's paid), pool - paid stays in `pendingEmission`
  *      (carried), and the subnet stays solvent.
  *  (b) Honest validators (one truth sheet, optionally each with its own noise) hold more than half of
  *      the stake and colluders report arbitrary sheets: at kappa = 50% every contributor's
@@ -22,12 +22,12 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { fundedAccounts } from "../../scripts/lib/accounts";
-import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/consensus";
-import { DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/poc";
-import { finalizeRound } from "../../scripts/lib/poc-reference";
-import { Rng } from "../../scripts/lib/random";
-import { deployStandaloneSubnet, StandaloneSubnet } from "../../scripts/lib/subnet-fixture";
+import { fundedAccounts } from "../../scripts/lib/chain/accounts";
+import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/models/consensus";
+import { DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/chain/poc";
+import { finalizeRound } from "../../scripts/lib/models/poc-reference";
+import { Rng } from "../../scripts/lib/chain/random";
+import { deployStandaloneSubnet, StandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
 import {
   ClaimBook,
   SheetPlan,
@@ -297,7 +297,7 @@ describe("Subnet (properties)", function () {
       await expectOutcome(subnet, record, outcome, pool, plans.filter((p) => p.reveal).length);
       book.credit(outcome);
       await book.expectMatches(subnet, everyone, `round ${round}`);
-      expect(credited, `round ${round}: tokens credited = EpochFinalized.paid`).to.equal(record.epoch.paid);
+      expect(credited, `round ${round}: tokens credited = RoundFinalized.paid`).to.equal(record.finalized.paid);
       expect(credited, `round ${round}: tokens credited = reference`).to.equal(outcome.paid);
       pending = pool - credited;
       expect(await subnet.pendingEmission(), `round ${round}: carried`).to.equal(pending);

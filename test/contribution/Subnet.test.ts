@@ -11,8 +11,8 @@ import {
   TetradAccessManager,
   Treasury,
 } from "../../typechain-types";
-import { fundedAccounts } from "../../scripts/lib/accounts";
-import { DAY } from "../../scripts/lib/constants";
+import { fundedAccounts } from "../../scripts/lib/chain/accounts";
+import { DAY } from "../../scripts/lib/chain/constants";
 import {
   DEFAULT_METRIC_WEIGHTS,
   DEFAULT_SUBNET_PARAMS,
@@ -20,9 +20,9 @@ import {
   SubnetParams,
   commitment,
   encodeSheet,
-} from "../../scripts/lib/poc";
-import { deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
-import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
+} from "../../scripts/lib/chain/poc";
+import { deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
+import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 
 const E = 10n ** 18n;
 const BPS = 10_000n;
@@ -501,13 +501,13 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("finalizeEpoch reverts WrongPhase before the round is closed", async () => {
+    flow("finalizeRound reverts WrongPhase before the round is closed", async () => {
       const c = await loadFixture(base);
-      await expect(c.subnet.finalizeEpoch(10))
+      await expect(c.subnet.finalizeRound(10))
         .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
         .withArgs(Phase.Commit, Phase.Closed);
       await toPhase(c.subnet, "reveal");
-      await expect(c.subnet.finalizeEpoch(10))
+      await expect(c.subnet.finalizeRound(10))
         .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
         .withArgs(Phase.Reveal, Phase.Closed);
       return c;
@@ -1102,11 +1102,11 @@ describe("Subnet", () => {
     });
   });
 
-  describe("finalizeEpoch", () => {
+  describe("finalizeRound", () => {
     flow("reverts ZeroAmount for maxSteps 0", async () => {
       const c = await loadFixture(ready);
       await toPhase(c.subnet, "closed");
-      await expect(c.subnet.finalizeEpoch(0)).to.be.revertedWithCustomError(c.subnet, "ZeroAmount");
+      await expect(c.subnet.finalizeRound(0)).to.be.revertedWithCustomError(c.subnet, "ZeroAmount");
       return c;
     });
 
@@ -1117,10 +1117,10 @@ describe("Subnet", () => {
       await c.subnet.connect(c.validators[1]).commit(id("never revealed"));
       await toPhase(c.subnet, "closed");
       const round = await c.subnet.round();
-      expect(await c.subnet.finalizeEpoch.staticCall(1)).to.equal(true);
-      const tx = await c.subnet.finalizeEpoch(1);
+      expect(await c.subnet.finalizeRound.staticCall(1)).to.equal(true);
+      const tx = await c.subnet.finalizeRound(1);
       await expect(tx)
-        .to.emit(c.subnet, "EpochFinalized")
+        .to.emit(c.subnet, "RoundFinalized")
         .withArgs(round, 100n * E, 0n, 0n);
       await expect(tx)
         .to.emit(c.subnet, "ValidatorExpelled")
@@ -1138,7 +1138,7 @@ describe("Subnet", () => {
       await c.token.mint(bucketAddress, 50n * E);
       const tx2 = await skipRound(c);
       await expect(tx2)
-        .to.emit(c.subnet, "EpochFinalized")
+        .to.emit(c.subnet, "RoundFinalized")
         .withArgs(round + 1n, 150n * E, 0n, 0n);
       expect(await c.subnet.pendingEmission()).to.equal(150n * E);
       return c;
@@ -1169,7 +1169,7 @@ describe("Subnet", () => {
       }
       expect(await c.subnet.claimable(c.owner.address)).to.equal(x.ownerReward);
       expect(x.ownerReward).to.equal(50n * E);
-      await expect(tx).to.emit(c.subnet, "EpochFinalized").withArgs(round, HAND_POOL, x.paid, 3n);
+      await expect(tx).to.emit(c.subnet, "RoundFinalized").withArgs(round, HAND_POOL, x.paid, 3n);
       expect(await c.subnet.pendingEmission()).to.equal(HAND_POOL - x.paid);
       expect(await c.subnet.totalClaimable()).to.equal(x.paid);
       expect(HAND_POOL - x.paid).to.be.lt(10n); // rounding dust only
@@ -1193,14 +1193,14 @@ describe("Subnet", () => {
         [2n, 2n],
       ];
       for (const expected of progress) {
-        expect(await c.subnet.finalizeEpoch.staticCall(1)).to.equal(false);
-        await c.subnet.finalizeEpoch(1);
+        expect(await c.subnet.finalizeRound.staticCall(1)).to.equal(false);
+        await c.subnet.finalizeRound(1);
         expect(await c.subnet.finalization()).to.deep.equal(expected);
         expect(await c.subnet.phase()).to.equal(Phase.Closed);
         expect(await c.subnet.round()).to.equal(2n);
       }
-      expect(await c.subnet.finalizeEpoch.staticCall(1)).to.equal(true);
-      await c.subnet.finalizeEpoch(1);
+      expect(await c.subnet.finalizeRound.staticCall(1)).to.equal(true);
+      await c.subnet.finalizeRound(1);
       expect(await c.subnet.finalization()).to.deep.equal([0n, 0n]);
       expect(await c.subnet.round()).to.equal(3n);
       const x = handExpectation();
@@ -1225,7 +1225,7 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("EpochFinalized reports everything credited when finalization is paged", async () => {
+    flow("RoundFinalized reports everything credited when finalization is paged", async () => {
       const c = await loadFixture(ready);
       const round = await c.subnet.round();
       const txs = await playRound(c, handSheets(c), HAND_POOL, 1);
@@ -1235,7 +1235,7 @@ describe("Subnet", () => {
       expect(await c.subnet.pendingEmission()).to.equal(HAND_POOL - x.paid);
       expect(await c.subnet.totalClaimable()).to.equal(x.paid);
       // ...and the event must say so (ISubnet: `paid` is what was credited, the rest is carried).
-      await expect(txs[5]).to.emit(c.subnet, "EpochFinalized").withArgs(round, HAND_POOL, x.paid, 3n);
+      await expect(txs[5]).to.emit(c.subnet, "RoundFinalized").withArgs(round, HAND_POOL, x.paid, 3n);
       return c;
     });
 
@@ -1329,7 +1329,7 @@ describe("Subnet", () => {
       const txs = await playRound(c, sheets, 70n * E);
       const tx = txs[0];
       await expect(tx)
-        .to.emit(c.subnet, "EpochFinalized")
+        .to.emit(c.subnet, "RoundFinalized")
         .withArgs(round, 70n * E, 0n, 1n);
       await expect(tx)
         .to.emit(c.subnet, "ValidatorDividend")
@@ -1341,7 +1341,7 @@ describe("Subnet", () => {
       // The carried emission is next round's pool.
       const txs2 = await playRound(c, [{ validator: c.validators[0], rows: [row(1)] }], 30n * E);
       await expect(txs2[0])
-        .to.emit(c.subnet, "EpochFinalized")
+        .to.emit(c.subnet, "RoundFinalized")
         .withArgs(round + 1n, 100n * E, 100n * E, 1n);
       expect(await c.subnet.claimable(c.contributors[0].address)).to.equal(80n * E);
       expect(await c.subnet.claimable(c.validators[0].address)).to.equal(15n * E);
@@ -1356,7 +1356,7 @@ describe("Subnet", () => {
       await expectSolvent(c, 40n * E);
       const round = await c.subnet.round();
       await expect(await skipRound(c))
-        .to.emit(c.subnet, "EpochFinalized")
+        .to.emit(c.subnet, "RoundFinalized")
         .withArgs(round, 40n * E, 0n, 0n);
       expect(await c.subnet.pendingEmission()).to.equal(40n * E);
       return c;
@@ -1422,7 +1422,7 @@ describe("Subnet", () => {
         await toPhase(c.subnet, "reveal");
         await revealSheets(c, sheets);
         await toPhase(c.subnet, "closed");
-        await c.subnet.finalizeEpoch(1); // mid-consensus: stakes are being read page by page
+        await c.subnet.finalizeRound(1); // mid-consensus: stakes are being read page by page
         await expect(c.subnet.connect(c.admin).slash(v0.address, MIN)).to.be.revertedWithCustomError(
           c.subnet,
           "FinalizationInProgress",

@@ -1,5 +1,5 @@
 /**
- * The Ignition deployment (deploy/modules/Tetrad.ts through scripts/lib/system-deploy.ts) on the
+ * The Ignition deployment (deploy/modules/Tetrad.ts through deploy/system.ts) on the
  * in-process network: everything wired as the parameters say, every admin power with the Timelock
  * (rebuilt from the role events), the deployer powerless, the first distribution flows; the
  * parameters file and the test-network configuration fail with plain words.
@@ -20,19 +20,23 @@ import {
   DEFAULT_SHARES,
   GUARDIAN_ROLE,
   ROLES,
-} from "../../scripts/lib/constants";
+} from "../../scripts/lib/chain/constants";
 import {
   NetworkParameters,
   ParametersError,
   loadNetworkParameters,
   resolveConfig,
-} from "../../scripts/lib/deploy-config";
-import { Connected, connect } from "../../scripts/lib/deployments";
-import { selectedNetwork, testnetProblems } from "../../scripts/lib/network-config";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/poc";
-import { managerRoleMembers, stateChangingSelectors, timelockRoleMembers } from "../../scripts/lib/powers";
-import { cumulative, total } from "../../scripts/lib/schedule";
-import { deploySystem } from "../../scripts/lib/system-deploy";
+} from "../../deploy/config";
+import { Connected, connect } from "../../scripts/lib/deploy/deployments";
+import { selectedNetwork, testnetProblems } from "../../scripts/lib/deploy/network-config";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
+import {
+  managerRoleMembers,
+  stateChangingSelectors,
+  timelockRoleMembers,
+} from "../../scripts/lib/deploy/powers";
+import { cumulative, total } from "../../scripts/lib/models/schedule";
+import { deploySystem } from "../../deploy/system";
 
 interface Deployed {
   c: Connected;

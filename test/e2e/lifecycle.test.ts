@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { Bucket, DAY, DEFAULT_SHARES, Shares } from "../../scripts/lib/constants";
-import { deployCore } from "../../scripts/lib/deploy";
-import { signPermit } from "../../scripts/lib/permit";
-import { cumulative, split } from "../../scripts/lib/schedule";
+import { Bucket, DAY, DEFAULT_SHARES, Shares } from "../../scripts/lib/chain/constants";
+import { deployCore } from "../../scripts/lib/deploy/core";
+import { signPermit } from "../../scripts/lib/chain/permit";
+import { cumulative, split } from "../../scripts/lib/models/schedule";
 
 /** End to end: deploy -> time passes -> distribute -> stake -> claim, with a share change and a treasury payout. */
 describe("e2e: core economy lifecycle", () => {

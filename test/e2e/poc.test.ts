@@ -3,7 +3,7 @@
  * AccessManager's admin) opens a second subnet in the code bucket and splits the bucket 50/50 with the
  * genesis subnet; contributors and validators are paid TTD from the protection fund after 60 days of
  * emission; then rounds of commit / reveal / paged finalization run with emission flowing through
- * `controller.distribute()`. Every round is held to the bigint reference (scripts/lib/poc-reference.ts)
+ * `controller.distribute()`. Every round is held to the bigint reference (scripts/lib/models/poc-reference.ts)
  * to the wei: the pool (the bucket's 50% modelled independently), every event, every claimable balance,
  * strikes and expulsions. Scenario: a colluding validator inflates a friend (strikes, then expelled for
  * low agreement), one validator commits without revealing (expelled), a contributor leaves and a late
@@ -15,12 +15,12 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet__factory } from "../../typechain-types";
-import { DAY } from "../../scripts/lib/constants";
-import { deployCore } from "../../scripts/lib/deploy";
-import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/consensus";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/poc";
-import { ExpelReason, RoundOutcome, finalizeRound } from "../../scripts/lib/poc-reference";
-import { Rng } from "../../scripts/lib/random";
+import { DAY } from "../../scripts/lib/chain/constants";
+import { deployCore } from "../../scripts/lib/deploy/core";
+import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/models/consensus";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/chain/poc";
+import { ExpelReason, RoundOutcome, finalizeRound } from "../../scripts/lib/models/poc-reference";
+import { Rng } from "../../scripts/lib/chain/random";
 import {
   ClaimBook,
   SheetPlan,

@@ -15,8 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { JsonRpcProvider, Wallet, id, parseEther } from "ethers";
 import { MockStakeToken__factory } from "../../typechain-types";
-import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/constants";
-import { Connected, connect, readDeployment } from "../../scripts/lib/deployments";
+import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
+import { Connected, connect, readDeployment } from "../../scripts/lib/deploy/deployments";
 import { ProposalState } from "../utils/governance-fixture";
 import {
   Vote,
@@ -27,8 +27,8 @@ import {
   queue,
   signDelegation,
   signVote,
-} from "../../scripts/lib/governance";
-import { signPermit } from "../../scripts/lib/permit";
+} from "../../scripts/lib/chain/governance";
+import { signPermit } from "../../scripts/lib/chain/permit";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");

@@ -21,9 +21,23 @@ import {
   Tetrad__factory,
 } from "../../typechain-types";
 import { IEmissionController } from "../../typechain-types/contracts/emission/EmissionController";
-import { Core, deployCore } from "../../scripts/lib/deploy";
-import { Bucket, DAY, DEFAULT_SCHEDULE, DEFAULT_SHARES, Shares, YEAR } from "../../scripts/lib/constants";
-import { ScheduleParams, cumulative, emitted, scheduleEnd, split, total } from "../../scripts/lib/schedule";
+import { Core, deployCore } from "../../scripts/lib/deploy/core";
+import {
+  Bucket,
+  DAY,
+  DEFAULT_SCHEDULE,
+  DEFAULT_SHARES,
+  Shares,
+  YEAR,
+} from "../../scripts/lib/chain/constants";
+import {
+  ScheduleParams,
+  cumulative,
+  emitted,
+  scheduleEnd,
+  split,
+  total,
+} from "../../scripts/lib/models/schedule";
 import { runs } from "../utils/coverage";
 
 type Amounts = [bigint, bigint, bigint, bigint, bigint];

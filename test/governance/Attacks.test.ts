@@ -28,10 +28,14 @@ import {
   DEFAULT_SHARES,
   GUARDIAN_ROLE,
   ROLES,
-} from "../../scripts/lib/constants";
-import { Proposal, Vote, buildProposal, propose } from "../../scripts/lib/governance";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/poc";
-import { managerRoleMembers, stateChangingSelectors, timelockRoleMembers } from "../../scripts/lib/powers";
+} from "../../scripts/lib/chain/constants";
+import { Proposal, Vote, buildProposal, propose } from "../../scripts/lib/chain/governance";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
+import {
+  managerRoleMembers,
+  stateChangingSelectors,
+  timelockRoleMembers,
+} from "../../scripts/lib/deploy/powers";
 import {
   FUNDS,
   GovernedSystem,
@@ -664,7 +668,7 @@ describe("Attacks on governance", () => {
             "withdrawUnbonded",
             "commit",
             "reveal",
-            "finalizeEpoch",
+            "finalizeRound",
             "claim",
             "claimFor",
           ],

@@ -1,6 +1,6 @@
 /**
  * End to end governance on the whole deployed system (deployCore + deployGovernance, default settings):
- * proposals built with scripts/lib/governance.ts change bucket shares, a subnet's metric weights, pay a
+ * proposals built with scripts/lib/chain/governance.ts change bucket shares, a subnet's metric weights, pay a
  * grant, slash a validator and change the governor's own settings, each only after the vote and the
  * Timelock's delay. Also: votes and delegations by signature, quorum, proposal threshold, the
  * Timelock's delay enforced to the second, ERC-165 / ERC-6372 / counting mode, Markdown descriptions and
@@ -18,7 +18,7 @@ import {
   IGovernor__factory,
   Subnet,
 } from "../../typechain-types";
-import { BPS, DAY, DEFAULT_GOVERNANCE, DEFAULT_SHARES, Shares } from "../../scripts/lib/constants";
+import { BPS, DAY, DEFAULT_GOVERNANCE, DEFAULT_SHARES, Shares } from "../../scripts/lib/chain/constants";
 import {
   Action,
   Vote,
@@ -27,9 +27,9 @@ import {
   queue,
   signDelegation,
   signVote,
-} from "../../scripts/lib/governance";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/poc";
-import { cumulative, split } from "../../scripts/lib/schedule";
+} from "../../scripts/lib/chain/governance";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
+import { cumulative, split } from "../../scripts/lib/models/schedule";
 import {
   FUNDS,
   GovernedSystem,
@@ -95,7 +95,7 @@ async function balancesOf(s: GovernedSystem, accounts: string[]): Promise<bigint
 /** Finalizes the code subnet's first round (long closed in the fixture): a new round, in its commit phase. */
 async function openNewRound(subnet: Subnet): Promise<void> {
   expect(await subnet.phase(), "round 1 is closed").to.equal(2n);
-  await (await subnet.finalizeEpoch(256)).wait();
+  await (await subnet.finalizeRound(256)).wait();
   expect(await subnet.phase(), "a new round is open").to.equal(0n);
 }
 
@@ -266,7 +266,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
 
     // The round under way (long closed) is finalized: the next one runs on the new weights.
     await toPhase(subnet, "closed");
-    await (await subnet.finalizeEpoch(256)).wait();
+    await (await subnet.finalizeRound(256)).wait();
     expect(await subnet.round()).to.equal(roundBefore + 1n);
     [current, next] = await subnet.metricWeights();
     expect(weightsOf(current)).to.deep.equal(NEW);

@@ -9,8 +9,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ContractTransactionReceipt, ZeroAddress } from "ethers";
-import { DAY } from "../../scripts/lib/constants";
-import { Proposal, buildProposal, propose } from "../../scripts/lib/governance";
+import { DAY } from "../../scripts/lib/chain/constants";
+import { Proposal, buildProposal, propose } from "../../scripts/lib/chain/governance";
 import {
   GovernedSystem,
   deployGovernedSystem,

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { ConsensusHarness__factory } from "../../typechain-types";
-import { clip, consensus, fold, MAX_METRIC_VALUE, MAX_VALIDATORS } from "../../scripts/lib/consensus";
+import { clip, consensus, fold, MAX_METRIC_VALUE, MAX_VALIDATORS } from "../../scripts/lib/models/consensus";
 
 describe("Consensus (library)", () => {
   async function fixture() {

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { parseEther } from "ethers";
 import { EmissionScheduleHarness, EmissionScheduleHarness__factory } from "../../typechain-types";
-import { DAY, DEFAULT_SCHEDULE } from "../../scripts/lib/constants";
+import { DAY, DEFAULT_SCHEDULE } from "../../scripts/lib/chain/constants";
 import {
   ScheduleParams,
   cumulative,
@@ -13,7 +13,7 @@ import {
   intervalsWithEmission,
   scheduleEnd,
   total,
-} from "../../scripts/lib/schedule";
+} from "../../scripts/lib/models/schedule";
 
 const TTD = 10n ** 18n;
 const U64_MAX = 2n ** 64n - 1n;

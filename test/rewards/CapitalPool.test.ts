@@ -25,9 +25,9 @@ import {
   ReentrantToken__factory,
   TetradAccessManager__factory,
 } from "../../typechain-types";
-import { deployCore } from "../../scripts/lib/deploy";
-import { Bucket, ROLES } from "../../scripts/lib/constants";
-import { signPermit } from "../../scripts/lib/permit";
+import { deployCore } from "../../scripts/lib/deploy/core";
+import { Bucket, ROLES } from "../../scripts/lib/chain/constants";
+import { signPermit } from "../../scripts/lib/chain/permit";
 
 const E18 = 10n ** 18n;
 const PRECISION = E18;

@@ -10,8 +10,8 @@ import {
   TetradGovernor__factory,
   Tetrad__factory,
 } from "../../typechain-types";
-import { deployCore } from "../../scripts/lib/deploy";
-import { deploymentAbis } from "../../scripts/lib/deployments";
+import { deployCore } from "../../scripts/lib/deploy/core";
+import { deploymentAbis } from "../../scripts/lib/deploy/deployments";
 import {
   ErrorDecoder,
   describeRevert,
@@ -20,7 +20,7 @@ import {
   revertData,
   shortId,
   statesOf,
-} from "../../scripts/lib/errors";
+} from "../../scripts/lib/chain/errors";
 
 const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const MLP = { symbol: "mLP", decimals: 18 };
@@ -40,7 +40,7 @@ function errorString(reason: string): string {
   return concat(["0x08c379a0", AbiCoder.defaultAbiCoder().encode(["string"], [reason])]);
 }
 
-describe("scripts/lib/errors", () => {
+describe("scripts/lib/chain/errors", () => {
   describe("messages", () => {
     it("ERC20InsufficientBalance: yours, in the token's units", () => {
       const data = token.encodeErrorResult("ERC20InsufficientBalance", [
@@ -238,7 +238,10 @@ describe("scripts/lib/errors", () => {
   });
 
   it("is a pure module: ethers and the dependency-free table only (the web app shares the table)", () => {
-    const source = fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "lib", "errors.ts"), "utf8");
+    const source = fs.readFileSync(
+      path.join(__dirname, "..", "..", "scripts", "lib", "chain", "errors.ts"),
+      "utf8",
+    );
     const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
     expect(imports).to.deep.equal(["ethers", "./error-messages", "./error-messages", "./error-messages"]);
   });

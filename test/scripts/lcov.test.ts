@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import * as path from "path";
-import { fileTotals, formatLcov, mergeCoverage, parseLcov, sourcePath, totals } from "../../scripts/lib/lcov";
+import {
+  fileTotals,
+  formatLcov,
+  mergeCoverage,
+  parseLcov,
+  sourcePath,
+  totals,
+} from "../../scripts/checks/lcov";
 
 const ROOT = path.resolve("/project");
 
@@ -52,7 +59,7 @@ DA:5,1
 end_of_record
 `;
 
-describe("scripts/lib/lcov", () => {
+describe("scripts/checks/lcov", () => {
   it("makes paths relative to the project with forward slashes", () => {
     expect(sourcePath(path.join(ROOT, "contracts", "a", "B.sol"), ROOT)).to.equal("contracts/a/B.sol");
     expect(sourcePath("contracts/B.sol", ROOT)).to.equal("contracts/B.sol");

@@ -5,8 +5,8 @@ import * as path from "path";
 import { ethers, network } from "hardhat";
 import { parseEther } from "ethers";
 import { EmissionController__factory, Tetrad__factory } from "../../typechain-types";
-import { BUCKET_NAMES, DEFAULT_SCHEDULE, DEFAULT_SHARES, Shares } from "../../scripts/lib/constants";
-import { ScheduleParams, cumulative, emitted, split } from "../../scripts/lib/schedule";
+import { BUCKET_NAMES, DEFAULT_SCHEDULE, DEFAULT_SHARES, Shares } from "../../scripts/lib/chain/constants";
+import { ScheduleParams, cumulative, emitted, split } from "../../scripts/lib/models/schedule";
 import { parseSimArgs, DEFAULT_SIZE } from "../../scripts/lib/sim/cli";
 import { parseCsv, toCsv } from "../../scripts/lib/sim/csv";
 import { gini, spearman } from "../../scripts/lib/sim/metrics";
@@ -345,7 +345,7 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       expect(first.rows[0].shares).to.deep.equal([...DEFAULT_SHARES]);
     });
 
-    it("reconciles to the wei with the emission schedule (scripts/lib/schedule.ts)", () => {
+    it("reconciles to the wei with the emission schedule (scripts/lib/models/schedule.ts)", () => {
       const { supply, schedule, lastDistribution, distributions, shareChanges } = chain;
       // The supply is the schedule's cumulative amount at the last distribution.
       expect(supply).to.equal(cumulative(schedule, lastDistribution));

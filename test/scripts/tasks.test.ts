@@ -7,11 +7,11 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseEther } from "ethers";
-import { DAY } from "../../scripts/lib/constants";
-import { Core, deployCore } from "../../scripts/lib/deploy";
-import { Governance, deployGovernance } from "../../scripts/lib/deploy-governance";
-import { describeDeployment, writeDeployment } from "../../scripts/lib/deployments";
-import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
+import { DAY } from "../../scripts/lib/chain/constants";
+import { Core, deployCore } from "../../scripts/lib/deploy/core";
+import { Governance, deployGovernance } from "../../scripts/lib/deploy/governance";
+import { describeDeployment, writeDeployment } from "../../scripts/lib/deploy/deployments";
+import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 
 const TTD = 10n ** 18n;
 

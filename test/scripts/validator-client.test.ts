@@ -6,14 +6,14 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet } from "../../typechain-types";
-import { fold } from "../../scripts/lib/consensus";
+import { fold } from "../../scripts/lib/models/consensus";
 import {
   DEFAULT_METRIC_WEIGHTS,
   DEFAULT_SUBNET_PARAMS,
   commitment,
   encodeSheet,
-} from "../../scripts/lib/poc";
-import { deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
+} from "../../scripts/lib/chain/poc";
+import { deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
 import {
   Clock,
   SaltKey,
@@ -21,14 +21,14 @@ import {
   StepResult,
   buildRows,
   buildSheet,
-  commitEpoch,
-  parseEpochMetrics,
+  commitScores,
+  parseRoundMetrics,
   resolveSlots,
-  revealEpoch,
+  revealScores,
   runValidator,
   step,
-} from "../../scripts/lib/validator-client";
-import { toPhase } from "../../scripts/lib/rounds";
+} from "../../scripts/lib/validator/client";
+import { toPhase } from "../../scripts/lib/chain/rounds";
 
 const SUBNET = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const METRICS = 4;
@@ -52,7 +52,7 @@ async function failure(fn: () => unknown): Promise<string> {
 }
 
 describe("validator client", () => {
-  describe("parseEpochMetrics", () => {
+  describe("parseRoundMetrics", () => {
     const good = () => ({
       subnet: SUBNET,
       round: 7,
@@ -71,16 +71,16 @@ describe("validator client", () => {
       return j;
     };
     const rejects = (json: unknown, message: string) =>
-      expect(() => parseEpochMetrics(json, METRICS)).to.throw(Error, message);
+      expect(() => parseRoundMetrics(json, METRICS)).to.throw(Error, message);
 
     it("accepts a well-formed file, normalizing addresses", () => {
-      const m = parseEpochMetrics(good(), METRICS);
+      const m = parseRoundMetrics(good(), METRICS);
       expect(m.subnet).to.equal(SUBNET);
       expect(m.round).to.equal(7n);
       expect(m.contributors).to.have.length(3);
       expect(m.contributors[1]).to.deep.equal({ index: 1, slot: 5, values: [0, 65_535, 0, 65_535] });
       expect(m.contributors[2].address).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
-      expect(parseEpochMetrics({ subnet: SUBNET, contributors: [] }, 1).round).to.equal(undefined);
+      expect(parseRoundMetrics({ subnet: SUBNET, contributors: [] }, 1).round).to.equal(undefined);
     });
 
     it("rejects a non-object", () => {
@@ -136,7 +136,7 @@ describe("validator client", () => {
         bad((j) => (j.contributors[0].values = "1,2,3,4")),
         "contributors[0].values: expected an array, got a string",
       );
-      expect(() => parseEpochMetrics(good(), 9)).to.throw(
+      expect(() => parseRoundMetrics(good(), 9)).to.throw(
         RangeError,
         "metricCount must be an integer in 1-8",
       );
@@ -254,7 +254,7 @@ describe("validator client", () => {
       await subnet.connect(validator).stake(DEFAULT_SUBNET_PARAMS.minValidatorStake);
       const [, , revealEnd] = await subnet.roundTimes();
       await time.increaseTo(revealEnd);
-      await subnet.finalizeEpoch(32); // round 1 had no reveals: closes at once
+      await subnet.finalizeRound(32); // round 1 had no reveals: closes at once
       expect(await subnet.round()).to.equal(2n);
       return { token, bucket, subnet, address, contributors: [c0, c1, c2], validator, outsider };
     }
@@ -283,7 +283,7 @@ describe("validator client", () => {
       const store = freshStore();
       const metrics = metricsFor(address, c2.address);
 
-      const committed = await commitEpoch(subnet, validator, metrics, store);
+      const committed = await commitScores(subnet, validator, metrics, store);
       expect(committed.round).to.equal(2n);
       expect(committed.rows).to.equal(3);
       expect(committed.saltFile).to.equal(store.fileFor(await keyFor(subnet, validator)));
@@ -320,7 +320,7 @@ describe("validator client", () => {
       expect(loaded?.sheet).to.equal(expectedSheet);
 
       await toPhase(subnet, "reveal");
-      const revealed = await revealEpoch(subnet, validator, restarted);
+      const revealed = await revealScores(subnet, validator, restarted);
       expect(revealed).to.deep.include({ round: 2n, rows: 3 });
       const [event] = await subnet.queryFilter(subnet.filters.Revealed(validator.address, 2n));
       expect(event.args.rows).to.equal(3n);
@@ -334,8 +334,8 @@ describe("validator client", () => {
       const pool = 1_000n * 10n ** 18n;
       await token.mint(await bucket.getAddress(), pool);
       await toPhase(subnet, "closed");
-      while (!(await subnet.finalizeEpoch.staticCall(32))) await subnet.finalizeEpoch(32);
-      await subnet.finalizeEpoch(32);
+      while (!(await subnet.finalizeRound.staticCall(32))) await subnet.finalizeRound(32);
+      await subnet.finalizeRound(32);
       expect(await subnet.round()).to.equal(3n);
 
       const s0 = fold([40_000, 30_000, 20_000, 10_000], DEFAULT_METRIC_WEIGHTS);
@@ -355,28 +355,28 @@ describe("validator client", () => {
       const store = freshStore();
       const metrics = metricsFor(address, contributors[2].address);
 
-      expect(await failure(() => revealEpoch(subnet, validator, store))).to.match(
+      expect(await failure(() => revealScores(subnet, validator, store))).to.match(
         /^reveal window is not open yet \(round 2: reveal window opens at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (19h 59m|20h)\)\)$/,
       );
-      await commitEpoch(subnet, validator, metrics, store);
+      await commitScores(subnet, validator, metrics, store);
 
       await toPhase(subnet, "reveal");
-      expect(await failure(() => commitEpoch(subnet, validator, metrics, freshStore()))).to.match(
+      expect(await failure(() => commitScores(subnet, validator, metrics, freshStore()))).to.match(
         /^commit phase is over \(round 2: reveal window opened at .+ UTC .*closes at .+ UTC \(in 4h\)/,
       );
-      expect(await failure(() => revealEpoch(subnet, validator, freshStore()))).to.match(
+      expect(await failure(() => revealScores(subnet, validator, freshStore()))).to.match(
         /^no saved salt for round 2: commit first \(looked for .+\.json\)$/,
       );
-      await revealEpoch(subnet, validator, store);
-      expect(await failure(() => revealEpoch(subnet, validator, store))).to.equal(
+      await revealScores(subnet, validator, store);
+      expect(await failure(() => revealScores(subnet, validator, store))).to.equal(
         "already revealed for round 2",
       );
 
       await toPhase(subnet, "closed");
-      expect(await failure(() => commitEpoch(subnet, validator, metrics, store))).to.match(
+      expect(await failure(() => commitScores(subnet, validator, metrics, store))).to.match(
         /^commit phase is over \(round 2 closed at .+; the next commit phase starts once the round is finalized\)$/,
       );
-      expect(await failure(() => revealEpoch(subnet, validator, store))).to.match(
+      expect(await failure(() => revealScores(subnet, validator, store))).to.match(
         /^reveal window is closed \(round 2: it closed at /,
       );
     });
@@ -386,14 +386,14 @@ describe("validator client", () => {
       const store = freshStore();
       const metrics = metricsFor(address, contributors[2].address);
 
-      expect(await failure(() => commitEpoch(subnet, outsider, metrics, store))).to.match(
+      expect(await failure(() => commitScores(subnet, outsider, metrics, store))).to.match(
         /^not a validator of this subnet/,
       );
-      expect(await failure(() => commitEpoch(subnet, validator, { ...metrics, round: 3 }, store))).to.equal(
+      expect(await failure(() => commitScores(subnet, validator, { ...metrics, round: 3 }, store))).to.equal(
         "round: the metrics are for round 3, the subnet is in round 2",
       );
       expect(
-        await failure(() => commitEpoch(subnet, validator, { ...metrics, subnet: SUBNET }, store)),
+        await failure(() => commitScores(subnet, validator, { ...metrics, subnet: SUBNET }, store)),
       ).to.match(
         /^subnet: the metrics are for 0x5FbDB2315678afecb367f032d93F642f64180aa3, not for this subnet 0x/,
       );
@@ -401,31 +401,31 @@ describe("validator client", () => {
         ...metrics,
         contributors: [...metrics.contributors, { address: outsider.address, values: [1, 1, 1, 1] }],
       };
-      expect(await failure(() => commitEpoch(subnet, validator, unknown, store))).to.equal(
+      expect(await failure(() => commitScores(subnet, validator, unknown, store))).to.equal(
         `contributors[2].address: ${outsider.address} is not a registered contributor of this subnet`,
       );
       const clash = {
         ...metrics,
         contributors: [...metrics.contributors, { slot: 2, values: [1, 1, 1, 1] }],
       };
-      expect(await failure(() => commitEpoch(subnet, validator, clash, store))).to.equal(
+      expect(await failure(() => commitScores(subnet, validator, clash, store))).to.equal(
         "contributors[2].slot: duplicate slot 2 (also contributors[1])",
       );
       expect(
-        await failure(() => commitEpoch(subnet, validator, { ...metrics, contributors: 1 }, store)),
+        await failure(() => commitScores(subnet, validator, { ...metrics, contributors: 1 }, store)),
       ).to.equal("contributors: expected an array, got a number");
       expect(await failure(() => fs.stat(store.dir))).to.match(/ENOENT/); // no salt written
       expect((await subnet.queryFilter(subnet.filters.Committed())).length).to.equal(0);
 
       // resolveSlots alone: addresses become slots.
-      const parsed = parseEpochMetrics(metrics, METRICS);
+      const parsed = parseRoundMetrics(metrics, METRICS);
       expect((await resolveSlots(subnet, parsed)).map((r) => r.slot)).to.deep.equal([0, 2]);
     });
 
     it("reports a corrupt salt file by name", async () => {
       const { subnet, address, contributors, validator } = await loadFixture(fixture);
       const store = freshStore();
-      const { saltFile } = await commitEpoch(
+      const { saltFile } = await commitScores(
         subnet,
         validator,
         metricsFor(address, contributors[2].address),
@@ -434,11 +434,11 @@ describe("validator client", () => {
       const saved = JSON.parse(await fs.readFile(saltFile, "utf8")) as Record<string, unknown>;
       await fs.writeFile(saltFile, JSON.stringify({ ...saved, sheet: "0x0001" }));
       await toPhase(subnet, "reveal");
-      expect(await failure(() => revealEpoch(subnet, validator, store))).to.equal(
+      expect(await failure(() => revealScores(subnet, validator, store))).to.equal(
         `salt file ${saltFile} is corrupt: salt and sheet do not hash to the saved commitment`,
       );
       await fs.writeFile(saltFile, "{");
-      expect(await failure(() => revealEpoch(subnet, validator, store))).to.equal(
+      expect(await failure(() => revealScores(subnet, validator, store))).to.equal(
         `salt file ${saltFile} is corrupt: not JSON`,
       );
     });

@@ -36,10 +36,10 @@ import {
   Subnet,
   TetradAccessManager__factory,
 } from "../../typechain-types";
-import { fundedAccounts } from "../../scripts/lib/accounts";
-import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/constants";
-import { deployCore } from "../../scripts/lib/deploy";
-import { Vote, buildProposal, propose, queue } from "../../scripts/lib/governance";
+import { fundedAccounts } from "../../scripts/lib/chain/accounts";
+import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
+import { deployCore } from "../../scripts/lib/deploy/core";
+import { Vote, buildProposal, propose, queue } from "../../scripts/lib/chain/governance";
 import {
   DEFAULT_METRIC_WEIGHTS,
   DEFAULT_SUBNET_PARAMS,
@@ -47,11 +47,11 @@ import {
   SubnetParams,
   commitment,
   encodeSheet,
-} from "../../scripts/lib/poc";
-import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib/poc-reference";
-import { Rng } from "../../scripts/lib/random";
-import { finalizeRound, toPhase } from "../../scripts/lib/rounds";
-import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/subnet-fixture";
+} from "../../scripts/lib/chain/poc";
+import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib/models/poc-reference";
+import { Rng } from "../../scripts/lib/chain/random";
+import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
+import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
 import {
   FUNDS,
   ProposalState,
@@ -641,7 +641,7 @@ describe("Adversarial catalogue", () => {
         { validator: v1.address, agreement: BPS, reward: 75n * TTD },
         { validator: v2.address, agreement: BPS, reward: 75n * TTD },
       ]);
-      expect(record.epoch.paid).to.equal(POOL); // 800 + 75 + 75 + the owner's 50
+      expect(record.finalized.paid).to.equal(POOL); // 800 + 75 + 75 + the owner's 50
       expect(await subnet.claimable(a.address)).to.equal(0n);
       expect(await subnet.claimable(deployer.address)).to.equal(50n * TTD);
       await expect(subnet.connect(b).claim()).to.changeTokenBalance(token, b, 800n * TTD);
@@ -681,7 +681,7 @@ describe("Adversarial catalogue", () => {
 
       // The whole round in one transaction does not fit the largest transaction allowed (EIP-7825's
       // 2^24 gas): a griefer who tries it runs out of gas, reverts and changes nothing.
-      await expect(subnet.finalizeEpoch(MAX_CONTRIBUTORS, { gasLimit: TX_GAS_CAP })).to.be.reverted;
+      await expect(subnet.finalizeRound(MAX_CONTRIBUTORS, { gasLimit: TX_GAS_CAP })).to.be.reverted;
       expect(await subnet.finalization()).to.deep.equal([0n, 0n]);
 
       // Paged, anyone finishes it.
@@ -696,7 +696,7 @@ describe("Adversarial catalogue", () => {
         expect(g, `page ${i}`).to.be.lt(BLOCK_GAS_LIMIT);
       }
       expect(await subnet.round()).to.equal(round + 1n);
-      const [finalized] = await subnet.queryFilter(subnet.filters.EpochFinalized(round));
+      const [finalized] = await subnet.queryFilter(subnet.filters.RoundFinalized(round));
       expect(finalized.args.reveals).to.equal(64n);
       expect(finalized.args.pool).to.equal(POOL);
       expect(finalized.args.paid).to.be.gt((POOL * 9_999n) / BPS);
@@ -808,9 +808,9 @@ describe("Adversarial catalogue", () => {
       await token.mint(bucketAddress, POOL);
       await toPhase(subnet, "closed");
       const r3 = await finalizeInPages(subnet, 1_000);
-      expect(r3.epoch.pool).to.equal(POOL + r2.epoch.pool - r2.epoch.paid);
+      expect(r3.finalized.pool).to.equal(POOL + r2.finalized.pool - r2.finalized.paid);
       const x3 = expected(
-        r3.epoch.pool,
+        r3.finalized.pool,
         deployer.address,
         cs,
         [
@@ -819,7 +819,7 @@ describe("Adversarial catalogue", () => {
         ],
         [{ v: k2, slot: 4 }],
       );
-      await expectOutcome(subnet, r3, x3, r3.epoch.pool, 4);
+      await expectOutcome(subnet, r3, x3, r3.finalized.pool, 4);
       // sum(min(T1, T2)) / sum(max(T1, T2)) = 60 / 140.
       expect(x3.validators[3].agreement).to.equal(4_285n);
       expect(x3.validators[3].strikes).to.equal(1);
@@ -844,11 +844,11 @@ describe("Adversarial catalogue", () => {
       await token.mint(bucketAddress, POOL);
       await toPhase(subnet, "closed");
       const r4 = await finalizeInPages(subnet, 1_000);
-      const x4 = expected(r4.epoch.pool, deployer.address, cs, [
+      const x4 = expected(r4.finalized.pool, deployer.address, cs, [
         ...honest.map((v, slot) => ({ v, slot, stake: MIN, rows: T2, strikes: 0 })),
         { v: k, slot: 3, stake: MIN, rows: copied, strikes: 1 },
       ]);
-      await expectOutcome(subnet, r4, x4, r4.epoch.pool, 4);
+      await expectOutcome(subnet, r4, x4, r4.finalized.pool, 4);
       expect(dividendOf(r4, k)).to.equal(dividendOf(r4, h1));
       console.log(
         `      lagging copier: round 3 ${dividendOf(r3, k)} vs honest ${honestDividend} (agreement 4,285 bps); round 4 ${dividendOf(r4, k)} = honest`,
@@ -895,7 +895,7 @@ describe("Adversarial catalogue", () => {
       // By hand: contributors 800 TTD as 1:3, validators 150 TTD as 1:2, owner 50 TTD: all of it.
       expect(r2.scores.map((x) => x.reward)).to.deep.equal([200n * TTD, 600n * TTD]);
       expect(r2.dividends.map((x) => x.reward)).to.deep.equal([50n * TTD, 100n * TTD]);
-      expect(r2.epoch.paid).to.equal(POOL);
+      expect(r2.finalized.paid).to.equal(POOL);
       expect(r2.expelled).to.deep.equal([{ validator: g.address, slot: 2n, reason: 0n }]);
       const [unbonding, release] = await subnet.unbonding(g.address);
       expect(unbonding, "g's stake is unbonding, whole").to.equal(9n * MIN);
@@ -909,7 +909,7 @@ describe("Adversarial catalogue", () => {
       await token.mint(bucketAddress, POOL);
       await toPhase(subnet, "closed");
       const r3 = await finalizeInPages(subnet, 1_000);
-      expect(r3.epoch).to.deep.equal({ round: r3.round, pool: POOL, paid: 0n, reveals: 0n });
+      expect(r3.finalized).to.deep.equal({ round: r3.round, pool: POOL, paid: 0n, reveals: 0n });
       expect(r3.expelled).to.deep.equal([{ validator: g2.address, slot: 2n, reason: 0n }]);
       expect(await subnet.pendingEmission(), "carried, not lost").to.equal(POOL);
 
@@ -925,8 +925,8 @@ describe("Adversarial catalogue", () => {
       await token.mint(bucketAddress, POOL / 2n);
       await toPhase(subnet, "closed");
       const r4 = await finalizeInPages(subnet, 1_000);
-      expect(r4.epoch.pool).to.equal(POOL + POOL / 2n);
-      expect(r4.epoch.paid).to.equal(POOL + POOL / 2n);
+      expect(r4.finalized.pool).to.equal(POOL + POOL / 2n);
+      expect(r4.finalized.paid).to.equal(POOL + POOL / 2n);
       expect(r4.scores.map((x) => x.reward)).to.deep.equal([300n * TTD, 900n * TTD]);
       expect(await subnet.pendingEmission()).to.equal(0n);
     });
@@ -962,7 +962,7 @@ describe("Adversarial catalogue", () => {
         await toPhase(subnet, "closed");
         const record = await finalizeInPages(subnet, 1_000);
         const outcome = expected(
-          record.epoch.pool,
+          record.finalized.pool,
           deployer.address,
           cs,
           [h1, h2, c1, c2].map((v, slot) => ({
@@ -973,7 +973,7 @@ describe("Adversarial catalogue", () => {
             strikes: strikes[slot],
           })),
         );
-        await expectOutcome(subnet, record, outcome, record.epoch.pool, 4);
+        await expectOutcome(subnet, record, outcome, record.finalized.pool, 4);
         outcome.validators.forEach((v, i) => (strikes[i] = v.strikes));
         return { record, outcome };
       };
@@ -1062,7 +1062,7 @@ describe("Adversarial catalogue", () => {
         [80n, 160n, 240n, 320n].map((x) => x * TTD),
       );
       expect(r2.scores.slice(4).filter((x) => x.score !== 0n || x.reward !== 0n)).to.deep.equal([]);
-      expect(r2.epoch.paid).to.equal(POOL);
+      expect(r2.finalized.paid).to.equal(POOL);
       for (const x of sybils) expect(await subnet.claimable(x.address)).to.equal(0n);
 
       // While the first sybil is immune, its slot cannot be taken.
@@ -1184,7 +1184,7 @@ describe("Adversarial catalogue", () => {
       await toPhase(subnet, "closed");
       const record = await finalizeInPages(subnet, 1_000);
       console.log(
-        `      outcome: consensus ${record.scores.map((s) => s.score).join(" / ")}, rewards ${record.scores.map((s) => s.reward).join(" / ")}, h1 dividend ${dividendOf(record, h1)}, reveals ${record.epoch.reveals}`,
+        `      outcome: consensus ${record.scores.map((s) => s.score).join(" / ")}, rewards ${record.scores.map((s) => s.reward).join(" / ")}, h1 dividend ${dividendOf(record, h1)}, reveals ${record.finalized.reveals}`,
       );
       // The revealed honest majority (h1 + h2: 51%) decides both scores, and h1 is paid for its sheet.
       expect(await subnet.consensusScore(0), "10,000,000 before the fix").to.equal(1_000_000n);

@@ -14,10 +14,10 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContractTransactionReceipt, parseEther } from "ethers";
 import { TetradGovernor, TetradTimelock } from "../../typechain-types";
-import { DAY } from "../../scripts/lib/constants";
-import { Core, deployCore } from "../../scripts/lib/deploy";
-import { deployGovernance } from "../../scripts/lib/deploy-governance";
-import { Proposal, Vote, propose, queue } from "../../scripts/lib/governance";
+import { DAY } from "../../scripts/lib/chain/constants";
+import { Core, deployCore } from "../../scripts/lib/deploy/core";
+import { deployGovernance } from "../../scripts/lib/deploy/governance";
+import { Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
 
 export const TTD = 10n ** 18n;
 

@@ -1,16 +1,16 @@
 /**
  * Round driving and checking helpers for the Subnet tests (test/e2e/poc.test.ts and
  * test/contribution/Subnet.property.test.ts): phase moves, commit/reveal, paged finalization with its
- * events collected, and comparison with the bigint reference (scripts/lib/poc-reference.ts).
+ * events collected, and comparison with the bigint reference (scripts/lib/models/poc-reference.ts).
  * No tests here.
  */
 import { expect } from "chai";
 import { hexlify, randomBytes } from "ethers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet } from "../../typechain-types";
-import { commitment, encodeSheet } from "../../scripts/lib/poc";
-import { RoundOutcome } from "../../scripts/lib/poc-reference";
-import { toPhase } from "../../scripts/lib/rounds";
+import { commitment, encodeSheet } from "../../scripts/lib/chain/poc";
+import { RoundOutcome } from "../../scripts/lib/models/poc-reference";
+import { toPhase } from "../../scripts/lib/chain/rounds";
 
 export { toPhase };
 
@@ -51,14 +51,14 @@ export interface FinalizeRecord {
   round: bigint;
   /** Transactions it took. */
   pages: number;
-  epoch: { round: bigint; pool: bigint; paid: bigint; reveals: bigint };
+  finalized: { round: bigint; pool: bigint; paid: bigint; reveals: bigint };
   scores: { contributor: string; score: bigint; reward: bigint }[];
   dividends: { validator: string; agreement: bigint; reward: bigint }[];
   expelled: { validator: string; slot: bigint; reason: bigint }[];
 }
 
 /**
- * Finalizes the closed round with `finalizeEpoch(maxSteps)` until the next round starts, calling
+ * Finalizes the closed round with `finalizeRound(maxSteps)` until the next round starts, calling
  * `betweenPages` after every page but the last, and collects the round's events.
  */
 export async function finalizeInPages(
@@ -71,27 +71,27 @@ export async function finalizeInPages(
   let last = 0;
   let pages = 0;
   for (;;) {
-    const receipt = await (await subnet.finalizeEpoch(maxSteps)).wait();
-    if (receipt === null) throw new Error("finalizeEpoch: no receipt");
+    const receipt = await (await subnet.finalizeRound(maxSteps)).wait();
+    if (receipt === null) throw new Error("finalizeRound: no receipt");
     first = Math.min(first, receipt.blockNumber);
     last = Math.max(last, receipt.blockNumber);
     pages++;
     if ((await subnet.round()) !== round) break;
-    if (pages > 2 * 256 + 2) throw new Error("finalizeEpoch: does not finish");
+    if (pages > 2 * 256 + 2) throw new Error("finalizeRound: does not finish");
     const [stage] = await subnet.finalization();
     expect(stage, "a paused finalization is in stage 1 or 2").to.be.oneOf([1n, 2n]);
     if (betweenPages) await betweenPages(pages);
   }
-  const epochs = await subnet.queryFilter(subnet.filters.EpochFinalized, first, last);
-  expect(epochs.length, "one EpochFinalized").to.equal(1);
-  const e = epochs[0].args;
+  const finalizedEvents = await subnet.queryFilter(subnet.filters.RoundFinalized, first, last);
+  expect(finalizedEvents.length, "one RoundFinalized").to.equal(1);
+  const e = finalizedEvents[0].args;
   const scores = await subnet.queryFilter(subnet.filters.ConsensusScore, first, last);
   const dividends = await subnet.queryFilter(subnet.filters.ValidatorDividend, first, last);
   const expelled = await subnet.queryFilter(subnet.filters.ValidatorExpelled, first, last);
   return {
     round,
     pages,
-    epoch: { round: e.round, pool: e.pool, paid: e.paid, reveals: e.reveals },
+    finalized: { round: e.round, pool: e.pool, paid: e.paid, reveals: e.reveals },
     scores: scores.map((l) => ({
       contributor: l.args.contributor,
       score: l.args.score,
@@ -111,7 +111,7 @@ export async function finalizeInPages(
 }
 
 /**
- * Holds the contract's events and views to the reference outcome of the round: EpochFinalized, every
+ * Holds the contract's events and views to the reference outcome of the round: RoundFinalized, every
  * ConsensusScore and ValidatorDividend, the expulsions, the consensus scores and the strikes.
  */
 export async function expectOutcome(
@@ -122,12 +122,12 @@ export async function expectOutcome(
   reveals: number,
 ): Promise<void> {
   const r = `round ${record.round}`;
-  expect(record.epoch.round, r).to.equal(record.round);
-  expect(record.epoch.pool, `${r}: EpochFinalized.pool`).to.equal(pool);
-  expect(record.epoch.paid, `${r} (${record.pages} transactions): EpochFinalized.paid`).to.equal(
+  expect(record.finalized.round, r).to.equal(record.round);
+  expect(record.finalized.pool, `${r}: RoundFinalized.pool`).to.equal(pool);
+  expect(record.finalized.paid, `${r} (${record.pages} transactions): RoundFinalized.paid`).to.equal(
     outcome.paid,
   );
-  expect(record.epoch.reveals, `${r}: EpochFinalized.reveals`).to.equal(BigInt(reveals));
+  expect(record.finalized.reveals, `${r}: RoundFinalized.reveals`).to.equal(BigInt(reveals));
   const expectedScores = outcome.consensusComputed
     ? outcome.contributors.map((c) => ({ contributor: c.account, score: c.score, reward: c.reward }))
     : [];

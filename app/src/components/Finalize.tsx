@@ -19,7 +19,7 @@ export function FinalizeButton({ subnet, round, name }: { subnet: Address; round
         onClick={() =>
           void finalize.send(`Finalize round ${round}`, {
             to: subnet,
-            data: encodeFunctionData({ abi: subnetAbi, functionName: "finalizeEpoch", args: [64n] }),
+            data: encodeFunctionData({ abi: subnetAbi, functionName: "finalizeRound", args: [64n] }),
           })
         }
       >

@@ -1,11 +1,11 @@
 /**
  * Reverts in plain words, in the browser: finds the revert data in whatever viem, wagmi or the wallet
  * threw, decodes it with viem against every custom error of the contracts (generated ABIs), and says it
- * with the table the Hardhat tasks use (`scripts/lib/error-messages.ts`).
+ * with the table the Hardhat tasks use (`scripts/lib/chain/error-messages.ts`).
  */
 import { decodeErrorResult, type Hex } from "viem";
 import { errorsAbi } from "../generated/abis";
-import { describeRevert, type DecodedRevert, type ErrorContext } from "../../../scripts/lib/error-messages";
+import { describeRevert, type DecodedRevert, type ErrorContext } from "../../../scripts/lib/chain/error-messages";
 
 export type { ErrorContext };
 

@@ -1,5 +1,5 @@
 /** Contribute: the subnets with their metrics and weights; register (bond); my consensus scores and
- * earnings per epoch; claim. */
+ * earnings per round; claim. */
 import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
 import { subnetAbi } from "../generated/abis";
@@ -196,7 +196,7 @@ export default function Contribute() {
                   <thead>
                     <tr>
                       <th scope="col">Subnet</th>
-                      <th scope="col">Epoch</th>
+                      <th scope="col">Round</th>
                       <th scope="col">Consensus score</th>
                       <th scope="col">Earned</th>
                     </tr>
@@ -214,7 +214,7 @@ export default function Contribute() {
                 </table>
               </div>
             ) : (
-              <p>No scored epochs yet.</p>
+              <p>No scored finalizedEvents yet.</p>
             )}
             <ul className="plain">
               {list.map((s) => (

@@ -1,4 +1,4 @@
-/** Validate: stake and unbond in a subnet, the validator permit, this epoch's commit and reveal status,
+/** Validate: stake and unbond in a subnet, the validator permit, this round's commit and reveal status,
  * dividends, and how to run the validator client for automation. */
 import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
@@ -250,13 +250,13 @@ export default function Validate() {
       </WalletGate>
 
       <section aria-labelledby="div-h" className="card">
-        <h2 id="div-h">Dividends by epoch</h2>
+        <h2 id="div-h">Dividends by round</h2>
         {dividends.data && dividends.data.length > 0 ? (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Epoch</th>
+                  <th scope="col">Round</th>
                   <th scope="col">Agreement</th>
                   <th scope="col">Dividend</th>
                 </tr>
@@ -280,7 +280,7 @@ export default function Validate() {
       <section aria-labelledby="cli-h" className="card">
         <h2 id="cli-h">Automate: run the validator client</h2>
         <p>
-          Scoring is automated by the validator client: it reads each epoch&apos;s metrics file, commits the
+          Scoring is automated by the validator client: it reads each round&apos;s metrics file, commits the
           scoresheet, keeps the salt on disk (<code>.validator/</code>) and reveals in the window. Run it from
           the project with your validator key configured for the network:
         </p>

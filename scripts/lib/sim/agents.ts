@@ -5,8 +5,8 @@
  * decisions out on the contracts.
  */
 import { hexlify } from "ethers";
-import { MAX_METRIC_VALUE } from "../consensus";
-import { Rng } from "../random";
+import { MAX_METRIC_VALUE } from "../models/consensus";
+import { Rng } from "../chain/random";
 
 /** Rng plus the draws the agents need. Same seed, same sequence. */
 export class SimRng extends Rng {

@@ -1,13 +1,13 @@
 /**
  * Reconciliation of a run to the wei, from the chain's own events and balances against the schedule
- * reference (scripts/lib/schedule.ts): the supply is the schedule's cumulative amount at the last
+ * reference (scripts/lib/models/schedule.ts): the supply is the schedule's cumulative amount at the last
  * distribution; every distribution minted exactly the schedule's emission of its period, split by the
  * shares in force; the buckets' receipts add up to what was minted; each bucket's receipts are found
  * again in what it paid out plus what it still holds; and every token is in a known place.
  */
-import { Core } from "../deploy";
-import { BUCKET_NAMES, Bucket, Shares } from "../constants";
-import { cumulative, emitted, split } from "../schedule";
+import { Core } from "../deploy/core";
+import { BUCKET_NAMES, Bucket, Shares } from "../chain/constants";
+import { cumulative, emitted, split } from "../models/schedule";
 import { sumBig } from "./metrics";
 
 export interface Check {
@@ -136,7 +136,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   // Contribution buckets: received = credited by rounds + carried in the subnet + left in the bucket.
   const contribution: Reconciliation["contribution"] = [];
   for (const [i, subnet] of subnets.entries()) {
-    const finalized = await subnet.queryFilter(subnet.filters.EpochFinalized(), fromBlock, "latest");
+    const finalized = await subnet.queryFilter(subnet.filters.RoundFinalized(), fromBlock, "latest");
     const credited = sumBig(finalized.map((e) => e.args.paid));
     const carried = await subnet.pendingEmission();
     const inBucket = await token.balanceOf(buckets[i]);

@@ -5,8 +5,8 @@
  */
 import { promises as fs } from "fs";
 import * as path from "path";
-import { BUCKET_NAMES, Bucket } from "../constants";
-import { fmt, table } from "../format";
+import { BUCKET_NAMES, Bucket } from "../chain/constants";
+import { fmt, table } from "../chain/format";
 import { VALIDATOR_KINDS } from "./agents";
 import { Cell, toCsv } from "./csv";
 import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";

@@ -23,15 +23,15 @@ import { ethers, network } from "hardhat";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { MaxUint256 } from "ethers";
 import { MockStakeToken, Subnet } from "../../../typechain-types";
-import { fundedAccounts } from "../accounts";
-import { BUCKET_NAMES, Bucket, Shares } from "../constants";
-import { fold } from "../consensus";
-import { Core, deployCore } from "../deploy";
-import { Governance, deployGovernance } from "../deploy-governance";
-import { Proposal, buildProposal, execute, propose, queue } from "../governance";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, commitment, encodeSheet } from "../poc";
-import { finalizeRound } from "../rounds";
-import { cumulative } from "../schedule";
+import { fundedAccounts } from "../chain/accounts";
+import { BUCKET_NAMES, Bucket, Shares } from "../chain/constants";
+import { fold } from "../models/consensus";
+import { Core, deployCore } from "../deploy/core";
+import { Governance, deployGovernance } from "../deploy/governance";
+import { Proposal, buildProposal, execute, propose, queue } from "../chain/governance";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, commitment, encodeSheet } from "../chain/poc";
+import { finalizeRound } from "../chain/rounds";
+import { cumulative } from "../models/schedule";
 import {
   BEHAVIOUR,
   ContributorProfile,
@@ -137,7 +137,7 @@ export interface DayRow {
   /** Seconds from the schedule's start to the last distribution. */
   elapsed: bigint;
   supply: bigint;
-  /** `cumulative(schedule, lastDistribution)` from scripts/lib/schedule.ts. */
+  /** `cumulative(schedule, lastDistribution)` from scripts/lib/models/schedule.ts. */
   scheduleCumulative: bigint;
   minted: bigint;
   /** Minted to each of the five buckets this day. */
@@ -751,7 +751,7 @@ class Simulation {
         v.agreementSum += Number(e.args.agreementBps);
         dividends[VALIDATOR_KINDS.indexOf(v.kind)] += e.args.reward;
       }
-      for (const e of await subnet.queryFilter(subnet.filters.EpochFinalized(), finalizeFrom, "latest")) {
+      for (const e of await subnet.queryFilter(subnet.filters.RoundFinalized(), finalizeFrom, "latest")) {
         reveals[i] += Number(e.args.reveals);
       }
       for (const e of await subnet.queryFilter(subnet.filters.ValidatorExpelled(), finalizeFrom, "latest")) {

@@ -2,8 +2,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TypedDataEncoder, getAddress, isAddress } from "ethers";
 import { ERC20Permit, ERC20Permit__factory, MockStakeToken__factory } from "../../../typechain-types";
-import { formatAmount } from "../../lib/errors";
-import { signPermit } from "../../lib/permit";
+import { formatAmount } from "../../lib/chain/errors";
+import { signPermit } from "../../lib/chain/permit";
 import type { CommonArgs } from "../common";
 import { Session, TaskError, log, open, parseAmount } from "./context";
 

@@ -1,7 +1,7 @@
 /**
  * The session every task implementation starts from: the deployment of the selected network, typed
  * contracts connected to the chosen signer, display units, chain time, and `send`, which runs a
- * transaction and turns a revert into one plain sentence (scripts/lib/errors.ts).
+ * transaction and turns a revert into one plain sentence (scripts/lib/chain/errors.ts).
  *
  * Imported lazily by the task actions (it pulls in TypeChain's output).
  */
@@ -18,8 +18,8 @@ import {
   deploymentFile,
   readDeployment,
   subnetAddress,
-} from "../../lib/deployments";
-import { ErrorContext, ErrorDecoder, Units, formatAmount, formatTimestamp } from "../../lib/errors";
+} from "../../lib/deploy/deployments";
+import { ErrorContext, ErrorDecoder, Units, formatAmount, formatTimestamp } from "../../lib/chain/errors";
 
 /** A failure already in plain words (the task wrapper shows its message as is). */
 export class TaskError extends Error {}

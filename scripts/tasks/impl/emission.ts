@@ -1,6 +1,6 @@
 /** `distribute`: mints the emission due since the last call and splits it among the buckets. */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { BUCKET_NAMES } from "../../lib/constants";
+import { BUCKET_NAMES } from "../../lib/chain/constants";
 import type { CommonArgs } from "../common";
 import { TaskError, log, open } from "./context";
 

@@ -1,13 +1,13 @@
 /**
  * Governance tasks: `gov:delegate`, `gov:propose`, `gov:vote`, `gov:queue`, `gov:execute`.
- * Proposals are built from the typed actions of scripts/lib/governance.ts.
+ * Proposals are built from the typed actions of scripts/lib/chain/governance.ts.
  */
 import { readFile } from "fs/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ZeroAddress, getAddress, isAddress, isHexString } from "ethers";
 import { IERC20Metadata__factory, Subnet__factory, TetradGovernor } from "../../../typechain-types";
-import { Shares } from "../../lib/constants";
-import { Deployment, subnetAddress } from "../../lib/deployments";
+import { Shares } from "../../lib/chain/constants";
+import { Deployment, subnetAddress } from "../../lib/deploy/deployments";
 import {
   ErrorContext,
   PROPOSAL_STATES,
@@ -15,9 +15,9 @@ import {
   describeRevert,
   formatAmount,
   shortId,
-} from "../../lib/errors";
-import { Action, Proposal, Vote, buildProposal, proposalId, toCalls } from "../../lib/governance";
-import { SubnetParams } from "../../lib/poc";
+} from "../../lib/chain/errors";
+import { Action, Proposal, Vote, buildProposal, proposalId, toCalls } from "../../lib/chain/governance";
+import { SubnetParams } from "../../lib/chain/poc";
 import type { CommonArgs } from "../common";
 import { Session, TaskError, log, open, parseAmount } from "./context";
 

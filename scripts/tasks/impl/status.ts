@@ -5,9 +5,9 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { getAddress, isAddress, ZeroAddress } from "ethers";
-import { BUCKET_NAMES } from "../../lib/constants";
-import { PHASES, PROPOSAL_STATES, Units, shortId } from "../../lib/errors";
-import { fmt, table } from "../../lib/format";
+import { BUCKET_NAMES } from "../../lib/chain/constants";
+import { PHASES, PROPOSAL_STATES, Units, shortId } from "../../lib/chain/errors";
+import { fmt, table } from "../../lib/chain/format";
 import type { CommonArgs } from "../common";
 import { Session, TaskError, log, open } from "./context";
 
@@ -89,7 +89,7 @@ export interface StatusReport {
 const OPEN_STATES = new Set(["Pending", "Active", "Succeeded", "Queued"]);
 const SUBNETS = ["code", "community", "compute"] as const;
 
-/** An amount of `units` for tables: 4 decimals, thousands separated (scripts/lib/format.ts). */
+/** An amount of `units` for tables: 4 decimals, thousands separated (scripts/lib/chain/format.ts). */
 function amountCell(wei: bigint, units: Units): string {
   const scaled =
     units.decimals <= 18

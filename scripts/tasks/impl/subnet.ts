@@ -4,7 +4,7 @@
  * Scoring rounds themselves are `validator:run` (impl/validator-run.ts).
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { formatAmount } from "../../lib/errors";
+import { formatAmount } from "../../lib/chain/errors";
 import type { CommonArgs } from "../common";
 import { Session, SubnetRef, TaskError, log, open, parseAmount, roundContext, subnetOf } from "./context";
 

@@ -1,5 +1,5 @@
 /**
- * `validator:run`: the validator client of scripts/lib/validator-client.ts (the loop scripts/validator.ts
+ * `validator:run`: the validator client of scripts/lib/validator/client.ts (the loop scripts/validator.ts
  * runs) as a task: commit, reveal, one step of whatever the phase allows, or a whole round.
  */
 import { readFile } from "fs/promises";
@@ -11,12 +11,12 @@ import {
   SaltStore,
   StepResult,
   chainClock,
-  commitEpoch,
+  commitScores,
   formatTime,
-  revealEpoch,
+  revealScores,
   runValidator,
   step,
-} from "../../lib/validator-client";
+} from "../../lib/validator/client";
 import { TaskError, log, open, subnetOf } from "./context";
 import type { SubnetArgs } from "./subnet";
 
@@ -106,7 +106,7 @@ export async function run(args: RunArgs, hre: HardhatRuntimeEnvironment): Promis
 
   switch (action) {
     case "commit": {
-      const commit = await commitEpoch(ref.subnet, s.signer, await readMetricsFile(args.metrics), store, {
+      const commit = await commitScores(ref.subnet, s.signer, await readMetricsFile(args.metrics), store, {
         clock,
       });
       log(
@@ -118,7 +118,7 @@ export async function run(args: RunArgs, hre: HardhatRuntimeEnvironment): Promis
       return { action: "commit", commit };
     }
     case "reveal": {
-      const reveal = await revealEpoch(ref.subnet, s.signer, store, { clock });
+      const reveal = await revealScores(ref.subnet, s.signer, store, { clock });
       log(`revealed round ${reveal.round} for ${who}: ${reveal.rows} rows, tx ${reveal.txHash}`);
       return { action: "reveal", reveal };
     }

@@ -1,17 +1,17 @@
 /**
- * Proof-of-contribution scenarios for `npm run bench:gas` (imported by scripts/bench-gas.ts):
+ * Proof-of-contribution scenarios for `npm run bench:gas` (imported by scripts/bench/gas.ts):
  * the largest subnet (256 contributors x 64 validators, 4 metrics) through one round, and a small
  * subnet claimed after 30 rounds.
  */
 import { ethers } from "hardhat";
 import { hexlify, randomBytes } from "ethers";
-import { fundedAccounts } from "./lib/accounts";
-import { GasRecorder } from "./lib/gas";
-import { DEFAULT_SUBNET_PARAMS, MAX_CONTRIBUTORS, commitment, encodeSheet } from "./lib/poc";
-import { Rng } from "./lib/random";
-import { finalizeRound, toPhase } from "./lib/rounds";
-import { deployStandaloneSubnet } from "./lib/subnet-fixture";
-import { Subnet } from "../typechain-types";
+import { fundedAccounts } from "../lib/chain/accounts";
+import { GasRecorder } from "../lib/chain/gas";
+import { DEFAULT_SUBNET_PARAMS, MAX_CONTRIBUTORS, commitment, encodeSheet } from "../lib/chain/poc";
+import { Rng } from "../lib/chain/random";
+import { finalizeRound, toPhase } from "../lib/chain/rounds";
+import { deployStandaloneSubnet } from "../lib/deploy/subnet-fixture";
+import { Subnet } from "../../typechain-types";
 
 const VALIDATORS = 64;
 const METRICS = 4;

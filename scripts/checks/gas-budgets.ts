@@ -1,5 +1,5 @@
 /** Gas budgets enforced by `npm run bench:gas` (and so by CI). Reference figures: ../shared/TOOLCHAIN.md. */
-import { Budget } from "./lib/gas";
+import { Budget } from "../lib/chain/gas";
 
 export const BUDGETS: Budget[] = [
   { kind: "max", key: "capital.deposit", max: 110_000, why: "Morpheus stake: 278,992" },

@@ -3,20 +3,20 @@
  * coverage/lcov.info) merged per file, line and branch with the forge suites' (`forge coverage --report
  * lcov` under FOUNDRY_PROFILE=coverage, shallow invariant campaigns; written to coverage/forge.lcov).
  * Prints both and the union, writes coverage/combined.lcov, and fails below 97% of lines or 92% of branches.
- * How the two tools' records are matched: scripts/lib/lcov.ts.
+ * How the two tools' records are matched: scripts/checks/lcov.ts.
  *
- * Usage (after `hardhat coverage`): ts-node scripts/check-coverage.ts [--reuse-forge]
+ * Usage (after `hardhat coverage`): ts-node scripts/checks/coverage.ts [--reuse-forge]
  *   --reuse-forge  use the coverage/forge.lcov already there instead of running forge coverage
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Coverage, fileTotals, formatLcov, mergeCoverage, parseLcov, Ratio, totals } from "./lib/lcov";
+import { Coverage, fileTotals, formatLcov, mergeCoverage, parseLcov, Ratio, totals } from "./lcov";
 
 const THRESHOLDS = { lines: 97, branches: 92 } as const;
-const ROOT = path.join(__dirname, "..");
-/** forge through scripts/forge.js: the npm wrapper always exits 0. */
-const FORGE = path.join(ROOT, "scripts", "forge.js");
+const ROOT = path.join(__dirname, "..", "..");
+/** forge through tools/forge.js: the npm wrapper always exits 0. */
+const FORGE = path.join(ROOT, "tools", "forge.js");
 const HARDHAT_LCOV = path.join(ROOT, "coverage", "lcov.info");
 const FORGE_LCOV = path.join(ROOT, "coverage", "forge.lcov");
 const FORGE_LOG = path.join(ROOT, "coverage", "forge-coverage.log");

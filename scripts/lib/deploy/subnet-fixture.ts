@@ -14,8 +14,8 @@ import {
   TetradAccessManager__factory,
   Treasury,
   Treasury__factory,
-} from "../../typechain-types";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "./poc";
+} from "../../../typechain-types";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../chain/poc";
 
 export interface StandaloneSubnet {
   manager: TetradAccessManager;

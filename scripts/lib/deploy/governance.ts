@@ -9,9 +9,9 @@ import {
   TetradGovernor__factory,
   TetradTimelock,
   TetradTimelock__factory,
-} from "../../typechain-types";
-import { DEFAULT_GOVERNANCE, GUARDIAN_ROLE, ROLES } from "./constants";
-import { Core } from "./deploy";
+} from "../../../typechain-types";
+import { DEFAULT_GOVERNANCE, GUARDIAN_ROLE, ROLES } from "../chain/constants";
+import { Core } from "./core";
 
 export interface GovernanceConfig {
   votingDelay?: bigint;

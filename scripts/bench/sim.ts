@@ -7,8 +7,8 @@
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runSimulation } from "./lib/sim/scenario";
-import { ScenarioSize } from "./lib/sim/cli";
+import { runSimulation } from "../lib/sim/scenario";
+import { ScenarioSize } from "../lib/sim/cli";
 
 /** The benchmark's scenario: two months at medium size, past the onboarding and the DAO's proposal. */
 export const BENCH_SCENARIO: ScenarioSize = {

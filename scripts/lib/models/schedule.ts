@@ -3,7 +3,7 @@
  * in bigint arithmetic. Tests compare the contracts against it; the demo and simulation use it to
  * reconcile totals.
  */
-import { BPS, Shares } from "./constants";
+import { BPS, Shares } from "../chain/constants";
 
 export interface ScheduleParams {
   start: bigint;

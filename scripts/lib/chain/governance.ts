@@ -10,7 +10,7 @@ import {
   Subnet__factory,
   TetradGovernor,
   Treasury__factory,
-} from "../../typechain-types";
+} from "../../../typechain-types";
 import { BUCKET_NAMES, Shares } from "./constants";
 import { SubnetParams } from "./poc";
 

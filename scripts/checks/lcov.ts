@@ -1,7 +1,7 @@
 /**
  * LCOV tracefiles (https://github.com/linux-test-project/lcov, geninfo(1) "TRACEFILE FORMAT"): parsing,
  * merging and totals, for the combined coverage of the Hardhat suite (solidity-coverage, istanbul) and the
- * forge suites (`forge coverage --report lcov`). scripts/check-coverage.ts uses it.
+ * forge suites (`forge coverage --report lcov`). scripts/checks/coverage.ts uses it.
  *
  * The two tools instrument the same sources differently, so records are matched as follows:
  * - Lines (DA) by file and line number. A function's declaration line counts as executed when the function

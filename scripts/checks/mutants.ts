@@ -28,7 +28,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const MUTANTS_DIR = path.join(ROOT, "test", "mutants");
 
 /*//////////////////////////////////////////////////////////////

@@ -1,5 +1,5 @@
 /**
- * Validator client for a proof-of-contribution subnet: reads an epoch's metrics file, builds the
+ * Validator client for a proof-of-contribution subnet: reads a round's metrics file, builds the
  * scoresheet, commits `keccak256(abi.encode(subnet, round, validator, salt, keccak256(sheet)))` in the
  * commit phase, keeps the salt and the sheet on disk, and reveals them in the reveal phase, possibly
  * from a later process.
@@ -15,9 +15,9 @@
 import { promises as fs } from "fs";
 import * as path from "path";
 import { Provider, Signer, getAddress, hexlify, isAddress, isHexString, randomBytes } from "ethers";
-import { Subnet } from "../../typechain-types";
-import { MAX_METRIC_VALUE, MAX_METRICS } from "./consensus";
-import { MAX_CONTRIBUTORS, commitment, encodeSheet } from "./poc";
+import { Subnet } from "../../../typechain-types";
+import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
+import { MAX_CONTRIBUTORS, commitment, encodeSheet } from "../chain/poc";
 
 /** `ISubnet.Phase`. */
 export enum Phase {
@@ -36,7 +36,7 @@ export type ContributorMetrics = { index: number; values: number[] } & (
 );
 
 /** A validated metrics file. */
-export interface EpochMetrics {
+export interface RoundMetrics {
   subnet: string;
   round?: bigint;
   contributors: ContributorMetrics[];
@@ -68,12 +68,12 @@ function isIntIn(v: unknown, min: number, max: number): v is number {
 }
 
 /**
- * Validates an epoch's metrics file (already parsed from JSON) for a subnet with `metricCount`
+ * Validates a round's metrics file (already parsed from JSON) for a subnet with `metricCount`
  * metrics. Throws an Error naming the first bad field, e.g.
  * `contributors[3].values[1]: 70000 is not an integer in 0-65535`. Addresses are checked for form
  * only; `resolveSlots` maps them to slots.
  */
-export function parseEpochMetrics(json: unknown, metricCount: number): EpochMetrics {
+export function parseRoundMetrics(json: unknown, metricCount: number): RoundMetrics {
   if (!isIntIn(metricCount, 1, MAX_METRICS)) {
     throw new RangeError(`metricCount must be an integer in 1-${MAX_METRICS}, got ${metricCount}`);
   }
@@ -157,7 +157,7 @@ export function parseEpochMetrics(json: unknown, metricCount: number): EpochMetr
  * Maps every contributor of `metrics` to its slot, looking addresses up with the subnet's
  * `contributorSlot` view. Throws when an address is not registered or lands on a slot already given.
  */
-export async function resolveSlots(subnet: Subnet, metrics: EpochMetrics): Promise<SlotValues[]> {
+export async function resolveSlots(subnet: Subnet, metrics: RoundMetrics): Promise<SlotValues[]> {
   const rows = await Promise.all(
     metrics.contributors.map(async (c): Promise<SlotValues & { index: number }> => {
       if (c.address === undefined) return { index: c.index, slot: c.slot, values: c.values };
@@ -336,7 +336,7 @@ export class SaltStore {
 
 /** Chain time, and a way to wait for it. Tests pass one that advances the Hardhat clock. */
 export interface Clock {
-  /** Seconds since the epoch, as the next transaction will see them (about). */
+  /** Unix time in seconds, as the next transaction will see them (about). */
   now(): Promise<bigint>;
   /** Returns once `now()` has reached `timestamp`, or after a polling interval when it is null. */
   waitUntil(timestamp: bigint | null): Promise<void>;
@@ -564,7 +564,7 @@ export interface RevealResult {
  * and the phase, draws a 32-byte salt, saves salt and sheet, then sends the commitment. The record is
  * saved before the transaction is sent, so a crash after sending still leaves a revealable salt.
  */
-export async function commitEpoch(
+export async function commitScores(
   subnet: Subnet,
   signer: Signer,
   metricsJson: unknown,
@@ -575,7 +575,7 @@ export async function commitEpoch(
   const { round } = ctx.info;
   const [weights] = await subnet.metricWeights();
   const metricCount = weights.length;
-  const metrics = parseEpochMetrics(metricsJson, metricCount);
+  const metrics = parseRoundMetrics(metricsJson, metricCount);
   if (metrics.subnet !== ctx.subnetAddress) {
     throw new Error(
       `subnet: the metrics are for ${metrics.subnet}, not for this subnet ${ctx.subnetAddress}`,
@@ -615,7 +615,7 @@ export async function commitEpoch(
 }
 
 /** Reveals the sheet committed for the current round, from the salt store. */
-export async function revealEpoch(
+export async function revealScores(
   subnet: Subnet,
   signer: Signer,
   store: SaltStore,
@@ -703,7 +703,7 @@ export async function step(
     const json = options.metrics ?? (await options.loadMetrics?.(round));
     if (json === undefined)
       throw new Error(`round ${round} is in its commit phase: metrics are needed to commit`);
-    const commit = await commitEpoch(subnet, signer, json, store, { clock });
+    const commit = await commitScores(subnet, signer, json, store, { clock });
     return {
       round,
       action: "committed",
@@ -731,7 +731,7 @@ export async function step(
         message: `round ${round}: no commitment this round (commit phase missed); the round closes at ${formatTime(revealEnd, now)}`,
       };
     }
-    const reveal = await revealEpoch(subnet, signer, store, { clock });
+    const reveal = await revealScores(subnet, signer, store, { clock });
     return {
       round,
       action: "revealed",
@@ -743,8 +743,8 @@ export async function step(
   if (options.finalize) {
     const page = options.finalizePage ?? 32;
     const connected = subnet.connect(signer);
-    const done = await explain(subnet, ctx.info, () => connected.finalizeEpoch.staticCall(page));
-    await explain(subnet, ctx.info, async () => (await connected.finalizeEpoch(page)).wait());
+    const done = await explain(subnet, ctx.info, () => connected.finalizeRound.staticCall(page));
+    await explain(subnet, ctx.info, async () => (await connected.finalizeRound(page)).wait());
     return {
       round,
       action: "finalized",

@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { getCreateAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { tetradModule } from "../../deploy/modules/Tetrad";
-import { ROLES } from "./constants";
+import { tetradModule } from "./modules/Tetrad";
+import { ROLES } from "../scripts/lib/chain/constants";
 import {
   NetworkParameters,
   PARAMETERS_FILE,
@@ -19,7 +19,7 @@ import {
   controllerNonceOffset,
   loadNetworkParameters,
   resolveConfig,
-} from "./deploy-config";
+} from "./config";
 import {
   CONTRACT_NAMES,
   ContractName,
@@ -29,8 +29,8 @@ import {
   deploymentsDir,
   readDeployment,
   writeDeployment,
-} from "./deployments";
-import { Tetrad__factory, TetradAccessManager__factory } from "../../typechain-types";
+} from "../scripts/lib/deploy/deployments";
+import { Tetrad__factory, TetradAccessManager__factory } from "../typechain-types";
 
 /** Chains that are reset at will (a restarted `hardhat node`): a stale journal there is wiped. */
 const LOCAL_CHAIN_IDS = new Set([31337, 1337]);

@@ -1,6 +1,6 @@
 /**
  * Which invariant handler functions reach each state-changing external function of the protocol
- * (scripts/check-invariant-calls.ts checks that every one is listed here and that its handlers ran).
+ * (scripts/checks/invariant-calls.ts checks that every one is listed here and that its handlers ran).
  * Keys are `Contract.signature` as in the contract's ABI (inherited OpenZeppelin functions included);
  * values are `Handler.function` as in forge's call tables. A function reached through another contract
  * (e.g. `Tetrad.mint`, called by the controller) names the handlers that make that contract call it.
@@ -102,7 +102,7 @@ export const REACH: Record<string, readonly string[]> = {
   "Subnet.claimFor(address)": ["SubnetHandler.claimFor"],
   "Subnet.commit(bytes32)": ["SubnetHandler.commitAll", "SubnetHandler.playRound"],
   "Subnet.deregister()": ["SubnetHandler.deregister"],
-  "Subnet.finalizeEpoch(uint256)": ["SubnetHandler.finalize", "SubnetHandler.playRound"],
+  "Subnet.finalizeRound(uint256)": ["SubnetHandler.finalize", "SubnetHandler.playRound"],
   "Subnet.pause()": ["SubnetHandler.pause"],
   "Subnet.register(string)": ["SubnetHandler.register"],
   "Subnet.reveal(bytes,bytes32)": ["SubnetHandler.revealAll", "SubnetHandler.playRound"],

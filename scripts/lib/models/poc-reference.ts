@@ -1,6 +1,6 @@
 /**
  * Exact bigint reference of one round's finalization in `contracts/contribution/Subnet.sol`
- * (`finalizeEpoch`, all pages together): what every contributor, validator and the owner are credited,
+ * (`finalizeRound`, all pages together): what every contributor, validator and the owner are credited,
  * the new strikes and who is expelled. Tests hold the contract to it to the wei.
  *
  * The model, for a round whose emission is `pool` (the subnet's `pendingEmission` once finalization
@@ -115,7 +115,7 @@ export interface RoundOutcome {
   totalWeight: bigint;
   validatorPool: bigint;
   ownerReward: bigint;
-  /** Everything credited; `EpochFinalized.paid`. */
+  /** Everything credited; `RoundFinalized.paid`. */
   paid: bigint;
   /** `pool - paid`, left in `pendingEmission`. */
   carried: bigint;
@@ -138,7 +138,7 @@ export function sheetScore(
   return slot < rows.length ? fold(rows[slot], weights) : 0n;
 }
 
-/** One round's finalization, as `Subnet.finalizeEpoch` computes it over all its pages. */
+/** One round's finalization, as `Subnet.finalizeRound` computes it over all its pages. */
 export function finalizeRound(input: RoundInput): RoundOutcome {
   const { pool, params, weights, owner } = input;
   const contributors = bySlot(input.contributors);

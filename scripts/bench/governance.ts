@@ -1,14 +1,14 @@
 /**
- * Governance scenarios for `npm run bench:gas` (imported by scripts/bench-gas.ts): delegation, a
+ * Governance scenarios for `npm run bench:gas` (imported by scripts/bench/gas.ts): delegation, a
  * delegated transfer, and one proposal through propose, votes, queue and execute.
  */
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { DAY, DEFAULT_GOVERNANCE } from "./lib/constants";
-import { deployCore } from "./lib/deploy";
-import { deployGovernance } from "./lib/deploy-governance";
-import { GasRecorder } from "./lib/gas";
-import { Vote, buildProposal, signVote } from "./lib/governance";
+import { DAY, DEFAULT_GOVERNANCE } from "../lib/chain/constants";
+import { deployCore } from "../lib/deploy/core";
+import { deployGovernance } from "../lib/deploy/governance";
+import { GasRecorder } from "../lib/chain/gas";
+import { Vote, buildProposal, signVote } from "../lib/chain/governance";
 
 export async function benchGovernance(gas: GasRecorder): Promise<void> {
   const [deployer, alice, bob, carol] = await ethers.getSigners();

@@ -1,20 +1,20 @@
 /**
  * `npm run bench:gas`: fixed scenarios on the in-process Hardhat network. Writes reports/gas.json
  * (operation -> receipt gasUsed), prints the change against the committed snapshot, and exits
- * non-zero when a budget in scripts/gas-budgets.ts is exceeded.
+ * non-zero when a budget in scripts/checks/gas-budgets.ts is exceeded.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import * as path from "path";
-import { DAY, YEAR } from "./lib/constants";
-import { deployCore } from "./lib/deploy";
-import { GasRecorder, checkBudgets, diffLines, readReport, writeReport } from "./lib/gas";
-import { signPermit } from "./lib/permit";
-import { BUDGETS } from "./gas-budgets";
-import { benchPoc } from "./bench-poc";
-import { benchGovernance } from "./bench-governance";
+import { DAY, YEAR } from "../lib/chain/constants";
+import { deployCore } from "../lib/deploy/core";
+import { GasRecorder, checkBudgets, diffLines, readReport, writeReport } from "../lib/chain/gas";
+import { signPermit } from "../lib/chain/permit";
+import { BUDGETS } from "../checks/gas-budgets";
+import { benchPoc } from "./poc";
+import { benchGovernance } from "./governance";
 
-const REPORT = path.join(__dirname, "..", "reports", "gas.json");
+const REPORT = path.join(__dirname, "..", "..", "reports", "gas.json");
 const PERMIT_DEADLINE = 4_102_444_800n; // 2100-01-01
 
 async function main(): Promise<void> {

@@ -4,24 +4,24 @@
  * - a handler function in any table was called zero times;
  * - fewer than 20 invariant functions exist;
  * - a state-changing external function of the protocol (from the forge artifacts' ABIs) is not reached
- *   by a handler that ran (the map is scripts/lib/invariant-reach.ts), or the map names a function or a
+ *   by a handler that ran (the map is scripts/checks/invariant-reach.ts), or the map names a function or a
  *   handler that no longer exists.
  * Writes the tables to reports/invariant-calls.md.
  *
- * Usage: ts-node scripts/check-invariant-calls.ts [--from <saved forge output>]
+ * Usage: ts-node scripts/checks/invariant-calls.ts [--from <saved forge output>]
  * (FOUNDRY_PROFILE picks the forge profile, as for forge itself: default 256 runs x depth 100.)
  */
 import { spawnSync } from "child_process";
 import { Interface, InterfaceAbi } from "ethers";
 import * as fs from "fs";
 import * as path from "path";
-import { NOT_USED_BY_THE_PROTOCOL, PROTOCOL_CONTRACTS, REACH } from "./lib/invariant-reach";
+import { NOT_USED_BY_THE_PROTOCOL, PROTOCOL_CONTRACTS, REACH } from "./invariant-reach";
 
 const MIN_CALLS = 25_000;
 const MIN_INVARIANTS = 20;
-const ROOT = path.join(__dirname, "..");
-/** forge through scripts/forge.js: the npm wrapper always exits 0. */
-const FORGE = path.join(ROOT, "scripts", "forge.js");
+const ROOT = path.join(__dirname, "..", "..");
+/** forge through tools/forge.js: the npm wrapper always exits 0. */
+const FORGE = path.join(ROOT, "tools", "forge.js");
 const REPORT = path.join(ROOT, "reports", "invariant-calls.md");
 
 /** One invariant campaign: a test contract's invariant function. */
@@ -113,7 +113,7 @@ function report(campaigns: Campaign[], reached: Map<string, string[]>, problems:
   const lines: string[] = [
     "# Invariant campaigns and handler call counts",
     "",
-    "Written by `npm run test:invariant-calls` (scripts/check-invariant-calls.ts) from forge's `show_metrics`",
+    "Written by `npm run test:invariant-calls` (scripts/checks/invariant-calls.ts) from forge's `show_metrics`",
     `tables. Every campaign must make at least ${MIN_CALLS.toLocaleString("en-US")} calls and every handler`,
     "function must be called in every campaign.",
     "",
@@ -201,7 +201,7 @@ function main(): number {
     const handlers = REACH[fn];
     if (!handlers) {
       problems.push(
-        `${fn} is not reached by any handler (add one and list it in scripts/lib/invariant-reach.ts)`,
+        `${fn} is not reached by any handler (add one and list it in scripts/checks/invariant-reach.ts)`,
       );
       continue;
     }
@@ -214,7 +214,7 @@ function main(): number {
   }
   for (const fn of Object.keys(REACH)) {
     if (!required.includes(fn))
-      problems.push(`scripts/lib/invariant-reach.ts names ${fn}, which is not in the ABIs`);
+      problems.push(`scripts/checks/invariant-reach.ts names ${fn}, which is not in the ABIs`);
   }
 
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });

@@ -4,7 +4,7 @@
  */
 import { AbiCoder, BytesLike, concat, keccak256, toBeHex, zeroPadValue } from "ethers";
 import { DAY } from "./constants";
-import { MAX_METRIC_VALUE, MAX_METRICS } from "./consensus";
+import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
 
 export const MAX_CONTRIBUTORS = 256;
 

@@ -8,8 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ContractRunner } from "ethers";
-import type { Core } from "./deploy";
-import type { Governance } from "./deploy-governance";
+import type { Core } from "./core";
+import type { Governance } from "./governance";
 import {
   CapitalPool,
   CapitalPool__factory,
@@ -32,7 +32,7 @@ import {
   Tetrad__factory,
   Treasury,
   Treasury__factory,
-} from "../../typechain-types";
+} from "../../../typechain-types";
 
 /** Every contract a full deployment records, by the name used in the JSON file. */
 export const CONTRACT_NAMES = [
@@ -88,7 +88,7 @@ export interface Deployment {
 
 /** The deployments folder: TETRAD_DEPLOYMENTS_DIR or `<project>/deployments`. */
 export function deploymentsDir(): string {
-  return process.env.TETRAD_DEPLOYMENTS_DIR ?? path.join(__dirname, "..", "..", "deployments");
+  return process.env.TETRAD_DEPLOYMENTS_DIR ?? path.join(__dirname, "..", "..", "..", "deployments");
 }
 
 export function deploymentFile(chainId: number | bigint, dir = deploymentsDir()): string {

@@ -22,11 +22,18 @@ import {
   Tetrad__factory,
   Treasury,
   Treasury__factory,
-} from "../../typechain-types";
-import { IEmissionController } from "../../typechain-types/contracts/emission/EmissionController";
-import { BUCKET_NAMES, DEFAULT_POOL, DEFAULT_SCHEDULE, DEFAULT_SHARES, ROLES, Shares } from "./constants";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "./poc";
-import { ScheduleParams, total } from "./schedule";
+} from "../../../typechain-types";
+import { IEmissionController } from "../../../typechain-types/contracts/emission/EmissionController";
+import {
+  BUCKET_NAMES,
+  DEFAULT_POOL,
+  DEFAULT_SCHEDULE,
+  DEFAULT_SHARES,
+  ROLES,
+  Shares,
+} from "../chain/constants";
+import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../chain/poc";
+import { ScheduleParams, total } from "../models/schedule";
 
 export interface CoreConfig {
   /** Schedule start; defaults to the latest block's timestamp. */

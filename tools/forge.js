@@ -6,7 +6,7 @@
  * a compile error or a bad flag — so `hardhat test && forge test` and CI would pass over a red forge
  * suite. Every script of this project calls forge through this file instead.
  *
- *     node scripts/forge.js test --match-path test/libraries/Consensus.t.sol
+ *     node tools/forge.js test --match-path test/libraries/Consensus.t.sol
  */
 "use strict";
 const { spawnSync } = require("child_process");

@@ -3,7 +3,7 @@
  * rather than trusted from a list: used by the deployment tests and the powers audit.
  */
 import { Interface } from "ethers";
-import { TetradAccessManager, TetradTimelock } from "../../typechain-types";
+import { TetradAccessManager, TetradTimelock } from "../../../typechain-types";
 
 interface RoleEvent<R> {
   at: [number, number];
