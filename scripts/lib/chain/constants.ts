@@ -1,9 +1,12 @@
 /** Protocol-wide constants shared by scripts, tasks and tests. */
 import { parseEther } from "ethers";
+import { BPS, Shares } from "../models/schedule";
+
+export { BPS };
+export type { Shares };
 
 export const DAY = 86_400n;
 export const YEAR = 365n * DAY;
-export const BPS = 10_000n;
 
 /** Bucket indices, in the order of the controller's `uint16[5]` and `address[5]` arrays. */
 export enum Bucket {
@@ -14,7 +17,6 @@ export enum Bucket {
   Protection = 4,
 }
 export const BUCKET_NAMES = ["code", "community", "compute", "capital", "protection"] as const;
-export type Shares = [number, number, number, number, number];
 
 /** Morpheus-like defaults: 14,400 TTD on day 0, 2.468994701 TTD less each day, ~5,833 days, ~42M TTD. */
 export const DEFAULT_SCHEDULE = {

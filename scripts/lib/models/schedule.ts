@@ -3,7 +3,11 @@
  * in bigint arithmetic. Tests compare the contracts against it; the demo and simulation use it to
  * reconcile totals.
  */
-import { BPS, Shares } from "../chain/constants";
+/** Basis points in a whole (the controller's `BPS`). */
+export const BPS = 10_000n;
+
+/** Bucket shares in basis points, in the controller's order (code, community, compute, capital, protection). */
+export type Shares = [number, number, number, number, number];
 
 export interface ScheduleParams {
   start: bigint;
