@@ -2,7 +2,7 @@
  * The agent-based economy simulation (scripts/lib/sim/): deploys the whole system on the in-process
  * Hardhat network, runs capital stakers, contributors, honest, lazy and colluding validators and a
  * governance proposal day by day on the real contracts, prints a summary with the reconciliation
- * against the emission schedule, and writes a report folder (CSV, SVG charts, summary.json).
+ * against the emission schedule, and writes a report folder (index.html, CSV, SVG charts, summary.json).
  *
  *   npx ts-node scripts/simulate.ts --days 30 --seed 7
  *   npm run simulate -- --days 365            (the full default run)
@@ -12,7 +12,7 @@
  */
 import hre from "hardhat";
 import * as path from "path";
-import { parseSimArgs, usage } from "./lib/sim/cli";
+import { createProgress, parseSimArgs, usage } from "./lib/sim/cli";
 
 async function main(): Promise<void> {
   const parsed = parseSimArgs(process.argv.slice(2));
@@ -35,9 +35,8 @@ async function main(): Promise<void> {
   // These use the TypeChain bindings, which the compile above (re)generates: load them after it.
   const { runSimulation } = await import("./lib/sim/scenario");
   const { deploymentText, summaryText, writeReport } = await import("./lib/sim/report");
-  const { createProgress, silentProgress } = await import("./lib/sim/progress");
 
-  const progress = options.quiet ? silentProgress : createProgress({ label: "simulating", unit: "days" });
+  const progress = createProgress({ label: "simulating", unit: "days", quiet: options.quiet });
   const result = await runSimulation({ ...options, progress });
   const files = await writeReport(result, options.out);
   console.log(deploymentText(result) + "\n");

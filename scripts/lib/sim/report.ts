@@ -1,19 +1,44 @@
 /**
- * The simulation's report: CSV time series and per-agent tables, SVG charts, a deterministic
- * summary.json (the same seed gives the same file), run.json (wall time, addresses), and the text
- * summary printed on stdout.
+ * The simulation's report: index.html (one self-contained page), CSV time series and per-agent tables
+ * (csv-stringify), SVG charts (charts.ts), a deterministic summary.json (the same seed gives the same
+ * file), run.json (wall time, addresses), and the text summary printed on stdout.
  */
 import { promises as fs } from "fs";
 import * as path from "path";
 import { BUCKET_NAMES, Bucket } from "../chain/constants";
 import { fmt, table } from "../chain/format";
 import { VALIDATOR_KINDS } from "./agents";
-import { Cell, toCsv } from "./csv";
+import { stringify } from "csv-stringify/sync";
+import { renderSvg, reportCharts } from "./charts";
+import { Section, escapeHtml, htmlTable, reportHtml } from "./html";
 import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";
 import { CONTRIBUTION_BUCKETS, DayRow, SimResult } from "./scenario";
-import { Marker, barChart, lineChart } from "./svg";
 
 const DAY_SECONDS = 86_400;
+
+/** A CSV cell: numbers and bigints as they print, booleans as true/false, non-finite numbers empty. */
+export type Cell = string | number | bigint | boolean;
+
+/**
+ * A CSV document (csv-stringify): the header line, then one line per row, `\n` line ends and a final
+ * newline; cells holding a comma, a quote or a line break are quoted. A row whose length differs from
+ * the header's is a RangeError.
+ */
+export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  if (header.length === 0) throw new RangeError("toCsv: empty header");
+  rows.forEach((row, i) => {
+    if (row.length !== header.length) {
+      throw new RangeError(`toCsv: row ${i} has ${row.length} cells, the header ${header.length}`);
+    }
+  });
+  return stringify([header, ...rows] as Cell[][], {
+    cast: {
+      boolean: (v) => String(v),
+      bigint: (v) => v.toString(),
+      number: (v) => (Number.isFinite(v) ? String(v) : ""),
+    },
+  });
+}
 const CONTRIB_NAMES = CONTRIBUTION_BUCKETS.map((b) => BUCKET_NAMES[b]);
 
 /** Header and rows of daily.csv: one line per simulated day. */
@@ -252,80 +277,20 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
 }
 
-function markers(result: SimResult): Marker[] {
-  const g = result.governance;
-  const out: Marker[] = [];
-  if (g.deployedDay !== null) out.push({ x: g.deployedDay + 1, label: "DAO" });
-  if (g.proposedDay !== null) out.push({ x: g.proposedDay + 1, label: "proposal" });
-  if (g.executedDay !== null) out.push({ x: g.executedDay + 1, label: "new shares" });
+/** The report's charts rendered to SVG, in the report's order. */
+export async function renderCharts(
+  result: SimResult,
+): Promise<{ file: string; title: string; svg: string }[]> {
+  const out: { file: string; title: string; svg: string }[] = [];
+  for (const c of reportCharts(result))
+    out.push({ file: c.file, title: c.title, svg: await renderSvg(c.spec) });
   return out;
 }
 
-/** The report's charts, by file name. */
-export function charts(result: SimResult): Record<string, string> {
-  const rows = result.rows;
-  const x = rows.map((r) => r.day);
-  const cumulativeBy = (f: (r: DayRow) => bigint) => {
-    let acc = 0n;
-    return rows.map((r) => (acc += f(r)));
-  };
-  const stats = validatorStats(result);
-  return {
-    "supply.svg": lineChart({
-      title: "TTD supply vs the emission schedule",
-      xLabel: "day",
-      yLabel: "TTD",
-      x,
-      series: [
-        { name: "totalSupply", values: rows.map((r) => ttdNumber(r.supply)) },
-        {
-          name: "schedule cumulative (reference)",
-          values: rows.map((r) => ttdNumber(r.scheduleCumulative)),
-          dashed: true,
-        },
-      ],
-    }),
-    "emission.svg": lineChart({
-      title: "Emission per bucket per day",
-      xLabel: "day",
-      yLabel: "TTD per day",
-      x,
-      series: BUCKET_NAMES.map((n, i) => ({ name: n, values: rows.map((r) => ttdNumber(r.emission[i])) })),
-      markers: markers(result),
-    }),
-    "gini.svg": lineChart({
-      title: "Gini of cumulative rewards per participant",
-      xLabel: "day",
-      yLabel: "Gini",
-      x,
-      series: [...CONTRIB_NAMES, "capital"].map((n, i) => ({
-        name: i < 3 ? `${n} contributors` : "capital stakers",
-        values: rows.map((r) => r.gini[i]),
-      })),
-      markers: markers(result),
-    }),
-    "dividends.svg": lineChart({
-      title: "Validator dividends: cumulative TTD per validator, by behaviour",
-      xLabel: "day",
-      yLabel: "TTD per validator",
-      x,
-      series: VALIDATOR_KINDS.map((k, i) => ({
-        name: `${k} (${stats[i].count})`,
-        values: cumulativeBy((r) => r.dividends[i]).map((v) =>
-          stats[i].count === 0 ? Number.NaN : ttdNumber(v) / stats[i].count,
-        ),
-      })),
-    }),
-    "buckets.svg": barChart({
-      title: "What each bucket received over the run",
-      yLabel: "TTD",
-      categories: [...BUCKET_NAMES],
-      series: [{ name: "received", values: result.reconciliation.received.map(ttdNumber) }],
-    }),
-  };
-}
-
-/** Writes the report folder; returns the paths written. */
+/**
+ * Writes the report folder: index.html (the whole report in one self-contained page), the CSV tables,
+ * summary.json, run.json and the charts as SVG files. Returns the paths written.
+ */
 export async function writeReport(result: SimResult, dir: string): Promise<string[]> {
   await fs.mkdir(path.join(dir, "charts"), { recursive: true });
   const files: Record<string, string> = {
@@ -347,7 +312,9 @@ export async function writeReport(result: SimResult, dir: string): Promise<strin
       environment: result.environment,
     }),
   };
-  for (const [name, svg] of Object.entries(charts(result))) files[path.join("charts", name)] = svg;
+  const charts = await renderCharts(result);
+  for (const c of charts) files[path.join("charts", c.file)] = c.svg;
+  files["index.html"] = indexHtml(result, charts, Object.keys(files));
   const written: string[] = [];
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, name);
@@ -355,6 +322,88 @@ export async function writeReport(result: SimResult, dir: string): Promise<strin
     written.push(p);
   }
   return written;
+}
+
+/** The report folder's index.html: parameters, headline numbers, every chart inline, the reconciliation. */
+export function indexHtml(
+  result: SimResult,
+  charts: readonly { file: string; title: string; svg: string }[],
+  files: readonly string[],
+): string {
+  const { config } = result;
+  const r = result.reconciliation;
+  const seconds = result.wallMs / 1000;
+  const command = `npm run simulate -- --days ${config.days} --contributors ${config.contributors} --validators ${config.validators} --stakers ${config.stakers} --seed ${config.seed}`;
+  const paragraphs = (lines: readonly string[]) =>
+    lines.map((l) => `<p>${escapeHtml(l.trim())}</p>`).join("\n");
+  const sections: Section[] = [
+    {
+      id: "parameters",
+      heading: "Run parameters",
+      html: [
+        htmlTable(
+          ["days", "contributors per bucket", "validators per subnet", "capital stakers", "seed"],
+          [[config.days, config.contributors, config.validators, config.stakers, config.seed].map(String)],
+        ),
+        `<p>${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s on the in-process Hardhat network. The same command gives the same run to the wei:</p>`,
+        `<pre>${escapeHtml(command)}</pre>`,
+      ].join("\n"),
+    },
+    {
+      id: "headlines",
+      heading: "Headline numbers",
+      html: [
+        htmlTable(
+          ["total supply (TTD)", "schedule cumulative (TTD)", "difference (wei)", "reconciliation"],
+          [
+            [
+              fmt(r.supply, 2),
+              fmt(r.scheduleCumulative, 2),
+              String(r.supply - r.scheduleCumulative),
+              r.ok ? "exact" : "FAILED",
+            ],
+          ],
+        ),
+        "<h3>Emission per bucket</h3>",
+        htmlTable(...bucketTable(result)),
+        "<h3>Validators (all subnets)</h3>",
+        htmlTable(...validatorTable(result)),
+        ...(coalitionLines(result).length > 0
+          ? ["<h3>Coalition friends</h3>", paragraphs(coalitionLines(result))]
+          : []),
+        "<h3>Governance</h3>",
+        paragraphs(governanceLines(result)),
+      ].join("\n"),
+    },
+    {
+      id: "charts",
+      heading: "Charts",
+      html: charts
+        .map(
+          (c) =>
+            `<figure id="chart-${c.file.replace(/\.svg$/, "")}">\n${c.svg}\n<figcaption>${escapeHtml(c.title)} (charts/${escapeHtml(c.file)})</figcaption>\n</figure>`,
+        )
+        .join("\n"),
+    },
+    {
+      id: "reconciliation",
+      heading: "Reconciliation",
+      html: [
+        `<p class="${r.ok ? "ok" : "fail"}">${r.ok ? "Exact: every check passed." : "FAILED: see the checks marked FAIL."}</p>`,
+        paragraphs(reconciliationLines(result)),
+        htmlTable(
+          ["result", "check", "detail"],
+          r.checks.map((c) => [c.ok ? "ok" : "FAIL", c.name, c.detail]),
+        ),
+      ].join("\n"),
+    },
+    {
+      id: "files",
+      heading: "Files",
+      html: `<p>Beside this page in the report folder:</p>\n<ul>\n${files.map((f) => `<li><code>${escapeHtml(f.split(path.sep).join("/"))}</code></li>`).join("\n")}\n</ul>`,
+    },
+  ];
+  return reportHtml(`Tetrad simulation: seed ${config.seed}, ${config.days} days`, sections);
 }
 
 /** Where the system was deployed (differs between processes; stdout only, not summary.json). */
@@ -371,102 +420,128 @@ export function deploymentText(result: SimResult): string {
 
 const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
 
+/** Supply against the schedule, the mint per bucket, the capital bucket's whereabouts. */
+export function reconciliationLines(result: SimResult): string[] {
+  const r = result.reconciliation;
+  return [
+    `total supply ${fmt(r.supply)} TTD; schedule says ${fmt(r.scheduleCumulative)} TTD; difference ${r.supply - r.scheduleCumulative} wei`,
+    `minted ${fmt(r.minted)} TTD in ${r.distributions} distributions = ${BUCKET_NAMES.map((n, i) => `${n} ${fmt(r.received[i])}`).join(" + ")}`,
+    `capital bucket ${fmt(r.received[Bucket.Capital])} = claimed ${fmt(r.capital.claimed)} + still in pool ${fmt(r.capital.inPool)} (owed ${fmt(r.capital.pending)}, unstreamed ${fmt(r.capital.unstreamed)}, carry ${r.capital.carry} wei, floors ${r.capital.floors} wei)`,
+  ];
+}
+
 /** The reconciliation lines: supply against the schedule, the capital bucket's whereabouts, every check. */
 export function reconciliationText(result: SimResult): string {
-  const r = result.reconciliation;
-  const lines = [
-    `  total supply ${fmt(r.supply)} TTD; schedule says ${fmt(r.scheduleCumulative)} TTD; difference ${r.supply - r.scheduleCumulative} wei`,
-    `  minted ${fmt(r.minted)} TTD in ${r.distributions} distributions = ${BUCKET_NAMES.map((n, i) => `${n} ${fmt(r.received[i])}`).join(" + ")}`,
-    `  capital bucket ${fmt(r.received[Bucket.Capital])} = claimed ${fmt(r.capital.claimed)} + still in pool ${fmt(r.capital.inPool)} (owed ${fmt(r.capital.pending)}, unstreamed ${fmt(r.capital.unstreamed)}, carry ${r.capital.carry} wei, floors ${r.capital.floors} wei)`,
-    ...r.checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`),
+  return [
+    ...reconciliationLines(result),
+    ...result.reconciliation.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`),
+  ]
+    .map((l) => `  ${l}`)
+    .join("\n");
+}
+
+/** Per bucket: shares at the start and the end, TTD received, participants, Gini, reward~quality. */
+export function bucketTable(result: SimResult): [string[], string[][]] {
+  const { rows } = result;
+  const last = rows[rows.length - 1];
+  const first = rows[0];
+  const buckets = bucketStats(result);
+  return [
+    ["bucket", "share start", "share end", "TTD received", "participants", "Gini", "reward~quality"],
+    BUCKET_NAMES.map((n, i) => [
+      n,
+      first ? pct(first.shares[i]) : "-",
+      last ? pct(last.shares[i]) : "-",
+      fmt(result.reconciliation.received[i], 2),
+      i < 3
+        ? String(buckets[i].contributors)
+        : i === Bucket.Capital
+          ? String(result.stakers.filter((s) => s.everStaked).length)
+          : "-",
+      i < 4 && last ? last.gini[i].toFixed(3) : "-",
+      i < 3 ? buckets[i].rewardQualityRankCorrelation.toFixed(2) : "-",
+    ]),
   ];
-  return lines.join("\n");
+}
+
+/** Per validator behaviour: count, expulsions, dividends, agreement. */
+export function validatorTable(result: SimResult): [string[], string[][]] {
+  return [
+    [
+      "behaviour",
+      "count",
+      "expelled: no reveal",
+      "low agreement",
+      "dividends TTD",
+      "per validator",
+      "per staked TTD",
+      "agreement",
+    ],
+    validatorStats(result).map((v) => [
+      v.kind,
+      String(v.count),
+      String(v.expelledNoReveal),
+      String(v.expelledLowAgreement),
+      fmt(v.dividends, 2),
+      fmt(v.perValidator, 2),
+      v.perStakedTtd.toFixed(4),
+      v.meanAgreementBps === 0 ? "-" : `${(v.meanAgreementBps / 100).toFixed(1)}%`,
+    ]),
+  ];
+}
+
+/** What the coalition's friends earned against what they produced (no lines without friends). */
+export function coalitionLines(result: SimResult): string[] {
+  return bucketStats(result)
+    .filter((b) => b.friends > 0)
+    .map(
+      (b) =>
+        `${b.bucket}: ${b.friends} friend(s) earned ${(b.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(b.friendsOutputShare * 100).toFixed(1)}% of the true output`,
+    );
+}
+
+/** The mid-run proposal: who proposed it when, the votes, whether it was executed. */
+export function governanceLines(result: SimResult): string[] {
+  const g = result.governance;
+  if (g.proposedDay === null) {
+    return [
+      `"${g.title}": ${g.deployedDay === null ? "the DAO was not deployed yet (onboarding not finished)" : `not proposed (DAO deployed on day ${g.deployedDay + 1}; the run is too short or no holder reached the threshold)`}`,
+    ];
+  }
+  return [
+    `"${g.title}" (${g.sharesBefore.map(pct).join("/")} -> ${g.sharesAfter.map(pct).join("/")})`,
+    `DAO deployed day ${(g.deployedDay ?? 0) + 1}; proposed day ${g.proposedDay + 1} by ${g.proposer}; ${g.queuedDay === null ? "" : `queued day ${g.queuedDay + 1}; `}${g.executedDay === null ? `state at the end: ${g.state}` : `executed day ${g.executedDay + 1}`}`,
+    `votes: for ${fmt(g.votesFor, 0)}, against ${fmt(g.votesAgainst, 0)}, abstain ${fmt(g.votesAbstain, 0)} TTD from ${g.voters} voters (quorum ${fmt(g.quorum, 0)})`,
+  ];
 }
 
 /** The text summary for stdout. */
 export function summaryText(result: SimResult): string {
-  const { config, rows, governance: g } = result;
-  const last = rows[rows.length - 1];
-  const first = rows[0];
+  const { config } = result;
   const seconds = result.wallMs / 1000;
-  const out: string[] = [];
-  out.push(
+  const indent = (lines: string[]) => lines.map((l) => `  ${l}`);
+  const coalition = coalitionLines(result);
+  return [
     `Tetrad simulation: seed ${config.seed}, ${config.days} days; ${config.contributors} contributors per bucket, ${config.validators} validators per subnet, ${config.stakers} capital stakers`,
     `  ${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s (${(config.days / seconds).toFixed(2)} days/s, ${(result.transactions / seconds).toFixed(0)} tx/s)`,
     "",
     "Emission per bucket:",
-  );
-  const buckets = bucketStats(result);
-  out.push(
-    table(
-      ["bucket", "share start", "share end", "TTD received", "participants", "Gini", "reward~quality"],
-      BUCKET_NAMES.map((n, i) => [
-        n,
-        first ? pct(first.shares[i]) : "-",
-        last ? pct(last.shares[i]) : "-",
-        fmt(result.reconciliation.received[i], 2),
-        i < 3
-          ? String(buckets[i].contributors)
-          : i === Bucket.Capital
-            ? String(result.stakers.filter((s) => s.everStaked).length)
-            : "-",
-        i < 4 && last ? last.gini[i].toFixed(3) : "-",
-        i < 3 ? buckets[i].rewardQualityRankCorrelation.toFixed(2) : "-",
-      ]),
-    ),
-  );
-  out.push("", "Validators (all subnets):");
-  out.push(
-    table(
-      [
-        "behaviour",
-        "count",
-        "expelled: no reveal",
-        "low agreement",
-        "dividends TTD",
-        "per validator",
-        "per staked TTD",
-        "agreement",
-      ],
-      validatorStats(result).map((v) => [
-        v.kind,
-        String(v.count),
-        String(v.expelledNoReveal),
-        String(v.expelledLowAgreement),
-        fmt(v.dividends, 2),
-        fmt(v.perValidator, 2),
-        v.perStakedTtd.toFixed(4),
-        v.meanAgreementBps === 0 ? "-" : `${(v.meanAgreementBps / 100).toFixed(1)}%`,
-      ]),
-    ),
-  );
-  const friends = buckets.filter((b) => b.friends > 0);
-  if (friends.length > 0) {
-    out.push(
-      "",
-      "Coalition friends (the colluders score them at the maximum; the stake-weighted consensus clips that):",
-      ...friends.map(
-        (b) =>
-          `  ${b.bucket}: ${b.friends} friend(s) earned ${(b.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(b.friendsOutputShare * 100).toFixed(1)}% of the true output`,
-      ),
-    );
-  }
-  out.push("", "Governance:");
-  if (g.proposedDay === null) {
-    out.push(
-      `  "${g.title}": ${g.deployedDay === null ? "the DAO was not deployed yet (onboarding not finished)" : `not proposed (DAO deployed on day ${g.deployedDay + 1}; the run is too short or no holder reached the threshold)`}`,
-    );
-  } else {
-    out.push(
-      `  "${g.title}" (${g.sharesBefore.map(pct).join("/")} -> ${g.sharesAfter.map(pct).join("/")})`,
-      `  DAO deployed day ${(g.deployedDay ?? 0) + 1}; proposed day ${g.proposedDay + 1} by ${g.proposer}; ${g.queuedDay === null ? "" : `queued day ${g.queuedDay + 1}; `}${g.executedDay === null ? `state at the end: ${g.state}` : `executed day ${g.executedDay + 1}`}`,
-      `  votes: for ${fmt(g.votesFor, 0)}, against ${fmt(g.votesAgainst, 0)}, abstain ${fmt(g.votesAbstain, 0)} TTD from ${g.voters} voters (quorum ${fmt(g.quorum, 0)})`,
-    );
-  }
-  out.push(
+    table(...bucketTable(result)),
+    "",
+    "Validators (all subnets):",
+    table(...validatorTable(result)),
+    ...(coalition.length > 0
+      ? [
+          "",
+          "Coalition friends (the colluders score them at the maximum; the stake-weighted consensus clips that):",
+          ...indent(coalition),
+        ]
+      : []),
+    "",
+    "Governance:",
+    ...indent(governanceLines(result)),
     "",
     `Reconciliation (${result.reconciliation.ok ? "exact" : "FAILED"}):`,
     reconciliationText(result),
-  );
-  return out.join("\n");
+  ].join("\n");
 }

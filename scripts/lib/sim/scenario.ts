@@ -52,10 +52,9 @@ import {
   stakerActions,
   validatorKinds,
 } from "./agents";
-import { ScenarioSize } from "./cli";
+import { ProgressSink, ScenarioSize, silentProgress } from "./cli";
 import { PinnedClock, pinBlockTimestamps } from "./chain";
 import { gini } from "./metrics";
-import { ProgressSink, silentProgress } from "./progress";
 import { Reconciliation, reconcile } from "./reconcile";
 
 /** The three contribution buckets, in the controller's order. */
