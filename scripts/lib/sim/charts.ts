@@ -45,6 +45,15 @@ const CONFIG = {
   title: { fontSize: 15, anchor: "start" },
 } as const;
 
+/** What every chart's top-level spec starts with. */
+const frame = (title: string) => ({
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  title,
+  width: WIDTH,
+  height: HEIGHT,
+  config: CONFIG,
+});
+
 /** Several series over the days (long format), with dashed reference lines and labelled markers. */
 export function lineSpec(o: {
   title: string;
@@ -112,11 +121,7 @@ export function lineSpec(o: {
           },
         ];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: o.title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
+    ...frame(o.title),
     layer: layers,
   } as TopLevelSpec;
 }
@@ -128,11 +133,7 @@ export function barSpec(o: {
   bars: readonly { category: string; value: number }[];
 }): TopLevelSpec {
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: o.title,
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
+    ...frame(o.title),
     data: { values: o.bars.map((b) => ({ ...b })) },
     mark: { type: "bar", color: PALETTE[0], tooltip: true },
     encoding: {
