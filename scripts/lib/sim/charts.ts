@@ -80,7 +80,8 @@ export function lineSpec(o: {
         type: "quantitative",
         title: "day",
         axis: { tickMinStep: 1, format: "d" },
-        ...(o.days.length === 0 ? { scale: { domain: [0, 1] } } : {}),
+        // The run's days only (not from day 0); without days, an empty axis from 0 to 1.
+        scale: o.days.length === 0 ? { domain: [0, 1] } : { zero: false },
       },
       y: {
         field: "value",
