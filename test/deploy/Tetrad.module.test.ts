@@ -26,7 +26,7 @@ import {
   ParametersError,
   loadNetworkParameters,
   resolveConfig,
-} from "../../deploy/config";
+} from "../../deploy/modules/config";
 import { Connected, connect } from "../../scripts/lib/deploy/deployments";
 import { selectedNetwork, testnetProblems } from "../../scripts/lib/deploy/network-config";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";

@@ -12,6 +12,7 @@ import { parseCsv, toCsv } from "../../scripts/lib/sim/csv";
 import { gini, spearman } from "../../scripts/lib/sim/metrics";
 import { progressLine, createProgress } from "../../scripts/lib/sim/progress";
 import { PROPOSED_SHARES, SimResult, runSimulation } from "../../scripts/lib/sim/scenario";
+import { systemStages } from "../utils/deploy";
 import { buildSummary, dailyCsv, toJson, writeReport } from "../../scripts/lib/sim/report";
 import { barChart, escapeXml, lineChart } from "../../scripts/lib/sim/svg";
 
@@ -281,7 +282,7 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
     before(async () => {
       const start = await ethers.provider.getBlockNumber();
       first = await isolated(async () => {
-        const r = await runSimulation({ ...size, seed: 7 });
+        const r = await runSimulation({ ...size, seed: 7, deploy: systemStages });
         const token = Tetrad__factory.connect(r.environment.token, ethers.provider);
         const controller = EmissionController__factory.connect(r.environment.controller, ethers.provider);
         const distributed = await controller.queryFilter(
@@ -308,8 +309,8 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
         };
         return r;
       });
-      again = await isolated(() => runSimulation({ ...size, seed: 7 }));
-      other = await isolated(() => runSimulation({ ...size, seed: 8 }));
+      again = await isolated(() => runSimulation({ ...size, seed: 7, deploy: systemStages }));
+      other = await isolated(() => runSimulation({ ...size, seed: 8, deploy: systemStages }));
       dir = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-sim-"));
     });
 
