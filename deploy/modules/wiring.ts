@@ -7,30 +7,42 @@
  */
 import { GUARDIAN_ROLE, ROLES } from "../../scripts/lib/chain/constants";
 
-/** A contract of the deployed system, by its key in the module's result. */
-export type TargetKey =
-  | "controller"
-  | "pool"
-  | "codeBucket"
-  | "communityBucket"
-  | "computeBucket"
-  | "codeSubnet"
-  | "communitySubnet"
-  | "computeSubnet";
+/** The contracts of the deployed system a role can guard, by their key in the module's result. */
+export const TARGET_KEYS = [
+  "controller",
+  "pool",
+  "codeBucket",
+  "communityBucket",
+  "computeBucket",
+  "codeSubnet",
+  "communitySubnet",
+  "computeSubnet",
+] as const;
+export type TargetKey = (typeof TARGET_KEYS)[number];
 
 /** Who is granted a role: a contract of the system, the configured guardian (if any), the Timelock. */
-export type Holder = "controller" | "guardian" | "timelock";
+export const HOLDERS = ["controller", "guardian", "timelock"] as const;
+export type Holder = (typeof HOLDERS)[number];
 
 /**
  * When the wiring happens: `core` with the economy (the deployer is still the admin), `governance`
  * with the Governor and Timelock (just before the admin role is handed to the Timelock).
  */
-export type Stage = "core" | "governance";
+export const STAGES = ["core", "governance"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The contracts whose functions a role guards, and where their sources are. */
+export const TARGET_CONTRACTS = {
+  EmissionController: "contracts/emission/EmissionController.sol",
+  CapitalPool: "contracts/rewards/CapitalPool.sol",
+  ContributionBucket: "contracts/contribution/ContributionBucket.sol",
+  Subnet: "contracts/contribution/Subnet.sol",
+} as const;
 
 export interface TargetFunctions {
   target: TargetKey;
   /** The contract (artifact) name of the target. */
-  contract: "EmissionController" | "CapitalPool" | "ContributionBucket" | "Subnet";
+  contract: keyof typeof TARGET_CONTRACTS;
   /** Function signatures, as in the ABI (`name(types)`). */
   functions: readonly string[];
 }
