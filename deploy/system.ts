@@ -19,7 +19,7 @@ import {
   controllerNonceOffset,
   loadNetworkParameters,
   resolveConfig,
-} from "./config";
+} from "./modules/config";
 import {
   CONTRACT_NAMES,
   ContractName,
@@ -143,7 +143,12 @@ export async function deploySystem(
   const result = await hre.ignition.deploy(tetradModule(saved.config, saved.predictedController), {
     deploymentId,
     displayUi: options.displayUi ?? false,
-    config: LOCAL_CHAIN_IDS.has(chainId) ? { requiredConfirmations: 1 } : {},
+    // In process, blocks are mined at once: poll for them every millisecond instead of every second.
+    config: ephemeral
+      ? { requiredConfirmations: 1, blockPollingInterval: 1 }
+      : LOCAL_CHAIN_IDS.has(chainId)
+        ? { requiredConfirmations: 1 }
+        : {},
   });
 
   const address = async (c: { getAddress(): Promise<string> }): Promise<string> => c.getAddress();

@@ -36,8 +36,10 @@ async function main(): Promise<void> {
   const { runSimulation } = await import("./lib/sim/scenario");
   const { deploymentText, summaryText, writeReport } = await import("./lib/sim/report");
 
+  const { stages } = await import("../deploy/stages");
+
   const progress = createProgress({ label: "simulating", unit: "days", quiet: options.quiet });
-  const result = await runSimulation({ ...options, progress });
+  const result = await runSimulation({ ...options, progress, deploy: stages(hre) });
   const files = await writeReport(result, options.out);
   console.log(deploymentText(result) + "\n");
   console.log(summaryText(result));

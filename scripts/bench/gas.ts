@@ -3,11 +3,11 @@
  * (operation -> receipt gasUsed), prints the change against the committed snapshot, and exits
  * non-zero when a budget in scripts/checks/gas-budgets.ts is exceeded.
  */
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import * as path from "path";
 import { DAY, YEAR } from "../lib/chain/constants";
-import { deployCore } from "../lib/deploy/core";
+import { deployCore } from "../../deploy/stages";
 import { GasRecorder, checkBudgets, diffLines, readReport, writeReport } from "../lib/chain/gas";
 import { signPermit } from "../lib/chain/permit";
 import { BUDGETS } from "../checks/gas-budgets";
@@ -20,7 +20,7 @@ const PERMIT_DEADLINE = 4_102_444_800n; // 2100-01-01
 async function main(): Promise<void> {
   const [deployer, alice, bob, carol] = await ethers.getSigners();
   const gas = new GasRecorder();
-  const core = await deployCore(deployer);
+  const core = await deployCore(hre, deployer);
   const stake = core.mockStakingToken!;
   const pool = core.pool;
   const poolAddress = await pool.getAddress();

@@ -2,17 +2,16 @@
  * Governance scenarios for `npm run bench:gas` (imported by scripts/bench/gas.ts): delegation, a
  * delegated transfer, and one proposal through propose, votes, queue and execute.
  */
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY, DEFAULT_GOVERNANCE } from "../lib/chain/constants";
-import { deployCore } from "../lib/deploy/core";
-import { deployGovernance } from "../lib/deploy/governance";
+import { deployCore, deployGovernance } from "../../deploy/stages";
 import { GasRecorder } from "../lib/chain/gas";
 import { Vote, buildProposal, signVote } from "../lib/chain/governance";
 
 export async function benchGovernance(gas: GasRecorder): Promise<void> {
   const [deployer, alice, bob, carol] = await ethers.getSigners();
-  const core = await deployCore(deployer);
+  const core = await deployCore(hre, deployer);
   // Voting power comes from emission: alice earns the capital bucket, bob and carol get grants.
   const stake = core.mockStakingToken!;
   await stake.mint(alice.address, ethers.parseEther("1000"));
@@ -25,7 +24,7 @@ export async function benchGovernance(gas: GasRecorder): Promise<void> {
   const tokenAddress = await core.token.getAddress();
   await core.protectionFund.release(tokenAddress, bob.address, ethers.parseEther("5000"));
   await core.protectionFund.release(tokenAddress, carol.address, ethers.parseEther("100"));
-  const { governor } = await deployGovernance(core);
+  const { governor } = await deployGovernance(hre, core);
 
   await gas.record("token.delegate", core.token.connect(alice).delegate(alice.address));
   await core.token.connect(bob).delegate(bob.address);

@@ -7,7 +7,9 @@
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
+import hre from "hardhat";
 import { runSimulation } from "../lib/sim/scenario";
+import { stages } from "../../deploy/stages";
 import { ScenarioSize } from "../lib/sim/cli";
 
 /** The benchmark's scenario: two months at medium size, past the onboarding and the DAO's proposal. */
@@ -24,7 +26,7 @@ const OUT = path.join("reports", "sim-bench.json");
 async function main(): Promise<void> {
   const load = os.loadavg();
   const cpu0 = process.cpuUsage();
-  const result = await runSimulation(BENCH_SCENARIO);
+  const result = await runSimulation({ ...BENCH_SCENARIO, deploy: stages(hre) });
   const cpu = process.cpuUsage(cpu0);
   const wall = result.wallMs / 1000;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -6,15 +6,12 @@
 import { types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
+import type { CommonArgs } from "./impl/args";
+
+export type { CommonArgs } from "./impl/args";
 
 /** The plugin name the CLI prints: `Error in plugin tetrad: <message>`. */
 export const PLUGIN = "tetrad";
-
-/** Arguments every task takes. */
-export interface CommonArgs {
-  /** Index of the signer among the network's accounts (0: the first). */
-  from: number;
-}
 
 /** Adds `--from <index>` (which of the network's accounts signs; the first by default). */
 export function withFrom(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {

@@ -10,8 +10,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { ZeroAddress, id } from "ethers";
-import { MockStakeToken__factory } from "../../typechain-types";
+import { BaseContract, Interface, ZeroAddress, id } from "ethers";
+import { MockStakeToken__factory, TetradAccessManager, TetradTimelock } from "../../typechain-types";
 import {
   DAY,
   DEFAULT_GOVERNANCE,
@@ -26,7 +26,7 @@ import {
   ParametersError,
   loadNetworkParameters,
   resolveConfig,
-} from "../../deploy/config";
+} from "../../deploy/modules/config";
 import { Connected, connect } from "../../scripts/lib/deploy/deployments";
 import { selectedNetwork, testnetProblems } from "../../scripts/lib/deploy/network-config";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
@@ -37,6 +37,33 @@ import {
 } from "../../scripts/lib/deploy/powers";
 import { cumulative, total } from "../../scripts/lib/models/schedule";
 import { deploySystem } from "../../deploy/system";
+import { deployCore, deployGovernance } from "../utils/deploy";
+
+/**
+ * Who may call what, with addresses replaced by contract names: every role's members (AccessManager
+ * and Timelock) and every state-changing function's role on every contract of the system.
+ */
+async function powersOf(
+  manager: TetradAccessManager,
+  timelock: TetradTimelock,
+  contracts: Record<string, BaseContract>,
+  people: Record<string, string>,
+  fromBlock: number,
+): Promise<Record<string, string[] | string>> {
+  const names = new Map<string, string>(Object.entries(people).map(([k, v]) => [v, k]));
+  for (const [k, c] of Object.entries(contracts)) names.set(await c.getAddress(), k);
+  const name = (a: string): string => names.get(a) ?? a;
+  const out: Record<string, string[] | string> = {};
+  for (const [role, members] of await managerRoleMembers(manager, fromBlock))
+    out[`manager role ${role}`] = [...members].map(name).sort();
+  for (const [role, members] of await timelockRoleMembers(timelock, fromBlock))
+    out[`timelock role ${role}`] = [...members].map(name).sort();
+  for (const [k, c] of Object.entries(contracts)) {
+    for (const sel of stateChangingSelectors(c.interface as Interface))
+      out[`${k} ${sel}`] = String(await manager.getTargetFunctionRole(await c.getAddress(), sel));
+  }
+  return out;
+}
 
 interface Deployed {
   c: Connected;
@@ -193,6 +220,49 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
           expect(await c.manager.getTargetFunctionRole(target, sel), `${t.label} ${sel}`).to.equal(expected);
         }
       }
+    });
+
+    it("the two stages the tests and the simulation deploy (deploy/stages.ts) end with the same powers", async () => {
+      const { c, fromBlock, deployer, guardian } = await loadFixture(deployWithGuardian);
+      const people = { deployer: deployer.address, guardian: guardian.address, anyone: ZeroAddress };
+      const oneShot = await powersOf(
+        c.manager,
+        c.timelock,
+        {
+          manager: c.manager,
+          token: c.token,
+          controller: c.controller,
+          pool: c.pool,
+          fund: c.protectionFund,
+          ...Object.fromEntries(c.buckets.map((b, i) => [`bucket${i}`, b])),
+          ...Object.fromEntries(c.subnets.map((x, i) => [`subnet${i}`, x])),
+          governor: c.governor,
+          timelock: c.timelock,
+        },
+        people,
+        fromBlock,
+      );
+      const from = await ethers.provider.getBlockNumber();
+      const core = await deployCore(deployer);
+      const dao = await deployGovernance(core, { guardian: guardian.address });
+      const staged = await powersOf(
+        core.manager,
+        dao.timelock,
+        {
+          manager: core.manager,
+          token: core.token,
+          controller: core.controller,
+          pool: core.pool,
+          fund: core.protectionFund,
+          ...Object.fromEntries(core.buckets.map((b, i) => [`bucket${i}`, b])),
+          ...Object.fromEntries(core.subnets.map((x, i) => [`subnet${i}`, x])),
+          governor: dao.governor,
+          timelock: dao.timelock,
+        },
+        people,
+        from,
+      );
+      expect(staged).to.deep.equal(oneShot);
     });
 
     it("the Timelock administers itself alone, the Governor alone proposes and cancels, anyone executes", async () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Bucket, DAY, DEFAULT_SHARES, Shares } from "../../scripts/lib/chain/constants";
-import { deployCore } from "../../scripts/lib/deploy/core";
+import { deployCore } from "../utils/deploy";
 import { signPermit } from "../../scripts/lib/chain/permit";
 import { cumulative, split } from "../../scripts/lib/models/schedule";
 

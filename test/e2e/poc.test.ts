@@ -16,7 +16,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet__factory } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
-import { deployCore } from "../../scripts/lib/deploy/core";
+import { deployCore } from "../utils/deploy";
 import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/models/consensus";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/chain/poc";
 import { ExpelReason, RoundOutcome, finalizeRound } from "../../scripts/lib/models/poc-reference";

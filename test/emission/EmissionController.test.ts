@@ -21,7 +21,7 @@ import {
   Tetrad__factory,
 } from "../../typechain-types";
 import { IEmissionController } from "../../typechain-types/contracts/emission/EmissionController";
-import { Core, deployCore } from "../../scripts/lib/deploy/core";
+import { Core, deployCore } from "../utils/deploy";
 import {
   Bucket,
   DAY,

@@ -12,7 +12,7 @@ import {EmissionController} from "../../contracts/emission/EmissionController.so
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {Core, FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
+import {Core, Dao, FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
 
 /// @notice An NFT to send to the Governor (which must refuse it) and the Timelock (which keeps it).
 contract TestNFT is ERC721 {
@@ -818,24 +818,12 @@ contract GovernanceInvariantTest is TetradTest {
 
     function setUp() public {
         c = deployCore(new MockStakeToken("Stake", "STK"), 0);
-        address[] memory none = new address[](0);
+        // The DAO (quorum 1%) with the guardian: it may pause the controller (and the pool); so may governance.
+        TetradGovernor.Config memory config = defaultGovernance(GUARDIAN);
+        config.quorumPercent = 1;
+        Dao memory dao = deployGovernance(c, config, 2 days);
+        (governor, timelock) = (dao.governor, dao.timelock);
         address[] memory anyone = new address[](1);
-        timelock = new TetradTimelock(2 days, none, anyone, address(this));
-        governor = new TetradGovernor(
-            c.token,
-            timelock,
-            TetradGovernor.Config({
-                votingDelay: 1 days,
-                votingPeriod: 5 days,
-                proposalThresholdBps: 10,
-                quorumPercent: 1,
-                lateQuorumExtension: 1 days,
-                guardian: GUARDIAN
-            })
-        );
-        timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
-        timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
-        timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), address(this));
         // A second Timelock governance can move to: the Governor proposes and cancels there too.
         address[] memory proposers = new address[](1);
         proposers[0] = address(governor);
@@ -859,16 +847,7 @@ contract GovernanceInvariantTest is TetradTest {
             vm.prank(holder);
             c.token.delegate(holder);
         }
-        // The guardian may pause the controller; so may governance (as deployGovernance sets it up).
-        uint64 guardianRole = handler.GUARDIAN_ROLE();
-        bytes4[] memory pause = new bytes4[](1);
-        pause[0] = EmissionController.pause.selector;
-        c.manager.labelRole(guardianRole, "GUARDIAN");
-        c.manager.setTargetFunctionRole(address(c.controller), pause, guardianRole);
-        c.manager.grantRole(guardianRole, GUARDIAN, 0);
-        c.manager.grantRole(guardianRole, address(timelock), 0);
-        c.manager.grantRole(0, address(timelock), 0);
-        c.manager.renounceRole(0, address(this));
+        handOver(c, dao);
     }
 
     function targetContracts() public view returns (address[] memory targets) {

@@ -25,7 +25,7 @@ import {
   ReentrantToken__factory,
   TetradAccessManager__factory,
 } from "../../typechain-types";
-import { deployCore } from "../../scripts/lib/deploy/core";
+import { deployCore } from "../utils/deploy";
 import { Bucket, ROLES } from "../../scripts/lib/chain/constants";
 import { signPermit } from "../../scripts/lib/chain/permit";
 

@@ -10,7 +10,7 @@ import {
   TetradGovernor__factory,
   Tetrad__factory,
 } from "../../typechain-types";
-import { deployCore } from "../../scripts/lib/deploy/core";
+import { deployCore } from "../utils/deploy";
 import { deploymentAbis } from "../../scripts/lib/deploy/deployments";
 import {
   ErrorDecoder,

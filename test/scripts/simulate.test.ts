@@ -13,6 +13,7 @@ import { barSpec, lineSpec, renderSvg, reportCharts } from "../../scripts/lib/si
 import { escapeHtml } from "../../scripts/lib/sim/html";
 import { gini, spearman } from "../../scripts/lib/sim/metrics";
 import { PROPOSED_SHARES, SimResult, runSimulation } from "../../scripts/lib/sim/scenario";
+import { systemStages } from "../utils/deploy";
 import { buildSummary, dailyCsv, toCsv, toJson, writeReport } from "../../scripts/lib/sim/report";
 
 /** CSV text back to rows of strings (csv-parse). */
@@ -294,7 +295,7 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
     const id = await network.provider.request({ method: "evm_snapshot", params: [] });
     try {
       const start = await ethers.provider.getBlockNumber();
-      const result = await runSimulation({ ...size, seed });
+      const result = await runSimulation({ ...size, seed, deploy: systemStages });
       const token = Tetrad__factory.connect(result.environment.token, ethers.provider);
       const controller = EmissionController__factory.connect(result.environment.controller, ethers.provider);
       const distributed = await controller.queryFilter(controller.filters.Distributed(), start + 1, "latest");

@@ -8,8 +8,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseEther } from "ethers";
 import { DAY } from "../../scripts/lib/chain/constants";
-import { Core, deployCore } from "../../scripts/lib/deploy/core";
-import { Governance, deployGovernance } from "../../scripts/lib/deploy/governance";
+import { Core, deployCore } from "../utils/deploy";
+import { Governance, deployGovernance } from "../utils/deploy";
 import { describeDeployment, writeDeployment } from "../../scripts/lib/deploy/deployments";
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 

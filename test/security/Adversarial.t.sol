@@ -20,7 +20,7 @@ import {EmissionController} from "../../contracts/emission/EmissionController.so
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {ReentrantToken} from "../../contracts/mocks/ReentrantToken.sol";
-import {Core, TetradTest} from "../utils/TetradTest.sol";
+import {Core, Dao, TetradTest} from "../utils/TetradTest.sol";
 
 /*//////////////////////////////////////////////////////////////
                  ATTACKERS AND TARGETS (test-only)
@@ -220,24 +220,8 @@ contract AdversarialTest is TetradTest {
     function setUp() public {
         chain = block.chainid;
         c = deployCore(new MockStakeToken("Stake", "STK"), 0);
-        address[] memory none = new address[](0);
-        address[] memory anyone = new address[](1);
-        timelock = new TetradTimelock(2 days, none, anyone, address(this));
-        governor = new TetradGovernor(
-            c.token,
-            timelock,
-            TetradGovernor.Config({
-                votingDelay: 1 days,
-                votingPeriod: 5 days,
-                proposalThresholdBps: 10,
-                quorumPercent: 4,
-                lateQuorumExtension: 1 days,
-                guardian: address(0)
-            })
-        );
-        timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
-        timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
-        timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), address(this));
+        Dao memory dao = deployGovernance(c);
+        (governor, timelock) = (dao.governor, dao.timelock);
 
         vm.warp(block.timestamp + 60 days);
         c.controller.distribute();
@@ -254,8 +238,7 @@ contract AdversarialTest is TetradTest {
         c.token.delegate(alice);
         vm.prank(bob);
         c.token.delegate(bob);
-        c.manager.grantRole(0, address(timelock), 0);
-        c.manager.renounceRole(0, address(this));
+        handOver(c, dao);
         vm.warp(block.timestamp + 1);
     }
 

@@ -38,7 +38,7 @@ import {
 } from "../../typechain-types";
 import { fundedAccounts } from "../../scripts/lib/chain/accounts";
 import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
-import { deployCore } from "../../scripts/lib/deploy/core";
+import { deployCore } from "../utils/deploy";
 import { Vote, buildProposal, propose, queue } from "../../scripts/lib/chain/governance";
 import {
   DEFAULT_METRIC_WEIGHTS,

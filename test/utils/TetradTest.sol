@@ -10,6 +10,9 @@ import {CapitalPool} from "../../contracts/rewards/CapitalPool.sol";
 import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
+import {TetradGovernor} from "../../contracts/governance/TetradGovernor.sol";
+import {TetradTimelock} from "../../contracts/governance/TetradTimelock.sol";
+import {Wiring} from "./Wiring.sol";
 
 /// @notice What forge reads from a test contract's ABI to choose invariant targets (see TOOLCHAIN.md:
 /// forge-std is not available, so the StdInvariant shapes are declared here).
@@ -29,10 +32,18 @@ struct Core {
     EmissionSchedule.Params schedule;
 }
 
-/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment.
+/// @notice The DAO over a core: what `deployGovernance` deploys.
+struct Dao {
+    TetradGovernor governor;
+    TetradTimelock timelock;
+}
+
+/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment
+/// and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol, generated from
+/// deploy/modules/wiring.ts).
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
-    uint64 internal constant DISTRIBUTOR_ROLE = 1;
+    uint64 internal constant DISTRIBUTOR_ROLE = Wiring.DISTRIBUTOR_ROLE;
 
     /// @dev Maps any `x` into `[min, max]` (forge-std's `bound`, without the logging).
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
@@ -74,9 +85,93 @@ abstract contract TetradTest is PRBTest {
         }
         c.controller = new EmissionController(c.token, address(c.manager), c.schedule, recipients, shares);
         require(address(c.controller) == predicted, "deployCore: controller address");
-        bytes4[] memory sel = new bytes4[](1);
-        sel[0] = CapitalPool.onEmission.selector;
-        c.manager.setTargetFunctionRole(address(c.pool), sel, DISTRIBUTOR_ROLE);
-        c.manager.grantRole(DISTRIBUTOR_ROLE, address(c.controller), 0);
+        wire(c, Wiring.Stage.Core, address(0), address(0));
+    }
+
+    /// @dev Runs the wiring table's `stage`: labels its roles, restricts its functions on the contracts
+    /// this core has (its buckets are plain treasuries and it has no subnets: those entries are skipped)
+    /// and grants its roles to their holders (no guardian: skipped).
+    function wire(Core memory c, Wiring.Stage stage, address guardian, address timelock) internal {
+        Wiring.Role[] memory roles = Wiring.roles();
+        for (uint256 i; i < roles.length; ++i) {
+            if (roles[i].stage == stage) c.manager.labelRole(roles[i].id, roles[i].label);
+        }
+        Wiring.Permission[] memory permissions = Wiring.permissions();
+        for (uint256 i; i < permissions.length; ++i) {
+            Wiring.Permission memory p = permissions[i];
+            address target = wiringTarget(c, p.target);
+            if (p.stage == stage && target != address(0)) {
+                c.manager.setTargetFunctionRole(target, p.selectors, p.role);
+            }
+        }
+        Wiring.Grant[] memory grants = Wiring.grants();
+        for (uint256 i; i < grants.length; ++i) {
+            address holder = wiringHolder(c, grants[i].holder, guardian, timelock);
+            if (grants[i].stage == stage && holder != address(0))
+                c.manager.grantRole(grants[i].role, holder, 0);
+        }
+    }
+
+    /// @dev The contract of this core a wiring entry names, or zero when the core has none.
+    function wiringTarget(Core memory c, Wiring.Target t) internal pure returns (address) {
+        if (t == Wiring.Target.Controller) return address(c.controller);
+        if (t == Wiring.Target.Pool) return address(c.pool);
+        return address(0);
+    }
+
+    function wiringHolder(
+        Core memory c,
+        Wiring.Holder h,
+        address guardian,
+        address timelock
+    ) internal pure returns (address) {
+        if (h == Wiring.Holder.Controller) return address(c.controller);
+        if (h == Wiring.Holder.Guardian) return guardian;
+        return timelock;
+    }
+
+    /// @dev The deployment's governance defaults (deploy/parameters.json) with `guardian`.
+    function defaultGovernance(address guardian) internal pure returns (TetradGovernor.Config memory) {
+        return
+            TetradGovernor.Config({
+                votingDelay: 1 days,
+                votingPeriod: 5 days,
+                proposalThresholdBps: 10,
+                quorumPercent: 4,
+                lateQuorumExtension: 1 days,
+                guardian: guardian
+            });
+    }
+
+    /// @dev The DAO over `c` with the default settings and no guardian (see the overload).
+    function deployGovernance(Core memory c) internal returns (Dao memory) {
+        return deployGovernance(c, defaultGovernance(address(0)), 2 days);
+    }
+
+    /// @dev Timelock + Governor over `c`: the Governor alone proposes and cancels, anyone executes, the
+    /// Timelock administers itself; then the governance stage of the wiring (pause rights to the guardian,
+    /// if any, and the Timelock). This contract stays the AccessManager's admin until `handOver`, so a
+    /// suite can still fund accounts from the treasuries.
+    function deployGovernance(
+        Core memory c,
+        TetradGovernor.Config memory config,
+        uint256 timelockDelay
+    ) internal returns (Dao memory d) {
+        address[] memory none = new address[](0);
+        address[] memory anyone = new address[](1);
+        d.timelock = new TetradTimelock(timelockDelay, none, anyone, address(this));
+        d.governor = new TetradGovernor(c.token, d.timelock, config);
+        d.timelock.grantRole(d.timelock.PROPOSER_ROLE(), address(d.governor));
+        d.timelock.grantRole(d.timelock.CANCELLER_ROLE(), address(d.governor));
+        d.timelock.renounceRole(d.timelock.DEFAULT_ADMIN_ROLE(), address(this));
+        wire(c, Wiring.Stage.Governance, config.guardian, address(d.timelock));
+    }
+
+    /// @dev The end of the deployment: the AccessManager's admin role to the Timelock; this contract
+    /// renounces it.
+    function handOver(Core memory c, Dao memory d) internal {
+        address successor = wiringHolder(c, Wiring.ADMIN_SUCCESSOR, address(0), address(d.timelock));
+        c.manager.grantRole(Wiring.ADMIN_ROLE, successor, 0);
+        c.manager.renounceRole(Wiring.ADMIN_ROLE, address(this));
     }
 }

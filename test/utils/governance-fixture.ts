@@ -15,8 +15,8 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContractTransactionReceipt, parseEther } from "ethers";
 import { TetradGovernor, TetradTimelock } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
-import { Core, deployCore } from "../../scripts/lib/deploy/core";
-import { deployGovernance } from "../../scripts/lib/deploy/governance";
+import { Core, deployCore } from "./deploy";
+import { deployGovernance } from "./deploy";
 import { Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
 
 export const TTD = 10n ** 18n;
@@ -31,43 +31,38 @@ export const FUNDS = {
   validator: 300n * TTD, // stakes in the code subnet
 } as const;
 
-export interface GovernedSystem {
+/** The accounts of the fixture, in the order of `ethers.getSigners()`. */
+const ACCOUNTS = [
+  "deployer",
+  "guardian",
+  "alice",
+  "bob",
+  "carol",
+  "dave",
+  "eve",
+  "validator",
+  "whale",
+  "stranger",
+  "mallory",
+  "relayer",
+  "grantee",
+] as const;
+
+export type GovernedSystem = Record<(typeof ACCOUNTS)[number], HardhatEthersSigner> & {
   core: Core;
   governor: TetradGovernor;
   timelock: TetradTimelock;
   /** Block of the first deployment: every role event of the system is after it. */
   fromBlock: number;
-  deployer: HardhatEthersSigner;
-  guardian: HardhatEthersSigner;
-  alice: HardhatEthersSigner;
-  bob: HardhatEthersSigner;
-  carol: HardhatEthersSigner;
-  dave: HardhatEthersSigner;
-  eve: HardhatEthersSigner;
-  validator: HardhatEthersSigner;
-  whale: HardhatEthersSigner;
-  stranger: HardhatEthersSigner;
-  mallory: HardhatEthersSigner;
-  relayer: HardhatEthersSigner;
-  grantee: HardhatEthersSigner;
-}
+};
 
 export async function deployGovernedSystem(): Promise<GovernedSystem> {
-  const [
-    deployer,
-    guardian,
-    alice,
-    bob,
-    carol,
-    dave,
-    eve,
-    validator,
-    whale,
-    stranger,
-    mallory,
-    relayer,
-    grantee,
-  ] = await ethers.getSigners();
+  const signers = await ethers.getSigners();
+  const accounts = Object.fromEntries(ACCOUNTS.map((name, i) => [name, signers[i]])) as Record<
+    (typeof ACCOUNTS)[number],
+    HardhatEthersSigner
+  >;
+  const { deployer, guardian, alice, bob, carol, dave, eve, validator, whale } = accounts;
   const fromBlock = await ethers.provider.getBlockNumber();
   const core = await deployCore(deployer);
   const { token, pool, controller, protectionFund } = core;
@@ -103,25 +98,7 @@ export async function deployGovernedSystem(): Promise<GovernedSystem> {
 
   for (const who of [alice, bob, carol, dave]) await (await token.connect(who).delegate(who.address)).wait();
   await mine(1);
-  return {
-    core,
-    governor,
-    timelock,
-    fromBlock,
-    deployer,
-    guardian,
-    alice,
-    bob,
-    carol,
-    dave,
-    eve,
-    validator,
-    whale,
-    stranger,
-    mallory,
-    relayer,
-    grantee,
-  };
+  return { ...accounts, core, governor, timelock, fromBlock };
 }
 
 /** OpenZeppelin's `IGovernor.ProposalState`. */

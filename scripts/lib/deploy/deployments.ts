@@ -8,8 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ContractRunner } from "ethers";
-import type { Core } from "./core";
-import type { Governance } from "./governance";
+import type { Core } from "./handles";
+import type { Governance } from "./handles";
 import {
   CapitalPool,
   CapitalPool__factory,

@@ -5,7 +5,7 @@
  * shares in force; the buckets' receipts add up to what was minted; each bucket's receipts are found
  * again in what it paid out plus what it still holds; and every token is in a known place.
  */
-import { Core } from "../deploy/core";
+import { Core } from "../deploy/handles";
 import { BUCKET_NAMES, Bucket, Shares } from "../chain/constants";
 import { cumulative, emitted, split } from "../models/schedule";
 import { sumBig } from "./metrics";

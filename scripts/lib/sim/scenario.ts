@@ -1,9 +1,9 @@
 /**
  * The agent-based economy simulation on the real contracts (in-process Hardhat network).
  *
- * Setup: `deployCore`; the deployer, still the AccessManager's admin, onboards the validators and
+ * Setup: the core stage of the deployment (`config.deploy`); the deployer, still the AccessManager's admin, onboards the validators and
  * contributors with grants from the protection fund as the fund fills up (a launch programme, about a
- * wave a day), then hands everything to the DAO with `deployGovernance`.
+ * wave a day), then hands everything to the DAO (the governance stage).
  *
  * Each simulated day is one scoring round of every subnet and one distribution:
  *  1. morning (commit phase): capital stakers enter, top up, withdraw, claim or exit; contributors and
@@ -26,8 +26,7 @@ import { MockStakeToken, Subnet } from "../../../typechain-types";
 import { fundedAccounts } from "../chain/accounts";
 import { BUCKET_NAMES, Bucket, Shares } from "../chain/constants";
 import { fold } from "../models/consensus";
-import { Core, deployCore } from "../deploy/core";
-import { Governance, deployGovernance } from "../deploy/governance";
+import { Core, Governance, SystemStages } from "../deploy/handles";
 import { Proposal, buildProposal, execute, propose, queue } from "../chain/governance";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, commitment, encodeSheet } from "../chain/poc";
 import { finalizeRound } from "../chain/rounds";
@@ -78,6 +77,8 @@ export const PROPOSAL_STATES = [
 
 export interface SimConfig extends ScenarioSize {
   progress?: ProgressSink;
+  /** How to deploy the system (deploy/stages.ts `stages(hre)`: scripts/lib does not import deploy/). */
+  deploy: SystemStages;
 }
 
 export interface ContributorAgent {
@@ -328,7 +329,7 @@ class Simulation {
   private async setup(): Promise<void> {
     const { contributors, validators, stakers, days } = this.config;
     [this.deployer] = await ethers.getSigners();
-    this.core = await deployCore(this.deployer);
+    this.core = await this.config.deploy.core(this.deployer);
     if (!this.core.mockStakingToken)
       throw new Error("simulation: the capital pool needs the mock staking token (faucet)");
     this.lp = this.core.mockStakingToken;
@@ -480,7 +481,7 @@ class Simulation {
       }
     }
     if (this.onboarding.length === 0) {
-      this.dao = await deployGovernance(this.core);
+      this.dao = await this.config.deploy.governance(this.core);
       this.gov.deployedDay = d;
       this.gov.state = "not proposed";
       this.proposal = buildProposal(

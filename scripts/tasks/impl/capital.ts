@@ -4,7 +4,7 @@ import { TypedDataEncoder, getAddress, isAddress } from "ethers";
 import { ERC20Permit, ERC20Permit__factory, MockStakeToken__factory } from "../../../typechain-types";
 import { formatAmount } from "../../lib/chain/errors";
 import { signPermit } from "../../lib/chain/permit";
-import type { CommonArgs } from "../common";
+import type { CommonArgs } from "./args";
 import { Session, TaskError, log, open, parseAmount } from "./context";
 
 /** `capital:deposit` arguments. */

@@ -1,7 +1,7 @@
 /** `distribute`: mints the emission due since the last call and splits it among the buckets. */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { BUCKET_NAMES } from "../../lib/chain/constants";
-import type { CommonArgs } from "../common";
+import type { CommonArgs } from "./args";
 import { TaskError, log, open } from "./context";
 
 /** What `distribute` did. */

@@ -18,7 +18,7 @@ import {
 } from "../../lib/chain/errors";
 import { Action, Proposal, Vote, buildProposal, proposalId, toCalls } from "../../lib/chain/governance";
 import { SubnetParams } from "../../lib/chain/poc";
-import type { CommonArgs } from "../common";
+import type { CommonArgs } from "./args";
 import { Session, TaskError, log, open, parseAmount } from "./context";
 
 /*//////////////////////////////////////////////////////////////

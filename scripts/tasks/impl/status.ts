@@ -8,7 +8,7 @@ import { getAddress, isAddress, ZeroAddress } from "ethers";
 import { BUCKET_NAMES } from "../../lib/chain/constants";
 import { PHASES, PROPOSAL_STATES, Units, shortId } from "../../lib/chain/errors";
 import { fmt, table } from "../../lib/chain/format";
-import type { CommonArgs } from "../common";
+import type { CommonArgs } from "./args";
 import { Session, TaskError, log, open } from "./context";
 
 /** `status` arguments. */

@@ -5,7 +5,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatAmount } from "../../lib/chain/errors";
-import type { CommonArgs } from "../common";
+import type { CommonArgs } from "./args";
 import { Session, SubnetRef, TaskError, log, open, parseAmount, roundContext, subnetOf } from "./context";
 
 /** Arguments of every subnet task. */

@@ -5,11 +5,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isAddress, parseEther } from "ethers";
-import { Shares } from "../scripts/lib/chain/constants";
-import { SubnetParams } from "../scripts/lib/chain/poc";
-import { ScheduleParams } from "../scripts/lib/models/schedule";
+import { Shares } from "../../scripts/lib/chain/constants";
+import { SubnetParams } from "../../scripts/lib/chain/poc";
+import { ScheduleParams } from "../../scripts/lib/models/schedule";
 
-export const PARAMETERS_FILE = path.join(__dirname, "parameters.json");
+export const PARAMETERS_FILE = path.join(__dirname, "..", "parameters.json");
 
 /** One network's parameters as written in the JSON file (amounts are decimal strings in token units). */
 export interface NetworkParameters {
