@@ -47,6 +47,18 @@ library Consensus {
         for (uint256 m; m < n; ++m) score += uint256(values[m]) * weights[m];
     }
 
+    /// @notice `fold` of one row of a packed scoresheet: the `weights.length` big-endian uint16 values
+    /// starting at byte `offset` of `sheet`. The caller keeps `offset + 2 * weights.length` within
+    /// `sheet` (the values are read from calldata without a bounds check).
+    function foldPacked(
+        bytes calldata sheet,
+        uint256 offset,
+        uint16[] memory weights
+    ) internal pure returns (uint256 score) {
+        uint256 n = weights.length;
+        for (uint256 m; m < n; ++m) score += _uint16At(sheet, offset + 2 * m) * weights[m];
+    }
+
     /// @notice The consensus score: the largest `s` among `scores` such that the validators scoring at
     /// least `s` hold at least `kappa` basis points of the total stake. With `kappa = 5,000` this is the
     /// stake-weighted (upper) median: a coalition with less than half the stake can neither lift it
@@ -135,5 +147,40 @@ library Consensus {
     /// @notice A validator's score clipped to the consensus (Yuma's clipping).
     function clip(uint256 score, uint256 consensusScore) internal pure returns (uint256) {
         return score < consensusScore ? score : consensusScore;
+    }
+
+    /// @notice Adds one contributor to every validator's agreement sums: `mins[v]` gains the clipped
+    /// score `clip(scores[v], consensusScore)`, `maxs[v]` the larger of the two. The three arrays have
+    /// the same length; the sums must not overflow (at most 256 scores below 2^30 each cannot).
+    function accumulate(
+        uint256[] memory scores,
+        uint256 consensusScore,
+        uint256[] memory mins,
+        uint256[] memory maxs
+    ) internal pure {
+        uint256 n = scores.length;
+        for (uint256 v; v < n;) {
+            uint256 s = scores[v];
+            uint256 lo = clip(s, consensusScore);
+            unchecked {
+                mins[v] += lo;
+                maxs[v] += s + consensusScore - lo; // the larger of the two
+                ++v;
+            }
+        }
+    }
+
+    /// @notice A validator's agreement with the consensus, in basis points: the weighted Jaccard
+    /// similarity `sum(min(score, consensus)) / sum(max(score, consensus))` of its sheet, from the
+    /// sums built by `accumulate`. `BPS` only for an exact match, and when both sheets are all zero.
+    function agreement(uint256 minSum, uint256 maxSum) internal pure returns (uint256) {
+        return maxSum == 0 ? BPS : (minSum * BPS) / maxSum;
+    }
+
+    /// @notice The big-endian uint16 at byte `offset` of `data` (the caller keeps `offset + 2` in bounds).
+    function _uint16At(bytes calldata data, uint256 offset) private pure returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := shr(240, calldataload(add(data.offset, offset)))
+        }
     }
 }

@@ -1717,9 +1717,13 @@ describe("Subnet", () => {
         c.contributors[0],
         BOND,
       );
+      // Pin the unstake's block time: the release is exactly that time plus the delay (the next
+      // block's time is not always the latest plus one second, e.g. under load).
+      const unstakeAt = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(unstakeAt);
       await expect(c.subnet.connect(c.validators[2]).unstake(MIN))
         .to.emit(c.subnet, "Unbonded")
-        .withArgs(c.validators[2].address, MIN, BigInt(await time.latest()) + 1n + P.unbondingDelay);
+        .withArgs(c.validators[2].address, MIN, unstakeAt + P.unbondingDelay);
       return c;
     });
 
