@@ -11,7 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
 import {Consensus} from "../libraries/Consensus.sol";
-import {PackedScores, SCORES_PER_WORD} from "../libraries/PackedScores.sol";
+import {PackedScores, SHEET_ROWS, SHEET_WORDS} from "../libraries/PackedScores.sol";
 
 /// @title Subnet
 /// @notice Proof of contribution for one market (see ISubnet). Rounds follow each other: commit phase,
@@ -32,13 +32,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    /// @dev == PackedScores.MAX_ROWS (the sheets' type, `uint256[SHEET_WORDS]`, must match the library's).
-    uint256 public constant MAX_CONTRIBUTORS = 256;
+    /// @dev One row of a packed sheet per slot (`SHEET_WORDS` words of `PackedScores` lanes).
+    uint256 public constant MAX_CONTRIBUTORS = SHEET_ROWS;
     /// @inheritdoc ISubnet
     /// @dev == Consensus.MAX_VALIDATORS; a round's reveals fit a uint64 mask.
     uint256 public constant MAX_VALIDATORS = 64;
-    /// @dev Words of one packed sheet of MAX_CONTRIBUTORS scores.
-    uint256 private constant SHEET_WORDS = MAX_CONTRIBUTORS / SCORES_PER_WORD;
     uint256 private constant BPS = Consensus.BPS;
     /// @dev Bounds of the settings (`_queueParams`).
     uint256 private constant MAX_PHASE_DURATION = 30 days;

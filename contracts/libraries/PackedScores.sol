@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-/// @dev Bits of one packed score. File-level, like `SCORES_PER_WORD`, so that a contract can size its
-/// arrays with them (array lengths cannot name a library's constants).
+// File-level, so that contracts can size their arrays with them (an array length cannot name a
+// library's constant); the library's constants below are the same numbers.
+
+/// @dev Bits of one packed score.
 uint256 constant SCORE_BITS = 32;
 
 /// @dev Packed scores in one 256-bit word.
 uint256 constant SCORES_PER_WORD = 256 / SCORE_BITS;
+
+/// @dev Rows of a sheet.
+uint256 constant SHEET_ROWS = 256;
+
+/// @dev Words of a sheet.
+uint256 constant SHEET_WORDS = SHEET_ROWS / SCORES_PER_WORD;
 
 /// @title PackedScores
 /// @notice The bit lanes of a packed score sheet: one score per row, `LANES_PER_WORD` scores per
@@ -26,10 +34,10 @@ library PackedScores {
     uint256 internal constant LANE_MASK = (1 << BITS_PER_LANE) - 1;
 
     /// @notice Rows of a sheet (one per contributor slot).
-    uint256 internal constant MAX_ROWS = 256;
+    uint256 internal constant MAX_ROWS = SHEET_ROWS;
 
     /// @notice Words of a sheet of `MAX_ROWS` rows (`MAX_ROWS` is a multiple of `LANES_PER_WORD`).
-    uint256 internal constant WORDS_PER_SHEET = MAX_ROWS / LANES_PER_WORD;
+    uint256 internal constant WORDS_PER_SHEET = SHEET_WORDS;
 
     /// @notice The word of a sheet that holds row `row`.
     function wordOf(uint256 row) internal pure returns (uint256) {

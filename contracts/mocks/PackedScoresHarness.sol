@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {PackedScores} from "../libraries/PackedScores.sol";
+import {PackedScores, SHEET_WORDS} from "../libraries/PackedScores.sol";
 
 /// @notice Exposes the PackedScores library to tests, over one stored sheet and an array of sheets.
 contract PackedScoresHarness {
-    uint256[PackedScores.WORDS_PER_SHEET] private _sheet;
-    uint256[PackedScores.WORDS_PER_SHEET][4] private _sheets;
+    uint256[SHEET_WORDS] private _sheet;
+    uint256[SHEET_WORDS][4] private _sheets;
 
     function constants()
         external
