@@ -55,8 +55,19 @@ library Consensus {
         uint256 offset,
         uint16[] memory weights
     ) internal pure returns (uint256 score) {
-        uint256 n = weights.length;
-        for (uint256 m; m < n; ++m) score += _uint16At(sheet, offset + 2 * m) * weights[m];
+        // `fold` over calldata, in assembly: a reveal folds up to 256 rows.
+        assembly ("memory-safe") {
+            let n := mload(weights)
+            let values := add(sheet.offset, offset)
+            for {
+                let m := 0
+            } lt(m, n) {
+                m := add(m, 1)
+            } {
+                let value := shr(240, calldataload(add(values, shl(1, m)))) // big-endian uint16
+                score := add(score, mul(value, mload(add(weights, add(0x20, shl(5, m))))))
+            }
+        }
     }
 
     /// @notice The consensus score: the largest `s` among `scores` such that the validators scoring at
@@ -158,14 +169,24 @@ library Consensus {
         uint256[] memory mins,
         uint256[] memory maxs
     ) internal pure {
-        uint256 n = scores.length;
-        for (uint256 v; v < n;) {
-            uint256 s = scores[v];
-            uint256 lo = clip(s, consensusScore);
-            unchecked {
-                mins[v] += lo;
-                maxs[v] += s + consensusScore - lo; // the larger of the two
-                ++v;
+        // `clip` for every validator, in assembly: finalization runs this for every contributor.
+        assembly ("memory-safe") {
+            let n := mload(scores)
+            for {
+                let v := 0
+            } lt(v, n) {
+                v := add(v, 1)
+            } {
+                let off := add(0x20, shl(5, v))
+                let s := mload(add(scores, off))
+                let lo := s // clip(s, consensusScore)
+                let hi := consensusScore
+                if gt(s, consensusScore) {
+                    lo := consensusScore
+                    hi := s
+                }
+                mstore(add(mins, off), add(mload(add(mins, off)), lo))
+                mstore(add(maxs, off), add(mload(add(maxs, off)), hi))
             }
         }
     }
@@ -175,12 +196,5 @@ library Consensus {
     /// sums built by `accumulate`. `BPS` only for an exact match, and when both sheets are all zero.
     function agreement(uint256 minSum, uint256 maxSum) internal pure returns (uint256) {
         return maxSum == 0 ? BPS : (minSum * BPS) / maxSum;
-    }
-
-    /// @notice The big-endian uint16 at byte `offset` of `data` (the caller keeps `offset + 2` in bounds).
-    function _uint16At(bytes calldata data, uint256 offset) private pure returns (uint256 value) {
-        assembly ("memory-safe") {
-            value := shr(240, calldataload(add(data.offset, offset)))
-        }
     }
 }
