@@ -646,7 +646,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint64 round_ = round;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             if (_validators[i].account != address(0) && _validators[i].revealRound == round_) {
-                mask |= uint64(1 << i);
+                mask |= (uint256(1) << i).toUint64();
             }
         }
     }
