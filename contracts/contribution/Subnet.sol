@@ -5,11 +5,13 @@ import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManage
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
 import {Consensus} from "../libraries/Consensus.sol";
+import {PackedScores, SHEET_ROWS, SHEET_WORDS} from "../libraries/PackedScores.sol";
 
 /// @title Subnet
 /// @notice Proof of contribution for one market (see ISubnet). Rounds follow each other: commit phase,
@@ -18,51 +20,57 @@ import {Consensus} from "../libraries/Consensus.sol";
 /// so a round with no reveals, or with all scores zero, carries its emission to the next one.
 /// @dev Accounting: the token balance covers `totalBonds + totalStake + totalUnbonding + totalClaimable
 /// + pendingEmission`; only slashing moves stake elsewhere (to the protection fund). Every loop is bounded
-/// by MAX_CONTRIBUTORS (256), MAX_VALIDATORS (64) or MAX_METRICS (8).
+/// by MAX_CONTRIBUTORS (256), MAX_VALIDATORS (64) or Consensus.MAX_METRICS (8). Entry points check, then
+/// write every state change and emit, and only then move tokens. The math lives in libraries: folding,
+/// consensus, clipping and agreement in `Consensus`, the packed score sheets in `PackedScores`.
 contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
 
-    uint256 public constant MAX_CONTRIBUTORS = 256;
-    uint256 public constant MAX_VALIDATORS = 64; // == Consensus.MAX_VALIDATORS; the revealMask is a uint64
-    uint256 private constant WORDS = MAX_CONTRIBUTORS / 8; // 8 packed uint32 scores per word
-    uint256 private constant BPS = 10_000;
-    uint256 private constant MAX_DURATION = 30 days;
+    /*//////////////////////////////////////////////////////////////
+                                 CONSTANTS
+    //////////////////////////////////////////////////////////////*/
 
-    struct Contributor {
-        address account;
-        uint96 bond;
-        uint40 registeredAt;
-        uint32 lastScore; // consensus score of the last finalized round it took part in
-    }
+    /// @inheritdoc ISubnet
+    /// @dev One row of a packed sheet per slot (`SHEET_WORDS` words of `PackedScores` lanes).
+    uint256 public constant MAX_CONTRIBUTORS = SHEET_ROWS;
+    /// @inheritdoc ISubnet
+    /// @dev == Consensus.MAX_VALIDATORS; a round's reveals fit a uint64 mask.
+    uint256 public constant MAX_VALIDATORS = 64;
+    uint256 private constant BPS = Consensus.BPS;
+    /// @dev Bounds of the settings (`_queueParams`).
+    uint256 private constant MAX_PHASE_DURATION = 30 days;
+    uint256 private constant MAX_UNBONDING_DELAY = 2 * MAX_PHASE_DURATION;
+    uint256 private constant MAX_IMMUNITY_PERIOD = 12 * MAX_PHASE_DURATION;
 
-    struct Validator {
-        address account;
-        uint96 stake;
-        uint64 commitRound;
-        uint64 revealRound;
-        uint16 rows; // rows of the revealed sheet
-        uint8 strikes;
-    }
+    /*//////////////////////////////////////////////////////////////
+                                  STORAGE
+    //////////////////////////////////////////////////////////////*/
 
     struct Unbonding {
         uint128 amount;
         uint40 releaseAt;
     }
 
-    /// @dev Progress of the round's finalization: 0 idle, 1 consensus pages, 2 credit pages.
+    /// @dev Progress of the round's finalization.
     struct Finalization {
-        uint8 stage;
+        FinalizationStage stage;
         uint16 cursor;
         uint64 revealMask; // validator slots whose sheets count
         uint128 pool; // the round's emission
         uint128 paid; // credited so far (across pages)
     }
 
+    /// @inheritdoc ISubnet
     IERC20 public immutable token;
+    /// @inheritdoc ISubnet
     IContributionBucket public immutable bucket;
+    /// @inheritdoc ISubnet
     address public immutable protectionFund;
 
+    /// @inheritdoc ISubnet
     address public owner;
+    /// @inheritdoc ISubnet
     string public metadataURI;
 
     Params private _params;
@@ -70,37 +78,50 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     uint16[] private _metricWeights;
     uint16[] private _nextMetricWeights;
 
+    /// @inheritdoc ISubnet
     uint64 public round;
+    /// @inheritdoc ISubnet
     uint40 public roundStart;
 
     Contributor[MAX_CONTRIBUTORS] private _contributors;
     mapping(address => uint256) private _contributorSlotPlusOne;
+    /// @inheritdoc ISubnet
     uint256 public contributorCount;
-    /// @notice Slots ever used (free slots are reused lowest first): finalization pages stop here.
+    /// @inheritdoc ISubnet
     uint256 public contributorSlotsUsed;
 
     Validator[MAX_VALIDATORS] private _validators;
-    /// @notice Validator slots ever used (free slots are reused lowest first).
+    /// @inheritdoc ISubnet
     uint256 public validatorSlotsUsed;
     bytes32[MAX_VALIDATORS] private _commitments;
-    uint256[WORDS][MAX_VALIDATORS] private _sheets;
+    /// @dev Each validator slot's last revealed sheet of folded scores (contiguous: see PackedScores.gather).
+    uint256[SHEET_WORDS][MAX_VALIDATORS] private _sheets;
     mapping(address => uint256) private _validatorSlotPlusOne;
+    /// @inheritdoc ISubnet
     uint256 public validatorCount;
     mapping(address => Unbonding) private _unbonding;
 
     Finalization private _fin;
     uint256 private _sumConsensus;
-    uint256[WORDS] private _consensusWords;
+    uint256[SHEET_WORDS] private _consensusWords;
     uint256[MAX_VALIDATORS] private _minSum;
     uint256[MAX_VALIDATORS] private _maxSum;
 
     mapping(address => uint256) private _claimable;
+    /// @inheritdoc ISubnet
     uint256 public totalBonds;
+    /// @inheritdoc ISubnet
     uint256 public totalStake;
+    /// @inheritdoc ISubnet
     uint256 public totalUnbonding;
+    /// @inheritdoc ISubnet
     uint256 public totalClaimable;
-    /// @notice Emission received and not yet credited: the next round's pool.
+    /// @inheritdoc ISubnet
     uint256 public pendingEmission;
+
+    /*//////////////////////////////////////////////////////////////
+                                CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
 
     /// @param authority AccessManager for governance functions.
     /// @param token_ TTD.
@@ -131,6 +152,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         _startRound();
     }
 
+    /// @dev Not while the round is closed (awaiting or in finalization).
     modifier onlyOpen() {
         Phase p = phase();
         if (p == Phase.Closed) revert WrongPhase(p, Phase.Commit);
@@ -145,41 +167,52 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     function register(
         string calldata uri
     ) external nonReentrant whenNotPaused onlyOpen returns (uint256 slot) {
+        // Checks (the replacement's, `SubnetFull`, in `_lowestReplaceable`).
         if (_contributorSlotPlusOne[msg.sender] != 0) revert AlreadyRegistered(msg.sender);
+
+        // Effects: take a free slot, or free the lowest-scored replaceable one.
+        address replaced;
+        uint256 refund;
         if (contributorCount < MAX_CONTRIBUTORS) {
             slot = _freeContributorSlot();
             ++contributorCount;
             if (slot >= contributorSlotsUsed) contributorSlotsUsed = slot + 1;
         } else {
             slot = _lowestReplaceable();
-            Contributor memory old = _contributors[slot];
-            emit ContributorReplaced(old.account, slot, msg.sender);
-            _removeContributor(slot, old);
+            replaced = _contributors[slot].account;
+            refund = _removeContributor(slot);
+            emit ContributorReplaced(replaced, slot, msg.sender);
         }
-        uint256 bond = _params.bond;
-        _contributors[slot] = Contributor(msg.sender, uint96(bond), uint40(block.timestamp), 0);
+        uint96 bond = _params.bond;
+        _contributors[slot] = Contributor(msg.sender, bond, block.timestamp.toUint40(), 0);
         _contributorSlotPlusOne[msg.sender] = slot + 1;
         totalBonds += bond;
         emit ContributorRegistered(msg.sender, slot, bond, uri);
+
+        // Transfers: the replaced contributor's bond and rewards out, the new bond in.
+        if (refund > 0) token.safeTransfer(replaced, refund);
         if (bond > 0) token.safeTransferFrom(msg.sender, address(this), bond);
     }
 
     /// @inheritdoc ISubnet
     function deregister() external nonReentrant onlyOpen {
-        uint256 plusOne = _contributorSlotPlusOne[msg.sender];
-        if (plusOne == 0) revert NotRegistered(msg.sender);
-        emit ContributorDeregistered(msg.sender, plusOne - 1);
-        _removeContributor(plusOne - 1, _contributors[plusOne - 1]);
+        uint256 slot = _contributorSlot(msg.sender);
+
+        uint256 owed = _removeContributor(slot);
         --contributorCount;
+        emit ContributorDeregistered(msg.sender, slot);
+
+        if (owed > 0) token.safeTransfer(msg.sender, owed);
     }
 
-    /// @dev Frees `slot` and pays its contributor's bond and rewards back.
-    function _removeContributor(uint256 slot, Contributor memory c) private {
+    /// @dev Frees `slot` and takes its contributor's bond and rewards off the books; returns what is
+    /// owed to it (the caller pays it, after its own state writes).
+    function _removeContributor(uint256 slot) private returns (uint256 owed) {
+        Contributor memory c = _contributors[slot];
         delete _contributors[slot];
         delete _contributorSlotPlusOne[c.account];
         totalBonds -= c.bond;
-        uint256 owed = c.bond + _takeClaimable(c.account);
-        if (owed > 0) token.safeTransfer(c.account, owed);
+        owed = c.bond + _takeClaimable(c.account);
     }
 
     /// @dev The next never-used slot when no slot was freed, else the lowest free one.
@@ -203,6 +236,12 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (lowest == type(uint256).max) revert SubnetFull();
     }
 
+    function _contributorSlot(address account) private view returns (uint256) {
+        uint256 plusOne = _contributorSlotPlusOne[account];
+        if (plusOne == 0) revert NotRegistered(account);
+        return plusOne - 1;
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 VALIDATORS
     //////////////////////////////////////////////////////////////*/
@@ -211,9 +250,9 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     function stake(uint256 amount) external nonReentrant whenNotPaused {
         // Stake moves only while sheets are hidden: in the reveal phase an outbid would drop a revealed
         // sheet, and a top-up would buy weight after seeing everyone's scores.
-        Phase p = phase();
-        if (p != Phase.Commit) revert WrongPhase(p, Phase.Commit);
+        _requirePhase(Phase.Commit);
         if (amount == 0) revert ZeroAmount();
+
         uint256 plusOne = _validatorSlotPlusOne[msg.sender];
         uint256 slot;
         if (plusOne != 0) {
@@ -238,6 +277,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         _validators[slot].stake = _toUint96(newStake);
         totalStake += amount;
         emit Staked(msg.sender, slot, amount, newStake);
+
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
@@ -246,14 +286,17 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (amount == 0) revert ZeroAmount();
         uint256 slot = _validatorSlot(msg.sender);
         Validator storage v = _validators[slot];
-        if (amount > v.stake) revert InsufficientStake(amount, v.stake);
-        if (v.stake - amount < _params.minValidatorStake) {
+        uint256 staked = v.stake;
+        if (amount > staked) revert InsufficientStake(amount, staked);
+
+        if (staked - amount < _params.minValidatorStake) {
             _expel(slot, ExpelReason.BelowMinimum);
         } else {
-            v.stake -= uint96(amount);
+            v.stake = (staked - amount).toUint96();
             totalStake -= amount;
             _unbond(msg.sender, amount);
         }
+        // No transfer: the stake is withdrawn by `withdrawUnbonded` after the delay.
     }
 
     /// @inheritdoc ISubnet
@@ -261,9 +304,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         Unbonding memory u = _unbonding[msg.sender];
         if (u.amount == 0) revert NothingToWithdraw();
         if (block.timestamp < u.releaseAt) revert StillUnbonding(u.releaseAt);
+
         delete _unbonding[msg.sender];
         totalUnbonding -= u.amount;
         emit UnbondedWithdrawn(msg.sender, u.amount);
+
         token.safeTransfer(msg.sender, u.amount);
     }
 
@@ -279,10 +324,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (v.stake > 0) _unbond(v.account, v.stake);
     }
 
+    /// @dev Moves `amount` to `account`'s unbonding; the whole unbonding balance's delay restarts.
     function _unbond(address account, uint256 amount) private {
         Unbonding storage u = _unbonding[account];
-        u.amount += uint128(amount);
-        u.releaseAt = uint40(block.timestamp + _params.unbondingDelay);
+        u.amount += amount.toUint128();
+        u.releaseAt = (block.timestamp + _params.unbondingDelay).toUint40();
         totalUnbonding += amount;
         emit Unbonded(account, amount, u.releaseAt);
     }
@@ -294,6 +340,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         while (_validators[slot].account != address(0)) ++slot; // a freed slot exists below `used`
     }
 
+    /// @dev The slot with the smallest stake (the first of equals).
     function _smallestStake() private view returns (uint256 slot) {
         uint256 smallest = type(uint256).max;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
@@ -310,14 +357,19 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         return plusOne - 1;
     }
 
+    /// @dev Stakes above uint96 are refused as invalid (no token has that supply).
+    function _toUint96(uint256 x) private pure returns (uint96) {
+        if (x > type(uint96).max) revert InvalidParams();
+        return uint96(x);
+    }
+
     /*//////////////////////////////////////////////////////////////
                               COMMIT / REVEAL
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
     function commit(bytes32 commitment) external {
-        Phase p = phase();
-        if (p != Phase.Commit) revert WrongPhase(p, Phase.Commit);
+        _requirePhase(Phase.Commit);
         uint256 slot = _validatorSlot(msg.sender);
         _commitments[slot] = commitment;
         _validators[slot].commitRound = round;
@@ -326,8 +378,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubnet
     function reveal(bytes calldata sheet, bytes32 salt) external {
-        Phase p = phase();
-        if (p != Phase.Reveal) revert WrongPhase(p, Phase.Reveal);
+        _requirePhase(Phase.Reveal);
         uint256 slot = _validatorSlot(msg.sender);
         Validator storage v = _validators[slot];
         uint64 round_ = round;
@@ -339,38 +390,29 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         ) {
             revert CommitmentMismatch();
         }
+
         uint256 rows = _storeSheet(slot, sheet);
         v.revealRound = round_;
-        v.rows = uint16(rows);
+        v.rows = rows.toUint16();
         emit Revealed(msg.sender, round_, rows);
     }
 
-    /// @dev Folds each row of `sheet` with the metric weights and stores the scores, 8 per word.
+    /// @dev Folds each row of `sheet` with the metric weights and stores the packed scores.
     function _storeSheet(uint256 slot, bytes calldata sheet) private returns (uint256 rows) {
         uint16[] memory weights = _metricWeights;
-        uint256 metrics = weights.length;
-        uint256 rowBytes = metrics * 2;
+        uint256 rowBytes = weights.length * 2;
         rows = sheet.length / rowBytes;
         if (sheet.length % rowBytes != 0 || rows > MAX_CONTRIBUTORS) {
-            revert MalformedScoresheet(sheet.length, metrics);
+            revert MalformedScoresheet(sheet.length, weights.length);
         }
-        uint256[WORDS] storage words = _sheets[slot];
+        uint256[SHEET_WORDS] storage words = _sheets[slot];
         uint256 word;
         for (uint256 j; j < rows; ++j) {
-            uint256 score;
-            for (uint256 m; m < metrics; ++m) score += _uint16At(sheet, j * rowBytes + 2 * m) * weights[m];
-            word |= score << (32 * (j % 8));
-            if (j % 8 == 7 || j + 1 == rows) {
-                words[j / 8] = word;
+            word = PackedScores.withLane(word, j, Consensus.foldPacked(sheet, j * rowBytes, weights));
+            if (PackedScores.isLastLane(j) || j + 1 == rows) {
+                words[PackedScores.wordOf(j)] = word;
                 word = 0;
             }
-        }
-    }
-
-    /// @dev The big-endian uint16 at byte `offset` of `data` (the caller keeps `offset + 2` in bounds).
-    function _uint16At(bytes calldata data, uint256 offset) private pure returns (uint256 value) {
-        assembly ("memory-safe") {
-            value := shr(240, calldataload(add(data.offset, offset)))
         }
     }
 
@@ -380,53 +422,56 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubnet
     function finalizeRound(uint256 maxSteps) external nonReentrant returns (bool done) {
-        Phase p = phase();
-        if (p != Phase.Closed) revert WrongPhase(p, Phase.Closed);
+        _requirePhase(Phase.Closed);
         if (maxSteps == 0) revert ZeroAmount();
         Finalization memory f = _fin;
-        if (f.stage == 0) {
+
+        // Start: book the emission and find the revealed sheets.
+        if (f.stage == FinalizationStage.Idle) {
             _intake();
             f.revealMask = _revealers();
-            f.pool = uint128(pendingEmission);
+            f.pool = pendingEmission.toUint128();
             if (f.revealMask == 0) {
                 _closeRound(f, 0, 0);
                 return true;
             }
-            f.stage = 1;
+            f.stage = FinalizationStage.Consensus;
             _sumConsensus = 0;
         }
-        if (f.stage == 1) {
+
+        // Consensus pages: a score per contributor, and the validators' agreement sums.
+        if (f.stage == FinalizationStage.Consensus) {
             (f.cursor, maxSteps) = _consensusPage(f, maxSteps);
-            if (f.cursor < contributorSlotsUsed) {
-                _fin = f;
-                return false;
-            }
-            f.stage = 2;
+            if (f.cursor < contributorSlotsUsed) return _savePage(f);
+            f.stage = FinalizationStage.Credit;
             f.cursor = 0;
         }
-        if (maxSteps == 0) {
-            _fin = f;
-            return false;
-        }
+        if (maxSteps == 0) return _savePage(f);
+
+        // Credit pages: contributors pro rata to consensus; then validators and the owner, once.
         uint256 sum = _sumConsensus;
         uint256 paid;
         (f.cursor, paid) = _creditPage(f, maxSteps, sum);
         pendingEmission -= paid;
-        f.paid += uint128(paid);
-        if (f.cursor < contributorSlotsUsed) {
-            _fin = f;
-            return false;
-        }
-        f.paid += uint128(_creditValidatorsAndOwner(f, sum));
+        f.paid += paid.toUint128();
+        if (f.cursor < contributorSlotsUsed) return _savePage(f);
+        f.paid += _creditValidatorsAndOwner(f, sum).toUint128();
         _closeRound(f, _popCount(f.revealMask), f.paid);
         return true;
     }
 
-    /// @dev The revealed sheets' validators, for one page of consensus.
+    /// @dev Saves the finalization's progress for the next call; returns false (not done).
+    function _savePage(Finalization memory f) private returns (bool) {
+        _fin = f;
+        return false;
+    }
+
+    /// @dev The revealed sheets' validators, for one page of consensus, and scratch space.
     struct Page {
         uint256[] slots;
         uint256[] stakes;
         uint256[] rows;
+        uint256[] scores; // one contributor's scores, per revealer (reused across contributors)
         uint256[] mins; // sum over the page of min(score, consensus), per revealer
         uint256[] maxs; // sum over the page of max(score, consensus), per revealer
         uint256 kappa;
@@ -436,6 +481,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// revealer's agreement sums. Returns the new cursor and the steps left.
     function _consensusPage(Finalization memory f, uint256 steps) private returns (uint16, uint256) {
         Page memory pg = _page(f.revealMask);
+        uint256 sheetsSlot = _sheetsSlot();
         uint40 start = roundStart;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
@@ -444,8 +490,12 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             --steps;
             Contributor memory c = _contributors[j];
             uint256 score;
-            if (c.account != address(0) && c.registeredAt < start) score = _consensusFor(pg, j);
-            _setConsensus(j, score);
+            if (c.account != address(0) && c.registeredAt < start) {
+                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, j, pg.scores);
+                score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
+                Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
+            }
+            PackedScores.set(_consensusWords, j, score);
             sum += score;
         }
         _sumConsensus = sum;
@@ -455,7 +505,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             _minSum[s] = first ? pg.mins[v] : _minSum[s] + pg.mins[v];
             _maxSum[s] = first ? pg.maxs[v] : _maxSum[s] + pg.maxs[v];
         }
-        return (uint16(j), steps);
+        return (j.toUint16(), steps);
     }
 
     function _page(uint64 mask) private view returns (Page memory pg) {
@@ -463,6 +513,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         pg.slots = new uint256[](r);
         pg.stakes = new uint256[](r);
         pg.rows = new uint256[](r);
+        pg.scores = new uint256[](r);
         pg.mins = new uint256[](r);
         pg.maxs = new uint256[](r);
         pg.kappa = _params.kappa;
@@ -476,51 +527,10 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Contributor `j`'s consensus score over the page's sheets; adds to the agreement sums.
-    function _consensusFor(Page memory pg, uint256 j) private view returns (uint256 score) {
-        uint256 r = pg.slots.length;
-        uint256[] memory scores = new uint256[](r);
-        uint256[] memory slots = pg.slots;
-        uint256[] memory rows = pg.rows;
-        uint256 shift = 32 * (j % 8);
-        uint256 word = j / 8;
-        // The hot loop of finalization, in assembly: `_sheets[slot][word]` lives at
-        // `_sheets.slot + slot * WORDS + word` (fixed-size arrays are laid out contiguously).
+    /// @dev The storage slot of `_sheets`, for `PackedScores.gather`.
+    function _sheetsSlot() private pure returns (uint256 s) {
         assembly ("memory-safe") {
-            let base := _sheets.slot
-            for {
-                let v := 0
-            } lt(v, r) {
-                v := add(v, 1)
-            } {
-                let off := add(0x20, shl(5, v))
-                if lt(j, mload(add(rows, off))) {
-                    let packed := sload(add(base, add(shl(5, mload(add(slots, off))), word))) // WORDS == 32
-                    mstore(add(scores, off), and(shr(shift, packed), 0xffffffff))
-                }
-            }
-        }
-        score = Consensus.consensus(scores, pg.stakes, pg.kappa);
-        uint256[] memory mins = pg.mins;
-        uint256[] memory maxs = pg.maxs;
-        assembly ("memory-safe") {
-            // Sums of at most 256 scores below 2^30 each: no overflow.
-            for {
-                let v := 0
-            } lt(v, r) {
-                v := add(v, 1)
-            } {
-                let off := add(0x20, shl(5, v))
-                let s := mload(add(scores, off))
-                let lo := s
-                let hi := score
-                if gt(s, score) {
-                    lo := score
-                    hi := s
-                }
-                mstore(add(mins, off), add(mload(add(mins, off)), lo))
-                mstore(add(maxs, off), add(mload(add(maxs, off)), hi))
-            }
+            s := _sheets.slot
         }
     }
 
@@ -540,8 +550,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             --steps;
             Contributor storage c = _contributors[j];
             if (c.account == address(0) || c.registeredAt >= start) continue;
-            uint256 score = (_consensusWords[j / 8] >> (32 * (j % 8))) & type(uint32).max;
-            c.lastScore = uint32(score);
+            uint256 score = PackedScores.get(_consensusWords, j);
+            c.lastScore = score.toUint32();
             uint256 reward = sum == 0 ? 0 : (pool * score) / sum;
             if (reward > 0) {
                 _claimable[c.account] += reward;
@@ -550,7 +560,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             emit ConsensusScore(round_, c.account, score, reward);
         }
         totalClaimable += paid;
-        return (uint16(j), paid);
+        return (j.toUint16(), paid);
     }
 
     /// @dev Pays validators by stake x agreement and the owner its share; counts strikes and expels;
@@ -564,13 +574,13 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             if ((uint256(f.revealMask) >> i) & 1 == 0) continue;
             Validator storage v = _validators[i];
             if (v.account == address(0)) continue;
+            uint256 minSum = _minSum[i];
             uint256 maxSum = _maxSum[i];
-            // Weighted Jaccard similarity of the sheet and the consensus: 1 only for an exact match.
-            agreement[i] = maxSum == 0 ? BPS : (_minSum[i] * BPS) / maxSum;
+            agreement[i] = Consensus.agreement(minSum, maxSum);
             if (agreement[i] < p.agreementThreshold) ++v.strikes;
             else v.strikes = 0;
             if (v.strikes >= p.maxStrikes) continue; // expelled below, no dividend
-            weight[i] = maxSum == 0 ? v.stake : Math.mulDiv(v.stake, _minSum[i], maxSum);
+            weight[i] = maxSum == 0 ? v.stake : Math.mulDiv(v.stake, minSum, maxSum);
             totalWeight += weight[i];
         }
         uint256 validatorPool = sum == 0 || totalWeight == 0 ? 0 : (uint256(f.pool) * p.validatorShare) / BPS;
@@ -618,7 +628,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         _params = _nextParams;
         _metricWeights = _nextMetricWeights;
         ++round;
-        roundStart = uint40(block.timestamp);
+        roundStart = block.timestamp.toUint40();
         uint256 commitEnd = block.timestamp + _params.commitDuration;
         emit RoundStarted(round, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
     }
@@ -631,19 +641,14 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (balance > accounted) pendingEmission += balance - accounted;
     }
 
+    /// @dev The slots of the validators that revealed this round, as a bit mask.
     function _revealers() private view returns (uint64 mask) {
         uint64 round_ = round;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             if (_validators[i].account != address(0) && _validators[i].revealRound == round_) {
-                mask |= uint64(1 << i);
+                mask |= (uint256(1) << i).toUint64();
             }
         }
-    }
-
-    function _setConsensus(uint256 j, uint256 score) private {
-        uint256 shift = 32 * (j % 8);
-        uint256 w = _consensusWords[j / 8];
-        _consensusWords[j / 8] = (w & ~(uint256(type(uint32).max) << shift)) | (score << shift);
     }
 
     function _popCount(uint64 x) private pure returns (uint256 n) {
@@ -671,6 +676,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         token.safeTransfer(account, amount);
     }
 
+    /// @dev Zeroes `account`'s credit and takes it off the books; returns it (the caller pays it).
     function _takeClaimable(address account) private returns (uint256 amount) {
         amount = _claimable[account];
         if (amount == 0) return 0;
@@ -696,23 +702,27 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     function slash(address validator, uint256 amount) external restricted nonReentrant {
         if (amount == 0) revert ZeroAmount();
         // Stakes are read page by page while a round is being finalized: wait for it to finish.
-        if (_fin.stage != 0) revert FinalizationInProgress();
+        if (_fin.stage != FinalizationStage.Idle) revert FinalizationInProgress();
+
+        // Stake first (an expulsion below the minimum unbonds the rest), then unbonding stake.
         uint256 plusOne = _validatorSlotPlusOne[validator];
         uint256 taken;
         if (plusOne != 0) {
             Validator storage v = _validators[plusOne - 1];
-            taken = Math.min(amount, v.stake);
-            v.stake -= uint96(taken);
+            uint256 staked = v.stake;
+            taken = Math.min(amount, staked);
+            v.stake = (staked - taken).toUint96();
             totalStake -= taken;
-            if (v.stake < _params.minValidatorStake) _expel(plusOne - 1, ExpelReason.BelowMinimum);
+            if (staked - taken < _params.minValidatorStake) _expel(plusOne - 1, ExpelReason.BelowMinimum);
         }
         Unbonding storage u = _unbonding[validator];
         uint256 fromUnbonding = Math.min(amount - taken, u.amount);
-        u.amount -= uint128(fromUnbonding);
+        u.amount -= fromUnbonding.toUint128();
         totalUnbonding -= fromUnbonding;
         taken += fromUnbonding;
         if (taken == 0) revert NothingToWithdraw();
         emit Slashed(validator, taken, protectionFund);
+
         token.safeTransfer(protectionFund, taken);
     }
 
@@ -745,10 +755,10 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (
             p.commitDuration == 0 ||
             p.revealDuration == 0 ||
-            p.commitDuration > MAX_DURATION ||
-            p.revealDuration > MAX_DURATION ||
-            p.unbondingDelay > 2 * MAX_DURATION ||
-            p.immunityPeriod > 12 * MAX_DURATION ||
+            p.commitDuration > MAX_PHASE_DURATION ||
+            p.revealDuration > MAX_PHASE_DURATION ||
+            p.unbondingDelay > MAX_UNBONDING_DELAY ||
+            p.immunityPeriod > MAX_IMMUNITY_PERIOD ||
             p.kappa == 0 ||
             p.kappa > BPS ||
             uint256(p.contributorShare) + p.validatorShare > BPS ||
@@ -765,11 +775,6 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         emit MetricWeightsQueued(weights);
     }
 
-    function _toUint96(uint256 x) private pure returns (uint96) {
-        if (x > type(uint96).max) revert InvalidParams();
-        return uint96(x);
-    }
-
     /*//////////////////////////////////////////////////////////////
                                    VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -782,63 +787,67 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         return Phase.Closed;
     }
 
+    /// @dev Reverts unless the round is in phase `required`.
+    function _requirePhase(Phase required) private view {
+        Phase p = phase();
+        if (p != required) revert WrongPhase(p, required);
+    }
+
     /// @inheritdoc ISubnet
     function claimable(address account) external view returns (uint256) {
         return _claimable[account];
     }
 
-    /// @notice Settings in force this round, and the ones queued for the next.
+    /// @inheritdoc ISubnet
     function params() external view returns (Params memory current, Params memory next) {
         return (_params, _nextParams);
     }
 
-    /// @notice Metric weights in force this round, and the ones queued for the next.
+    /// @inheritdoc ISubnet
     function metricWeights() external view returns (uint16[] memory current, uint16[] memory next) {
         return (_metricWeights, _nextMetricWeights);
     }
 
-    /// @notice The contributor in `slot` (zero account when free).
+    /// @inheritdoc ISubnet
     function contributorAt(uint256 slot) external view returns (Contributor memory) {
         return _contributors[slot];
     }
 
-    /// @notice `account`'s contributor slot; reverts if it is not registered.
+    /// @inheritdoc ISubnet
     function contributorSlot(address account) external view returns (uint256) {
-        uint256 plusOne = _contributorSlotPlusOne[account];
-        if (plusOne == 0) revert NotRegistered(account);
-        return plusOne - 1;
+        return _contributorSlot(account);
     }
 
-    /// @notice The validator in `slot` (zero account when free).
+    /// @inheritdoc ISubnet
     function validatorAt(uint256 slot) external view returns (Validator memory) {
         return _validators[slot];
     }
 
-    /// @notice `account`'s validator slot; reverts if it holds no permit.
+    /// @inheritdoc ISubnet
     function validatorSlot(address account) external view returns (uint256) {
         return _validatorSlot(account);
     }
 
-    /// @notice `account`'s stake waiting to be withdrawn and when it can be.
+    /// @inheritdoc ISubnet
     function unbonding(address account) external view returns (uint256 amount, uint256 releaseAt) {
         Unbonding memory u = _unbonding[account];
         return (u.amount, u.releaseAt);
     }
 
-    /// @notice The consensus score of `slot` in the last consensus computed.
+    /// @inheritdoc ISubnet
     function consensusScore(uint256 slot) external view returns (uint256) {
-        return (_consensusWords[slot / 8] >> (32 * (slot % 8))) & type(uint32).max;
+        return PackedScores.get(_consensusWords, slot);
     }
 
-    /// @notice Timestamps at which the current round's commit and reveal phases end.
+    /// @inheritdoc ISubnet
     function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd) {
         start = roundStart;
         commitEnd = start + _params.commitDuration;
         revealEnd = commitEnd + _params.revealDuration;
     }
 
-    /// @notice Finalization progress: stage (0 idle, 1 consensus, 2 credit) and cursor.
-    function finalization() external view returns (uint256 stage, uint256 cursor) {
+    /// @inheritdoc ISubnet
+    function finalization() external view returns (FinalizationStage stage, uint256 cursor) {
         return (_fin.stage, _fin.cursor);
     }
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IContributionBucket} from "./IContributionBucket.sol";
+
 /// @title ISubnet
 /// @notice One market for one kind of contribution. Contributors register with a bond; validators stake
 /// TTD for one of 64 permits, commit and then reveal a scoresheet (a value per metric per contributor)
@@ -38,50 +41,158 @@ interface ISubnet {
         BelowMinimum // unstaking or slashing left less than the minimum
     }
 
+    /// @notice Where the closed round's paged finalization stands.
+    enum FinalizationStage {
+        Idle, // not started (or the last round is done)
+        Consensus, // consensus pages: a score per contributor, agreement sums per validator
+        Credit // credit pages: contributors, then validators and the owner
+    }
+
+    /// @notice A contributor slot (zero account when free).
+    struct Contributor {
+        address account;
+        uint96 bond; // TTD locked, paid back on leaving or replacement
+        uint40 registeredAt; // registration time: immunity starts, and rounds started later score it
+        uint32 lastScore; // consensus score of the last finalized round it took part in
+    }
+
+    /// @notice A validator permit (zero account when free).
+    struct Validator {
+        address account;
+        uint96 stake;
+        uint64 commitRound; // last round it committed in
+        uint64 revealRound; // last round it revealed in
+        uint16 rows; // rows of the last revealed sheet
+        uint8 strikes; // consecutive rounds of agreement under the threshold
+    }
+
+    // ----- events -----
+
+    /// @notice `account` registered in `slot`, locking `bond`; `uri` describes its contribution.
     event ContributorRegistered(address indexed account, uint256 indexed slot, uint256 bond, string uri);
+
+    /// @notice `account` lost `slot` to `by` (the subnet was full; it was paid its bond and rewards back).
     event ContributorReplaced(address indexed account, uint256 indexed slot, address indexed by);
+
+    /// @notice `account` left `slot`; its bond and rewards were paid back.
     event ContributorDeregistered(address indexed account, uint256 indexed slot);
+
+    /// @notice `validator` in `slot` added `amount`; its stake is now `stake`.
     event Staked(address indexed validator, uint256 indexed slot, uint256 amount, uint256 stake);
+
+    /// @notice `amount` of `validator`'s stake started unbonding; all of its unbonding stake can be
+    /// withdrawn from `releaseAt`.
     event Unbonded(address indexed validator, uint256 amount, uint256 releaseAt);
+
+    /// @notice `validator` withdrew `amount` of unbonded stake.
     event UnbondedWithdrawn(address indexed validator, uint256 amount);
+
+    /// @notice `validator` lost the permit in `slot` for `reason`; its stake started unbonding.
     event ValidatorExpelled(address indexed validator, uint256 indexed slot, ExpelReason reason);
+
+    /// @notice Governance took `amount` of `validator`'s stake (or unbonding stake) to `to`, the
+    /// protection fund.
     event Slashed(address indexed validator, uint256 amount, address indexed to);
+
+    /// @notice `validator` committed `commitment` (a scoresheet hash) for `round`.
     event Committed(address indexed validator, uint256 indexed round, bytes32 commitment);
+
+    /// @notice `validator` revealed its `round` scoresheet of `rows` rows.
     event Revealed(address indexed validator, uint256 indexed round, uint256 rows);
+
     /// @notice Round `round` was finalized: `pool` was its emission, `paid` what was credited (the rest
     /// is carried to the next round), `reveals` how many sheets entered the consensus.
     event RoundFinalized(uint256 indexed round, uint256 pool, uint256 paid, uint256 reveals);
+
+    /// @notice Round `round` started at `start`; its commit phase ends at `commitEnd`, its reveal phase
+    /// at `revealEnd`.
     event RoundStarted(uint256 indexed round, uint256 start, uint256 commitEnd, uint256 revealEnd);
+
+    /// @notice In `round`, `contributor`'s consensus score was `score`, which earned it `reward`.
     event ConsensusScore(uint256 indexed round, address indexed contributor, uint256 score, uint256 reward);
+
+    /// @notice In `round`, `validator`'s sheet agreed `agreementBps` (basis points) with the consensus,
+    /// which, with its stake, earned it `reward`.
     event ValidatorDividend(
         uint256 indexed round,
         address indexed validator,
         uint256 agreementBps,
         uint256 reward
     );
+
+    /// @notice `account` was paid `amount` of its credited rewards.
     event Claimed(address indexed account, uint256 amount);
+
+    /// @notice Governance queued `params`, in force from the next round.
     event ParamsQueued(Params params);
+
+    /// @notice Governance queued metric `weights`, in force from the next round.
     event MetricWeightsQueued(uint16[] weights);
+
+    /// @notice The owner changed the metadata URI to `uri`.
     event MetadataURIUpdated(string uri);
+
+    /// @notice The subnet's ownership (and its owner share) passed to `owner`.
     event OwnerUpdated(address indexed owner);
 
+    // ----- errors -----
+
+    /// @notice Settings out of bounds (durations, kappa, shares, threshold, strikes), or a stake that
+    /// would exceed uint96.
     error InvalidParams();
+
+    /// @notice The round is in phase `current`; the call needs `required` (`Commit` also stands for
+    /// "not closed": commit or reveal).
     error WrongPhase(Phase current, Phase required);
+
+    /// @notice `account` holds no validator permit.
     error NotValidator(address account);
+
+    /// @notice `account` is already a contributor.
     error AlreadyRegistered(address account);
+
+    /// @notice `account` is not a contributor.
     error NotRegistered(address account);
+
+    /// @notice All contributor slots are taken and every contributor is still immune.
     error SubnetFull();
+
+    /// @notice A stake of `amount` is below the `required` minimum (or does not exceed the smallest
+    /// stake when every permit is taken).
     error StakeTooLow(uint256 amount, uint256 required);
+
+    /// @notice Unstaking `requested` from a stake of `stake`.
     error InsufficientStake(uint256 requested, uint256 stake);
+
+    /// @notice The caller did not commit in this round.
     error NoCommitment();
+
+    /// @notice The caller already revealed in this round.
     error AlreadyRevealed();
+
+    /// @notice The revealed sheet and salt do not hash to the commitment.
     error CommitmentMismatch();
+
+    /// @notice A sheet of `length` bytes is not whole rows of `metrics` uint16 values, or has more rows
+    /// than contributor slots.
     error MalformedScoresheet(uint256 length, uint256 metrics);
+
+    /// @notice Nothing unbonding to withdraw (or, for a slash, nothing to take).
     error NothingToWithdraw();
+
+    /// @notice The unbonding stake can be withdrawn from `releaseAt`.
     error StillUnbonding(uint256 releaseAt);
+
+    /// @notice `caller` is not the subnet owner.
     error NotOwner(address caller);
+
+    /// @notice An amount (or a page size) of zero.
     error ZeroAmount();
+
+    /// @notice The zero address was given for the owner or the protection fund.
     error ZeroAddress();
+
+    /// @notice A round's finalization is under way (stakes are being read page by page).
     error FinalizationInProgress();
 
     // ----- contributors -----
@@ -158,7 +269,94 @@ interface ISubnet {
 
     // ----- views -----
 
+    /// @notice Contributor slots (256): one row of every scoresheet each.
+    function MAX_CONTRIBUTORS() external view returns (uint256);
+
+    /// @notice Validator permits (64): the most sheets in one consensus.
+    function MAX_VALIDATORS() external view returns (uint256);
+
+    /// @notice The token: TTD, for bonds, stakes and rewards.
+    function token() external view returns (IERC20);
+
+    /// @notice The contribution bucket that allocates emission to this subnet.
+    function bucket() external view returns (IContributionBucket);
+
+    /// @notice Where slashed stake goes.
+    function protectionFund() external view returns (address);
+
+    /// @notice The subnet owner, paid the owner share.
+    function owner() external view returns (address);
+
+    /// @notice The subnet's metadata URI.
+    function metadataURI() external view returns (string memory);
+
+    /// @notice The current round (the first is 1).
+    function round() external view returns (uint64);
+
+    /// @notice When the current round started.
+    function roundStart() external view returns (uint40);
+
+    /// @notice Registered contributors.
+    function contributorCount() external view returns (uint256);
+
+    /// @notice Contributor slots ever used (free slots are reused lowest first): finalization pages stop
+    /// here.
+    function contributorSlotsUsed() external view returns (uint256);
+
+    /// @notice Validators holding a permit.
+    function validatorCount() external view returns (uint256);
+
+    /// @notice Validator slots ever used (free slots are reused lowest first).
+    function validatorSlotsUsed() external view returns (uint256);
+
+    /// @notice Contributors' bonds held.
+    function totalBonds() external view returns (uint256);
+
+    /// @notice Validators' stake held (not unbonding).
+    function totalStake() external view returns (uint256);
+
+    /// @notice Stake unbonding, not yet withdrawn.
+    function totalUnbonding() external view returns (uint256);
+
+    /// @notice Rewards credited and not yet claimed.
+    function totalClaimable() external view returns (uint256);
+
+    /// @notice Emission received and not yet credited: the next round's pool.
+    function pendingEmission() external view returns (uint256);
+
+    /// @notice The current round's phase, from the clock.
     function phase() external view returns (Phase);
 
+    /// @notice Rewards credited to `account` and not yet claimed.
     function claimable(address account) external view returns (uint256);
+
+    /// @notice Settings in force this round, and the ones queued for the next.
+    function params() external view returns (Params memory current, Params memory next);
+
+    /// @notice Metric weights in force this round, and the ones queued for the next.
+    function metricWeights() external view returns (uint16[] memory current, uint16[] memory next);
+
+    /// @notice The contributor in `slot` (zero account when free).
+    function contributorAt(uint256 slot) external view returns (Contributor memory);
+
+    /// @notice `account`'s contributor slot; reverts `NotRegistered` if it is not registered.
+    function contributorSlot(address account) external view returns (uint256);
+
+    /// @notice The validator in `slot` (zero account when free).
+    function validatorAt(uint256 slot) external view returns (Validator memory);
+
+    /// @notice `account`'s validator slot; reverts `NotValidator` if it holds no permit.
+    function validatorSlot(address account) external view returns (uint256);
+
+    /// @notice `account`'s stake waiting to be withdrawn and when it can be.
+    function unbonding(address account) external view returns (uint256 amount, uint256 releaseAt);
+
+    /// @notice The consensus score of `slot` in the last consensus computed.
+    function consensusScore(uint256 slot) external view returns (uint256);
+
+    /// @notice Timestamps at which the current round started and its commit and reveal phases end.
+    function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd);
+
+    /// @notice Finalization progress: the stage, and the next contributor slot of that stage's pages.
+    function finalization() external view returns (FinalizationStage stage, uint256 cursor);
 }

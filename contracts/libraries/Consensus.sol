@@ -47,6 +47,29 @@ library Consensus {
         for (uint256 m; m < n; ++m) score += uint256(values[m]) * weights[m];
     }
 
+    /// @notice `fold` of one row of a packed scoresheet: the `weights.length` big-endian uint16 values
+    /// starting at byte `offset` of `sheet`. The caller keeps `offset + 2 * weights.length` within
+    /// `sheet` (the values are read from calldata without a bounds check).
+    function foldPacked(
+        bytes calldata sheet,
+        uint256 offset,
+        uint16[] memory weights
+    ) internal pure returns (uint256 score) {
+        // `fold` over calldata, in assembly: a reveal folds up to 256 rows.
+        assembly ("memory-safe") {
+            let n := mload(weights)
+            let values := add(sheet.offset, offset)
+            for {
+                let m := 0
+            } lt(m, n) {
+                m := add(m, 1)
+            } {
+                let value := shr(240, calldataload(add(values, shl(1, m)))) // big-endian uint16
+                score := add(score, mul(value, mload(add(weights, add(0x20, shl(5, m))))))
+            }
+        }
+    }
+
     /// @notice The consensus score: the largest `s` among `scores` such that the validators scoring at
     /// least `s` hold at least `kappa` basis points of the total stake. With `kappa = 5,000` this is the
     /// stake-weighted (upper) median: a coalition with less than half the stake can neither lift it
@@ -135,5 +158,43 @@ library Consensus {
     /// @notice A validator's score clipped to the consensus (Yuma's clipping).
     function clip(uint256 score, uint256 consensusScore) internal pure returns (uint256) {
         return score < consensusScore ? score : consensusScore;
+    }
+
+    /// @notice Adds one contributor to every validator's agreement sums: `mins[v]` gains the clipped
+    /// score `clip(scores[v], consensusScore)`, `maxs[v]` the larger of the two. The three arrays have
+    /// the same length; the sums must not overflow (at most 256 scores below 2^30 each cannot).
+    function accumulate(
+        uint256[] memory scores,
+        uint256 consensusScore,
+        uint256[] memory mins,
+        uint256[] memory maxs
+    ) internal pure {
+        // `clip` for every validator, in assembly: finalization runs this for every contributor.
+        assembly ("memory-safe") {
+            let n := mload(scores)
+            for {
+                let v := 0
+            } lt(v, n) {
+                v := add(v, 1)
+            } {
+                let off := add(0x20, shl(5, v))
+                let s := mload(add(scores, off))
+                let lo := s // clip(s, consensusScore)
+                let hi := consensusScore
+                if gt(s, consensusScore) {
+                    lo := consensusScore
+                    hi := s
+                }
+                mstore(add(mins, off), add(mload(add(mins, off)), lo))
+                mstore(add(maxs, off), add(mload(add(maxs, off)), hi))
+            }
+        }
+    }
+
+    /// @notice A validator's agreement with the consensus, in basis points: the weighted Jaccard
+    /// similarity `sum(min(score, consensus)) / sum(max(score, consensus))` of its sheet, from the
+    /// sums built by `accumulate`. `BPS` only for an exact match, and when both sheets are all zero.
+    function agreement(uint256 minSum, uint256 maxSum) internal pure returns (uint256) {
+        return maxSum == 0 ? BPS : (minSum * BPS) / maxSum;
     }
 }

@@ -696,6 +696,26 @@ describe("Subnet", () => {
       return c;
     });
 
+    flow("without a bond, replacement and deregistration owe nothing and move no tokens", async () => {
+      const c = await deployWith({ ...P, bond: 0n, immunityPeriod: IMMUNITY });
+      const full = await fundedAccounts("subnet-test/contributor", MAX_CONTRIBUTORS);
+      for (const [i, a] of full.entries()) await c.subnet.connect(a).register(`z${i}`);
+      const first = (await c.subnet.contributorAt(0)).registeredAt;
+      await time.setNextBlockTimestamp(first + IMMUNITY);
+      const newcomer = c.contributors[0];
+      const tx = c.subnet.connect(newcomer).register("late");
+      await expect(tx)
+        .to.emit(c.subnet, "ContributorReplaced")
+        .withArgs(full[0].address, 0n, newcomer.address);
+      await expect(tx).to.not.emit(c.token, "Transfer");
+      const leave = c.subnet.connect(newcomer).deregister();
+      await expect(leave).to.emit(c.subnet, "ContributorDeregistered").withArgs(newcomer.address, 0n);
+      await expect(leave).to.not.emit(c.token, "Transfer");
+      expect(await c.subnet.contributorCount()).to.equal(255n);
+      expect(await c.subnet.totalBonds()).to.equal(0n);
+      return c;
+    });
+
     flow("replaces the lowest-scored non-immune contributor, paying it bond + claimable", async () => {
       const c = await loadFixture(fullContributors);
       await skipRound(c); // every contributor is eligible in round 2
@@ -1717,9 +1737,13 @@ describe("Subnet", () => {
         c.contributors[0],
         BOND,
       );
+      // Pin the unstake's block time: the release is exactly that time plus the delay (the next
+      // block's time is not always the latest plus one second, e.g. under load).
+      const unstakeAt = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(unstakeAt);
       await expect(c.subnet.connect(c.validators[2]).unstake(MIN))
         .to.emit(c.subnet, "Unbonded")
-        .withArgs(c.validators[2].address, MIN, BigInt(await time.latest()) + 1n + P.unbondingDelay);
+        .withArgs(c.validators[2].address, MIN, unstakeAt + P.unbondingDelay);
       return c;
     });
 

@@ -175,4 +175,99 @@ describe("Consensus (library)", () => {
       );
     });
   });
+
+  describe("foldPacked, accumulate and agreement (what Subnet calls)", () => {
+    /** Rows of big-endian uint16 values, concatenated. */
+    function packRows(rows: readonly (readonly number[])[]): string {
+      return (
+        "0x" +
+        rows
+          .flat()
+          .map((v) => v.toString(16).padStart(4, "0"))
+          .join("")
+      );
+    }
+
+    it("foldPacked folds the row at an offset exactly like fold", async () => {
+      const { lib } = await loadFixture(fixture);
+      const weights = [4000, 3000, 2000, 1000];
+      const rows = [
+        [65_535, 0, 100, 7],
+        [1, 2, 3, 4],
+        [65_535, 65_535, 65_535, 65_535],
+      ];
+      const sheet = packRows(rows);
+      for (let j = 0; j < rows.length; j++) {
+        expect(await lib.foldPacked(sheet, j * 8, weights)).to.equal(fold(rows[j], weights));
+      }
+      expect(await lib.foldPacked("0xffff", 0, [10_000])).to.equal(65_535n * 10_000n);
+    });
+
+    it("foldPacked matches fold on random sheets", async () => {
+      const { lib } = await loadFixture(fixture);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 8 }).chain((m) =>
+            fc.tuple(
+              fc.array(
+                fc.array(fc.integer({ min: 0, max: MAX_METRIC_VALUE }), { minLength: m, maxLength: m }),
+                {
+                  minLength: 1,
+                  maxLength: 6,
+                },
+              ),
+              fc.array(fc.integer({ min: 1, max: 100 }), { minLength: m, maxLength: m }),
+            ),
+          ),
+          async ([rows, parts]) => {
+            const sum = parts.reduce((a, b) => a + b, 0);
+            const weights = parts.map((p) => Math.floor((p * 10_000) / sum));
+            weights[0] += 10_000 - weights.reduce((a, b) => a + b, 0);
+            const sheet = packRows(rows);
+            const j = rows.length - 1;
+            expect(await lib.foldPacked(sheet, j * 2 * weights.length, weights)).to.equal(
+              fold(rows[j], weights),
+            );
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
+    it("accumulate adds the clipped score to mins and the larger one to maxs", async () => {
+      const { lib } = await loadFixture(fixture);
+      const [mins, maxs] = await lib.accumulate([10, 7, 3, 0], 7, [1, 2, 3, 4], [5, 6, 7, 8]);
+      expect(mins).to.deep.equal([1n + 7n, 2n + 7n, 3n + 3n, 4n + 0n]);
+      expect(maxs).to.deep.equal([5n + 10n, 6n + 7n, 7n + 7n, 8n + 7n]);
+      const [none] = await lib.accumulate([], 7, [], []);
+      expect(none).to.deep.equal([]);
+    });
+
+    it("accumulate matches clip on random scores", async () => {
+      const { lib } = await loadFixture(fixture);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 0, max: 655_350_000 }), { minLength: 1, maxLength: MAX_VALIDATORS }),
+          fc.integer({ min: 0, max: 655_350_000 }),
+          async (scores, c) => {
+            const zeros = scores.map(() => 0n);
+            const [mins, maxs] = await lib.accumulate(scores, c, zeros, zeros);
+            const C = BigInt(c);
+            expect(mins).to.deep.equal(scores.map((s) => clip(BigInt(s), C)));
+            expect(maxs).to.deep.equal(scores.map((s) => (BigInt(s) > C ? BigInt(s) : C)));
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
+    it("agreement is min / max in basis points, and whole when both sums are zero", async () => {
+      const { lib } = await loadFixture(fixture);
+      expect(await lib.agreement(0, 0)).to.equal(10_000n);
+      expect(await lib.agreement(5, 5)).to.equal(10_000n);
+      expect(await lib.agreement(1, 3)).to.equal(3333n); // rounded down
+      expect(await lib.agreement(0, 7)).to.equal(0n);
+      expect(await lib.agreement(655_350_000n * 256n, 655_350_000n * 256n)).to.equal(10_000n);
+    });
+  });
 });
