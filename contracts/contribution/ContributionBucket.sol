@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {IEmissionReceiver} from "../interfaces/IEmissionReceiver.sol";
 
@@ -24,12 +25,22 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     /// @notice The TTD token.
     IERC20 public immutable token;
 
-    address[] private _subnets;
-    uint16[] private _weights;
+    /// @dev One subnet and its weight: one slot.
+    struct Split {
+        address subnet;
+        uint16 weight;
+    }
+
+    /// @dev What every split reads and writes, in one slot (gas, issue 13).
+    struct Totals {
+        uint128 accounted; // tokens this contract owes: every allocation plus `unallocated`
+        uint120 unallocated; // carried to the next split
+        uint8 count; // number of subnets in `_splits`
+    }
+
+    Totals private _totals;
+    Split[MAX_SUBNETS] private _splits;
     mapping(address subnet => uint256) private _allocation;
-    uint256 private _unallocated;
-    /// @dev Tokens this contract owes: every allocation plus `_unallocated`.
-    uint256 private _accounted;
 
     /// @param authority The AccessManager guarding `setWeights` and `onEmission`.
     /// @param token_ The TTD token.
@@ -53,7 +64,10 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         amount = _allocation[msg.sender];
         if (amount == 0) return 0;
         _allocation[msg.sender] = 0;
-        _accounted -= amount;
+        // Cannot underflow: every allocation is part of `accounted`.
+        unchecked {
+            _totals.accounted -= uint128(amount);
+        }
         emit Pulled(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
@@ -70,27 +84,32 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         }
         if (n > 0 && sum != BPS) revert InvalidWeights();
         _allocate();
-        _subnets = subnets;
-        _weights = weights_;
+        for (uint256 i; i < n; ++i) _splits[i] = Split(subnets[i], weights_[i]);
+        // Clear the slots the previous, longer list used (storage refund, and no stale entries).
+        for (uint256 i = n; i < _totals.count; ++i) delete _splits[i];
+        _totals.count = uint8(n);
         emit WeightsUpdated(subnets, weights_);
     }
 
-    /// @dev Splits `balance - accounted` plus the carried remainder by the current weights.
-    /// @dev Splits new tokens and the carried remainder; a remainder too small to split stays carried.
+    /// @dev Splits `balance - accounted` plus the carried remainder by the current weights; a remainder
+    /// too small to split stays carried.
     function _allocate() private {
-        uint256 received = token.balanceOf(address(this)) - _accounted;
-        _accounted += received;
-        uint256 amount = _unallocated + received;
-        uint256 n = _subnets.length;
+        Totals memory t = _totals;
+        uint256 received = token.balanceOf(address(this)) - t.accounted;
+        uint256 amount = t.unallocated + received;
+        uint256 n = t.count;
         uint256 paid;
         for (uint256 i; i < n; ++i) {
-            uint256 share = (amount * _weights[i]) / BPS;
-            _allocation[_subnets[i]] += share;
+            Split memory split = _splits[i];
+            uint256 share = (amount * split.weight) / BPS;
+            _allocation[split.subnet] += share;
             paid += share;
         }
         if (received == 0 && paid == 0) return;
-        _unallocated = amount - paid;
-        emit Allocated(received, _unallocated);
+        t.accounted = SafeCast.toUint128(t.accounted + received);
+        t.unallocated = SafeCast.toUint120(amount - paid);
+        _totals = t;
+        emit Allocated(received, t.unallocated);
     }
 
     /// @inheritdoc IContributionBucket
@@ -99,12 +118,18 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     }
 
     /// @inheritdoc IContributionBucket
-    function weights() external view returns (address[] memory, uint16[] memory) {
-        return (_subnets, _weights);
+    function weights() external view returns (address[] memory subnets, uint16[] memory bps) {
+        uint256 n = _totals.count;
+        subnets = new address[](n);
+        bps = new uint16[](n);
+        for (uint256 i; i < n; ++i) {
+            Split memory split = _splits[i];
+            (subnets[i], bps[i]) = (split.subnet, split.weight);
+        }
     }
 
     /// @inheritdoc IContributionBucket
     function unallocated() external view returns (uint256) {
-        return _unallocated;
+        return _totals.unallocated;
     }
 }

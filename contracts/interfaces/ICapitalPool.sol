@@ -35,6 +35,18 @@ interface ICapitalPool is IEmissionReceiver {
     /// @notice Governance sent `amount` of staking-token surplus (beyond all stakes) to `to`.
     event Skimmed(address indexed to, uint256 amount);
 
+    /// @notice Deposits and claims were stopped by `account` (same event as OpenZeppelin's Pausable).
+    event Paused(address account);
+
+    /// @notice Deposits and claims were resumed by `account` (same event as OpenZeppelin's Pausable).
+    event Unpaused(address account);
+
+    /// @notice The pool is paused: deposits and claims are stopped (OpenZeppelin's Pausable error).
+    error EnforcedPause();
+
+    /// @notice `unpause` was called while the pool is not paused (OpenZeppelin's Pausable error).
+    error ExpectedPause();
+
     /// @notice An amount of zero was given where a positive one is required.
     error ZeroAmount();
 
@@ -61,6 +73,18 @@ interface ICapitalPool is IEmissionReceiver {
 
     /// @notice An amount exceeds what the pool's packed storage holds.
     error AmountTooLarge(uint256 amount);
+
+    /// @notice Scale of `rewardPerToken` and of `rewardCarry` (1e18).
+    function PRECISION() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice Shortest streaming duration governance can set, in seconds.
+    function MIN_REWARDS_DURATION() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice Longest streaming duration governance can set, in seconds.
+    function MAX_REWARDS_DURATION() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice Longest withdraw lock governance can set, in seconds.
+    function MAX_WITHDRAW_LOCK() external view returns (uint256); // solhint-disable-line func-name-mixedcase
 
     /// @notice The token users stake.
     function stakingToken() external view returns (IERC20);
@@ -131,4 +155,26 @@ interface ICapitalPool is IEmissionReceiver {
 
     /// @notice When `user` may next withdraw.
     function unlockTime(address user) external view returns (uint256);
+
+    /// @notice Seconds a deposit stays locked before its owner can withdraw.
+    function withdrawLock() external view returns (uint40);
+
+    /// @notice Seconds over which newly received rewards are streamed.
+    function rewardsDuration() external view returns (uint40);
+
+    /// @notice Smallest deposit accepted, in staking-token wei as received.
+    function minDeposit() external view returns (uint256);
+
+    /// @notice Whether deposits and claims are stopped.
+    function paused() external view returns (bool);
+
+    /// @notice The current stream: rate (wei/s), its end, and rewards received but not yet paid out.
+    function rewardStream() external view returns (uint256 rate, uint256 finish, uint256 reserved);
+
+    /// @notice Rewards received and not yet streamed to stakers (the stream is frozen while nobody stakes).
+    function rewardsUnstreamed() external view returns (uint256);
+
+    /// @notice Reward wei * 1e18 received but not yet credited to the accumulator (division remainders),
+    /// as of now: consistent with `rewardPerToken()` and `pendingRewards()`.
+    function rewardCarry() external view returns (uint256 carry);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ITetrad} from "./ITetrad.sol";
+
 /// @title IEmissionController
 /// @notice Mints the TTD emission schedule and splits it across the five buckets.
 interface IEmissionController {
@@ -48,6 +50,18 @@ interface IEmissionController {
 
     /// @notice The token's minter is not this controller.
     error MinterMismatch(address minter);
+
+    /// @notice Number of buckets (5); the bound of every loop in the controller.
+    function BUCKETS() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice Basis points in a whole (10,000).
+    function BPS() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice Gas given to a recipient's `onEmission` hook (300,000).
+    function HOOK_GAS() external view returns (uint256); // solhint-disable-line func-name-mixedcase
+
+    /// @notice The TTD token; this controller is its only minter.
+    function token() external view returns (ITetrad);
 
     /// @notice Mints everything emitted since the last distribution and pays each bucket its share.
     /// Permissionless; O(1) whatever time elapsed; mints nothing once the schedule has ended.

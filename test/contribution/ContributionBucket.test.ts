@@ -225,6 +225,24 @@ describe("ContributionBucket", () => {
       await expectBooksBalance(c);
     });
 
+    it("a shorter list replaces a longer one entirely: dropped subnets get nothing new", async () => {
+      const c = await loadFixture(deployBucket);
+      const [a, b] = c.subnets.map((s) => s.address);
+      await c.bucket.setWeights([a, b], [2_500, 7_500]);
+      await c.bucket.setWeights([b], [10_000]);
+      expect(await c.bucket.weights()).to.deep.equal([[b], [10_000n]]);
+      await c.token.mint(c.bucketAddress, 100n);
+      await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
+      expect(await c.bucket.allocation(a)).to.equal(0n);
+      expect(await c.bucket.allocation(b)).to.equal(100n);
+      await c.bucket.setWeights([a, b], [5_000, 5_000]);
+      expect(await c.bucket.weights()).to.deep.equal([
+        [a, b],
+        [5_000n, 5_000n],
+      ]);
+      await expectBooksBalance(c);
+    });
+
     it("allocates what arrived at the old weights first", async () => {
       const c = await loadFixture(deployBucket);
       const [a, b] = c.subnets.map((s) => s.address);
