@@ -4,26 +4,9 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Signature, TypedDataDomain, parseEther, verifyTypedData } from "ethers";
 import { Tetrad, Tetrad__factory } from "../../typechain-types";
+import { DELEGATION_TYPES, PERMIT_TYPES } from "../../scripts/lib/shared/eip712";
 
 const CAP = parseEther("1000000");
-
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-const DELEGATION_TYPES = {
-  Delegation: [
-    { name: "delegatee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-};
 
 interface TokenFixture {
   token: Tetrad;

@@ -1,7 +1,9 @@
 /** Small shared pieces: transaction status, the wallet gate in front of actions, amount inputs. */
 import { useId, type ReactNode } from "react";
 import { useSwitchChain } from "wagmi";
+import type { Address, Hex } from "viem";
 import { useApp, type Action, type TxEntry } from "../lib/app";
+import type { ErrorContext } from "../lib/errors";
 
 const STATUS_TEXT: Record<TxEntry["status"], string> = {
   wallet: "Waiting for your wallet…",
@@ -31,6 +33,36 @@ export function TxStatus({ action, testId }: { action: Action; testId?: string }
         </>
       ) : null}
     </p>
+  );
+}
+
+/**
+ * A button that sends one transaction through `action` (simulated first, explained when it fails);
+ * disabled while the action is busy or when `disabled`. Its status line is a separate {@link TxStatus}.
+ */
+export function TxButton(props: {
+  action: Action;
+  /** The transaction's name in the status line. */
+  label: string;
+  tx: { to: Address; data: Hex };
+  /** What the error messages may say about the call (round, proposal times...). */
+  ctx?: ErrorContext;
+  disabled?: boolean;
+  secondary?: boolean;
+  ariaLabel?: string;
+  children: ReactNode;
+}) {
+  const { action } = props;
+  return (
+    <button
+      type="button"
+      className={props.secondary ? "secondary" : undefined}
+      disabled={action.busy || props.disabled === true}
+      aria-label={props.ariaLabel}
+      onClick={() => void action.send(props.label, props.tx, props.ctx)}
+    >
+      {props.children}
+    </button>
   );
 }
 
@@ -81,6 +113,35 @@ export function AmountInput(props: {
           </button>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+/** A scrollable table: a header row of `columns`, an optional caption for screen readers, `children` as rows. */
+export function DataTable({
+  columns,
+  caption,
+  children,
+}: {
+  columns: readonly string[];
+  caption?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

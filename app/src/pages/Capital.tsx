@@ -7,7 +7,7 @@ import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
-import { AmountInput, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { AmountInput, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
 
@@ -213,24 +213,22 @@ export default function Capital() {
             {local ? (
               <p className="hint">
                 Test network:{" "}
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={faucet.busy || !account}
-                  onClick={() =>
-                    account &&
-                    void faucet.send("Faucet", {
-                      to: contracts.StakingToken,
-                      data: encodeFunctionData({
-                        abi: stakeTokenAbi,
-                        functionName: "mint",
-                        args: [account, 1000n * 10n ** BigInt(decimals)],
-                      }),
-                    })
-                  }
+                <TxButton
+                  action={faucet}
+                  label="Faucet"
+                  secondary
+                  disabled={!account}
+                  tx={{
+                    to: contracts.StakingToken,
+                    data: encodeFunctionData({
+                      abi: stakeTokenAbi,
+                      functionName: "mint",
+                      args: [account ?? ZERO, 1000n * 10n ** BigInt(decimals)],
+                    }),
+                  }}
                 >
                   Get 1,000 test {symbol}
-                </button>
+                </TxButton>
               </p>
             ) : null}
             <TxStatus action={faucet} testId="faucet-status" />
@@ -257,18 +255,17 @@ export default function Capital() {
             <p>
               Claimable now: <strong>{formatAmount(d.pending, "TTD", 18, 6)}</strong>
             </p>
-            <button
-              type="button"
-              disabled={claim.busy || d.pending === 0n}
-              onClick={() =>
-                void claim.send("Claim", {
-                  to: contracts.CapitalPool,
-                  data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" }),
-                })
-              }
+            <TxButton
+              action={claim}
+              label="Claim"
+              disabled={d.pending === 0n}
+              tx={{
+                to: contracts.CapitalPool,
+                data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" }),
+              }}
             >
               Claim rewards
-            </button>
+            </TxButton>
             <TxStatus action={claim} testId="claim-status" />
           </section>
         </div>

@@ -7,7 +7,7 @@ import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { countdown, formatAmount, formatBps } from "../lib/format";
 import { METRIC_NAMES, ZERO, useSubnets } from "../lib/subnets";
-import { ErrorNote, Loading, TxStatus, WalletGate } from "../components/ui";
+import { DataTable, ErrorNote, Loading, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
 function useMyScores() {
@@ -96,51 +96,37 @@ export default function Contribute() {
       </p>
       <section aria-labelledby="sn-h" className="card">
         <h2 id="sn-h">Subnets</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Subnet</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Metrics (weights)</th>
-                <th scope="col">Contributors</th>
-                <th scope="col">Bond</th>
-                <th scope="col">Round</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((s) => (
-                <tr key={s.key}>
-                  <th scope="row">{s.name}</th>
-                  <td>
-                    {formatBps(s.weight)} of the {s.bucketName} ({formatBps(s.bucketShare)} of emission)
-                  </td>
-                  <td>
-                    <ul className="plain">
-                      {s.metricWeights.map((w, i) => (
-                        <li key={i}>
-                          {(s.metricWeights.length === METRIC_NAMES.length ? METRIC_NAMES[i] : undefined) ??
-                            `metric ${i + 1}`}
-                          : {formatBps(w)}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{s.contributors} / 256</td>
-                  <td>{formatAmount(s.params.bond, "TTD", 18, 2)}</td>
-                  <td>
-                    {String(s.round)}: {s.phase}
-                    {s.phase === "commit" ? ` (reveal in ${countdown(s.commitEnd, now)})` : ""}
-                    {s.phase === "reveal" ? ` (closes in ${countdown(s.revealEnd, now)})` : ""}
-                    {s.phase === "closed" ? (
-                      <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Subnet", "Weight", "Metrics (weights)", "Contributors", "Bond", "Round"]}>
+          {list.map((s) => (
+            <tr key={s.key}>
+              <th scope="row">{s.name}</th>
+              <td>
+                {formatBps(s.weight)} of the {s.bucketName} ({formatBps(s.bucketShare)} of emission)
+              </td>
+              <td>
+                <ul className="plain">
+                  {s.metricWeights.map((w, i) => (
+                    <li key={i}>
+                      {(s.metricWeights.length === METRIC_NAMES.length ? METRIC_NAMES[i] : undefined) ??
+                        `metric ${i + 1}`}
+                      : {formatBps(w)}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{s.contributors} / 256</td>
+              <td>{formatAmount(s.params.bond, "TTD", 18, 2)}</td>
+              <td>
+                {String(s.round)}: {s.phase}
+                {s.phase === "commit" ? ` (reveal in ${countdown(s.commitEnd, now)})` : ""}
+                {s.phase === "reveal" ? ` (closes in ${countdown(s.revealEnd, now)})` : ""}
+                {s.phase === "closed" ? (
+                  <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <WalletGate what="register or claim">
@@ -191,28 +177,16 @@ export default function Contribute() {
           <section aria-labelledby="earn-h" className="card">
             <h2 id="earn-h">Your scores and earnings</h2>
             {scores.data && scores.data.length > 0 ? (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Subnet</th>
-                      <th scope="col">Round</th>
-                      <th scope="col">Consensus score</th>
-                      <th scope="col">Earned</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {scores.data.map((r) => (
-                      <tr key={`${r.subnet}-${r.round}`}>
-                        <td>{r.subnet}</td>
-                        <td>{String(r.round)}</td>
-                        <td>{String(r.score)}</td>
-                        <td>{formatAmount(r.reward, "TTD", 18, 4)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable columns={["Subnet", "Round", "Consensus score", "Earned"]}>
+                {scores.data.map((r) => (
+                  <tr key={`${r.subnet}-${r.round}`}>
+                    <td>{r.subnet}</td>
+                    <td>{String(r.round)}</td>
+                    <td>{String(r.score)}</td>
+                    <td>{formatAmount(r.reward, "TTD", 18, 4)}</td>
+                  </tr>
+                ))}
+              </DataTable>
             ) : (
               <p>No scored finalizedEvents yet.</p>
             )}
@@ -220,19 +194,18 @@ export default function Contribute() {
               {list.map((s) => (
                 <li key={s.key}>
                   {s.name}: <strong>{formatAmount(s.claimable, "TTD", 18, 4)}</strong> to claim{" "}
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={claim.busy || s.claimable === 0n}
-                    onClick={() =>
-                      void claim.send(`Claim from ${s.name}`, {
-                        to: s.address,
-                        data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
-                      })
-                    }
+                  <TxButton
+                    action={claim}
+                    label={`Claim from ${s.name}`}
+                    secondary
+                    disabled={s.claimable === 0n}
+                    tx={{
+                      to: s.address,
+                      data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
+                    }}
                   >
                     Claim
-                  </button>
+                  </TxButton>
                 </li>
               ))}
             </ul>

@@ -23,7 +23,7 @@ import { describeCall, proposalTitle, type BuildContext } from "../lib/proposals
 import { splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
 import { Markdown } from "../components/Markdown";
-import { ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { ProposalBuilder } from "../components/ProposalBuilder";
 
 function useBuildContext(): BuildContext {
@@ -522,41 +522,23 @@ function ProposalCard({ p, ctx, now }: { p: ProposalView; ctx: BuildContext; now
         <TxStatus action={vote} testId="vote-status" />
         <TxStatus action={sigVote} testId="sign-vote-status" />
         {signed ? <SignedOutput signed={signed} /> : null}
-        {p.state === "Succeeded" ? (
-          <button
-            type="button"
-            disabled={lifecycle.busy}
-            onClick={() =>
-              void lifecycle.send(
-                "Queue",
-                {
-                  to: contracts.TetradGovernor,
-                  data: encodeFunctionData({ abi: governorAbi, functionName: "queue", args: [p.id] }),
-                },
-                errCtx,
-              )
-            }
+        {p.state === "Succeeded" || p.state === "Queued" ? (
+          <TxButton
+            action={lifecycle}
+            label={p.state === "Succeeded" ? "Queue" : "Execute"}
+            disabled={p.state === "Queued" && p.eta > now}
+            tx={{
+              to: contracts.TetradGovernor,
+              data: encodeFunctionData({
+                abi: governorAbi,
+                functionName: p.state === "Succeeded" ? "queue" : "execute",
+                args: [p.id],
+              }),
+            }}
+            ctx={errCtx}
           >
-            Queue in the Timelock
-          </button>
-        ) : null}
-        {p.state === "Queued" ? (
-          <button
-            type="button"
-            disabled={lifecycle.busy || p.eta > now}
-            onClick={() =>
-              void lifecycle.send(
-                "Execute",
-                {
-                  to: contracts.TetradGovernor,
-                  data: encodeFunctionData({ abi: governorAbi, functionName: "execute", args: [p.id] }),
-                },
-                errCtx,
-              )
-            }
-          >
-            Execute
-          </button>
+            {p.state === "Succeeded" ? "Queue in the Timelock" : "Execute"}
+          </TxButton>
         ) : null}
         <TxStatus action={lifecycle} testId="lifecycle-status" />
       </WalletGate>

@@ -3,10 +3,19 @@
 import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
 import { subnetAbi } from "../generated/abis";
-import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
 import { countdown, formatAmount, formatDate, parseAmount, formatTokens } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
-import { AmountInput, ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import {
+  AmountInput,
+  DataTable,
+  ErrorNote,
+  Loading,
+  Stat,
+  TxButton,
+  TxStatus,
+  WalletGate,
+} from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
 export default function Validate() {
@@ -76,29 +85,22 @@ export default function Validate() {
       });
       if (!ok) return;
     }
-    const ok = await stake.send(
-      "Stake",
-      {
-        to: s.address,
-        data: encodeFunctionData({ abi: subnetAbi, functionName: "stake", args: [parsed.value] }),
-      },
-      { units: { symbol: "TTD", decimals: 18 }, now },
-    );
-    if (ok) setStakeText("");
+    if (await sendStake(stake, "Stake", "stake", parsed.value)) setStakeText("");
   }
 
   async function onUnstake() {
     const parsed = parseAmount(unstakeText);
     if (!parsed.ok) return unstake.fail("Unbond", parsed.error);
-    const ok = await unstake.send(
-      "Unbond",
-      {
-        to: s.address,
-        data: encodeFunctionData({ abi: subnetAbi, functionName: "unstake", args: [parsed.value] }),
-      },
+    if (await sendStake(unstake, "Unbond", "unstake", parsed.value)) setUnstakeText("");
+  }
+
+  /** `stake` or `unstake` of `amount` TTD on the chosen subnet. */
+  function sendStake(action: Action, label: string, fn: "stake" | "unstake", amount: bigint) {
+    return action.send(
+      label,
+      { to: s.address, data: encodeFunctionData({ abi: subnetAbi, functionName: fn, args: [amount] }) },
       { units: { symbol: "TTD", decimals: 18 }, now },
     );
-    if (ok) setUnstakeText("");
   }
 
   return (
@@ -212,36 +214,28 @@ export default function Validate() {
             </button>
             <TxStatus action={unstake} />
             <div className="row">
-              <button
-                type="button"
-                className="secondary"
-                disabled={withdraw.busy || s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
-                onClick={() =>
-                  void withdraw.send(
-                    "Withdraw unbonded",
-                    {
-                      to: s.address,
-                      data: encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" }),
-                    },
-                    { now },
-                  )
-                }
+              <TxButton
+                action={withdraw}
+                label="Withdraw unbonded"
+                secondary
+                disabled={s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
+                tx={{
+                  to: s.address,
+                  data: encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" }),
+                }}
+                ctx={{ now }}
               >
                 Withdraw unbonded
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={claim.busy || s.claimable === 0n}
-                onClick={() =>
-                  void claim.send("Claim dividends", {
-                    to: s.address,
-                    data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
-                  })
-                }
+              </TxButton>
+              <TxButton
+                action={claim}
+                label="Claim dividends"
+                secondary
+                disabled={s.claimable === 0n}
+                tx={{ to: s.address, data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }) }}
               >
                 Claim dividends
-              </button>
+              </TxButton>
             </div>
             <TxStatus action={withdraw} />
             <TxStatus action={claim} />
@@ -252,26 +246,15 @@ export default function Validate() {
       <section aria-labelledby="div-h" className="card">
         <h2 id="div-h">Dividends by round</h2>
         {dividends.data && dividends.data.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Round</th>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Dividend</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dividends.data.map((d) => (
-                  <tr key={String(d.round)}>
-                    <td>{String(d.round)}</td>
-                    <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
-                    <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Round", "Agreement", "Dividend"]}>
+            {dividends.data.map((d) => (
+              <tr key={String(d.round)}>
+                <td>{String(d.round)}</td>
+                <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
+                <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
+              </tr>
+            ))}
+          </DataTable>
         ) : (
           <p>No dividends yet in this subnet.</p>
         )}

@@ -34,24 +34,11 @@ import {
   Treasury__factory,
 } from "../../../typechain-types";
 
-/** Every contract a full deployment records, by the name used in the JSON file. */
-export const CONTRACT_NAMES = [
-  "TetradAccessManager",
-  "Tetrad",
-  "EmissionController",
-  "CapitalPool",
-  "ProtectionFund",
-  "CodeBucket",
-  "CommunityBucket",
-  "ComputeBucket",
-  "CodeSubnet",
-  "CommunitySubnet",
-  "ComputeSubnet",
-  "StakingToken",
-  "TetradGovernor",
-  "TetradTimelock",
-] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+// The file's format (the names, the shape) is shared with the web app: ../shared/deployments.
+import { CONTRACT_NAMES, ContractName, Deployment } from "../shared/deployments";
+
+export { CONTRACT_NAMES };
+export type { ContractName, Deployment };
 
 /** The artifact (contract type) behind each recorded name, for its ABI. */
 export const ARTIFACT_OF: Record<ContractName, string> = {
@@ -70,21 +57,6 @@ export const ARTIFACT_OF: Record<ContractName, string> = {
   TetradGovernor: "TetradGovernor",
   TetradTimelock: "TetradTimelock",
 };
-
-export interface Deployment {
-  /** Hardhat network name it was deployed with. */
-  network: string;
-  chainId: number;
-  deployer: string;
-  /** Block number of the first deployment transaction (front ends start their log queries here). */
-  startBlock?: number;
-  scheduleStart: number;
-  contracts: Record<ContractName, string>;
-  /** Who holds the AccessManager's admin role. */
-  admin: "TetradTimelock" | "deployer";
-  /** ABIs by artifact name (see ARTIFACT_OF). */
-  abis?: Record<string, unknown[]>;
-}
 
 /** The deployments folder: TETRAD_DEPLOYMENTS_DIR or `<project>/deployments`. */
 export function deploymentsDir(): string {

@@ -25,6 +25,30 @@ function replay<R>(events: RoleEvent<R>[]): Map<R, Set<string>> {
   return members;
 }
 
+/** A RoleGranted or RoleRevoked event, as TypeChain gives it. */
+interface RoleLog {
+  blockNumber: number;
+  index: number;
+  args: { account: string };
+}
+
+/** Grants and revokes, in one list for {@link replay}; `role` reads the role from an event. */
+function roleEvents<R, G extends RoleLog, V extends RoleLog>(
+  grants: G[],
+  revokes: V[],
+  role: (e: G | V) => R,
+): RoleEvent<R>[] {
+  const change =
+    (on: boolean) =>
+    (e: G | V): RoleEvent<R> => ({
+      at: [e.blockNumber, e.index],
+      role: role(e),
+      account: e.args.account,
+      on,
+    });
+  return [...grants.map(change(true)), ...revokes.map(change(false))];
+}
+
 /** AccessManager role id → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
 export async function managerRoleMembers(
   manager: TetradAccessManager,
@@ -32,20 +56,7 @@ export async function managerRoleMembers(
 ): Promise<Map<bigint, Set<string>>> {
   const grants = await manager.queryFilter(manager.filters.RoleGranted, fromBlock);
   const revokes = await manager.queryFilter(manager.filters.RoleRevoked, fromBlock);
-  return replay([
-    ...grants.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.roleId,
-      account: e.args.account,
-      on: true,
-    })),
-    ...revokes.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.roleId,
-      account: e.args.account,
-      on: false,
-    })),
-  ]);
+  return replay(roleEvents(grants, revokes, (e) => e.args.roleId));
 }
 
 /** Timelock role hash → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
@@ -55,20 +66,7 @@ export async function timelockRoleMembers(
 ): Promise<Map<string, Set<string>>> {
   const grants = await timelock.queryFilter(timelock.filters.RoleGranted, fromBlock);
   const revokes = await timelock.queryFilter(timelock.filters.RoleRevoked, fromBlock);
-  return replay([
-    ...grants.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.role,
-      account: e.args.account,
-      on: true,
-    })),
-    ...revokes.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.role,
-      account: e.args.account,
-      on: false,
-    })),
-  ]);
+  return replay(roleEvents(grants, revokes, (e) => e.args.role));
 }
 
 /** The selectors of every state-changing function of an ABI. */
