@@ -572,22 +572,16 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
     }
 
     function _targets() internal view override returns (address, bytes memory) {
-        // abi.encodePacked takes at most 8 selectors at a time (stack too deep beyond).
         // prettier-ignore
-        return (address(handler), bytes.concat(
-            abi.encodePacked(handler.register.selector, handler.deregister.selector, handler.stake.selector,
-                handler.unstake.selector, handler.withdrawUnbonded.selector, handler.slash.selector,
-                handler.commitAll.selector, handler.revealAll.selector),
-            abi.encodePacked(handler.finalize.selector, handler.claim.selector,
-                handler.fundEmission.selector, handler.warp.selector, handler.claimFor.selector,
-                handler.otherSubnetPulls.selector, handler.setBucketWeights.selector,
-                handler.setParams.selector),
-            abi.encodePacked(handler.setMetricWeights.selector, handler.pause.selector,
-                handler.unpause.selector, handler.release.selector, handler.migrateAuthority.selector,
-                handler.setMetadataURI.selector, handler.transferOwnership.selector,
-                handler.strangerTries.selector),
-            abi.encodePacked(handler.playRound.selector)
-        ));
+        return (address(handler), abi.encodePacked([handler.register.selector, handler.deregister.selector,
+            handler.stake.selector, handler.unstake.selector, handler.withdrawUnbonded.selector,
+            handler.slash.selector, handler.commitAll.selector, handler.revealAll.selector,
+            handler.finalize.selector, handler.claim.selector, handler.fundEmission.selector,
+            handler.warp.selector, handler.claimFor.selector, handler.otherSubnetPulls.selector,
+            handler.setBucketWeights.selector, handler.setParams.selector, handler.setMetricWeights.selector,
+            handler.pause.selector, handler.unpause.selector, handler.release.selector,
+            handler.migrateAuthority.selector, handler.setMetadataURI.selector,
+            handler.transferOwnership.selector, handler.strangerTries.selector, handler.playRound.selector]));
     }
 
     function invariant_SolventToTheWei() public {

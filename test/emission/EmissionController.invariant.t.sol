@@ -266,11 +266,9 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
 
     function _targets() internal view override returns (address, bytes memory) {
         // prettier-ignore
-        return (address(handler), abi.encodePacked(
-            handler.warp.selector, handler.distribute.selector, handler.setShares.selector,
-            handler.setRecipient.selector, handler.pause.selector, handler.unpause.selector,
-            handler.migrateAuthority.selector, handler.strangerTries.selector
-        ));
+        return (address(handler), abi.encodePacked([handler.warp.selector, handler.distribute.selector,
+            handler.setShares.selector, handler.setRecipient.selector, handler.pause.selector,
+            handler.unpause.selector, handler.migrateAuthority.selector, handler.strangerTries.selector]));
     }
 
     function invariant_SupplyEqualsScheduleAtLastDistribution() public {

@@ -873,20 +873,16 @@ contract GovernanceInvariantTest is TetradTest, InvariantTargets {
     }
 
     function _targets() internal view override returns (address, bytes memory) {
-        // abi.encodePacked takes at most 8 selectors at a time (stack too deep beyond).
         // prettier-ignore
-        return (address(handler), bytes.concat(
-            abi.encodePacked(handler.transfer.selector, handler.delegate.selector, handler.propose.selector,
-                handler.vote.selector, handler.queue.selector, handler.execute.selector,
-                handler.guardianCancels.selector, handler.strangerSetsShares.selector),
-            abi.encodePacked(handler.guardianTriesEverything.selector, handler.warp.selector,
-                handler.lifecycle.selector, handler.approve.selector, handler.permit.selector,
-                handler.transferFrom.selector, handler.burn.selector, handler.burnFrom.selector),
-            abi.encodePacked(handler.delegateBySig.selector, handler.proposerCancels.selector,
-                handler.executeRelayed.selector, handler.guardianPauses.selector,
-                handler.guardianRenounces.selector, handler.guardianCancelsOperation.selector,
-                handler.sendEth.selector, handler.sendNft.selector)
-        ));
+        return (address(handler), abi.encodePacked([handler.transfer.selector, handler.delegate.selector,
+            handler.propose.selector, handler.vote.selector, handler.queue.selector, handler.execute.selector,
+            handler.guardianCancels.selector, handler.strangerSetsShares.selector,
+            handler.guardianTriesEverything.selector, handler.warp.selector, handler.lifecycle.selector,
+            handler.approve.selector, handler.permit.selector, handler.transferFrom.selector,
+            handler.burn.selector, handler.burnFrom.selector, handler.delegateBySig.selector,
+            handler.proposerCancels.selector, handler.executeRelayed.selector, handler.guardianPauses.selector,
+            handler.guardianRenounces.selector, handler.guardianCancelsOperation.selector,
+            handler.sendEth.selector, handler.sendNft.selector]));
     }
 
     function invariant_ParametersChangeOnlyThroughExecutedProposals() public {

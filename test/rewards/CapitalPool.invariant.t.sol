@@ -410,19 +410,14 @@ abstract contract CapitalPoolInvariantBase is TetradTest, InvariantTargets {
     }
 
     function _targets() internal view override returns (address, bytes memory) {
-        // abi.encodePacked takes at most 8 selectors at a time (stack too deep beyond).
         // prettier-ignore
-        return (address(handler), bytes.concat(
-            abi.encodePacked(handler.deposit.selector, handler.withdraw.selector, handler.exit.selector,
-                handler.claim.selector, handler.distribute.selector, handler.warp.selector,
-                handler.depositWithPermit.selector, handler.claimTo.selector),
-            abi.encodePacked(handler.donate.selector, handler.notifyRewards.selector,
-                handler.pause.selector, handler.unpause.selector, handler.setMinDeposit.selector,
-                handler.setRewardsDuration.selector, handler.setWithdrawLock.selector,
-                handler.recoverERC20.selector),
-            abi.encodePacked(handler.skim.selector, handler.migrateAuthority.selector,
-                handler.strangerTries.selector)
-        ));
+        return (address(handler), abi.encodePacked([handler.deposit.selector, handler.withdraw.selector,
+            handler.exit.selector, handler.claim.selector, handler.distribute.selector, handler.warp.selector,
+            handler.depositWithPermit.selector, handler.claimTo.selector, handler.donate.selector,
+            handler.notifyRewards.selector, handler.pause.selector, handler.unpause.selector,
+            handler.setMinDeposit.selector, handler.setRewardsDuration.selector,
+            handler.setWithdrawLock.selector, handler.recoverERC20.selector, handler.skim.selector,
+            handler.migrateAuthority.selector, handler.strangerTries.selector]));
     }
 
     function _sumStakes() internal view returns (uint256 sum) {

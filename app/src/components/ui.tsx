@@ -146,6 +146,16 @@ export function DataTable({
   );
 }
 
+/** A titled card: a section labelled by its heading (`id` is the heading's, for links and tests). */
+export function Card({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="card">
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
 export function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
     <div className="stat">

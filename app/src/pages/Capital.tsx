@@ -7,7 +7,7 @@ import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
-import { AmountInput, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
+import { AmountInput, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
 
@@ -153,8 +153,7 @@ export default function Capital() {
         Stake {symbol} in the capital pool and earn the capital bucket of the emission, pro rata to stake and
         time.
       </p>
-      <section aria-labelledby="pos-h" className="card">
-        <h2 id="pos-h">Your position</h2>
+      <Card id="pos-h" title="Your position">
         <dl className="stats">
           <Stat label="Staked" value={formatAmount(d.staked, symbol, decimals)} testId="staked" />
           <Stat
@@ -186,12 +185,11 @@ export default function Capital() {
           {formatTokens(d.rate * 86_400n, 18, 2)} TTD a day
           {d.finish > now ? ` until ${formatDate(d.finish)}` : " (no stream running)"}.
         </p>
-      </section>
+      </Card>
 
       <WalletGate what="deposit, withdraw or claim">
         <div className="grid2">
-          <section aria-labelledby="dep-h" className="card">
-            <h2 id="dep-h">Deposit</h2>
+          <Card id="dep-h" title="Deposit">
             <AmountInput
               label="Amount to deposit"
               name="deposit"
@@ -232,10 +230,9 @@ export default function Capital() {
               </p>
             ) : null}
             <TxStatus action={faucet} testId="faucet-status" />
-          </section>
+          </Card>
 
-          <section aria-labelledby="wd-h" className="card">
-            <h2 id="wd-h">Withdraw and claim</h2>
+          <Card id="wd-h" title="Withdraw and claim">
             <AmountInput
               label="Amount to withdraw"
               name="withdraw"
@@ -267,7 +264,7 @@ export default function Capital() {
               Claim rewards
             </TxButton>
             <TxStatus action={claim} testId="claim-status" />
-          </section>
+          </Card>
         </div>
       </WalletGate>
     </>

@@ -7,7 +7,7 @@ import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { countdown, formatAmount, formatBps } from "../lib/format";
 import { METRIC_NAMES, ZERO, useSubnets } from "../lib/subnets";
-import { DataTable, ErrorNote, Loading, TxButton, TxStatus, WalletGate } from "../components/ui";
+import { Card, DataTable, ErrorNote, Loading, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
 function useMyScores() {
@@ -94,8 +94,7 @@ export default function Contribute() {
         Builders, community and compute providers register in a subnet with a bond. Validators score every
         contributor each round; the stake-weighted consensus decides who earns what.
       </p>
-      <section aria-labelledby="sn-h" className="card">
-        <h2 id="sn-h">Subnets</h2>
+      <Card id="sn-h" title="Subnets">
         <DataTable columns={["Subnet", "Weight", "Metrics (weights)", "Contributors", "Bond", "Round"]}>
           {list.map((s) => (
             <tr key={s.key}>
@@ -127,12 +126,11 @@ export default function Contribute() {
             </tr>
           ))}
         </DataTable>
-      </section>
+      </Card>
 
       <WalletGate what="register or claim">
         <div className="grid2">
-          <section aria-labelledby="reg-h" className="card">
-            <h2 id="reg-h">Register as a contributor</h2>
+          <Card id="reg-h" title="Register as a contributor">
             <ul className="plain" data-testid="my-registrations">
               {list.map((s) => (
                 <li key={s.key}>
@@ -172,10 +170,9 @@ export default function Contribute() {
               Approve bond and register
             </button>
             <TxStatus action={register} testId="register-status" />
-          </section>
+          </Card>
 
-          <section aria-labelledby="earn-h" className="card">
-            <h2 id="earn-h">Your scores and earnings</h2>
+          <Card id="earn-h" title="Your scores and earnings">
             {scores.data && scores.data.length > 0 ? (
               <DataTable columns={["Subnet", "Round", "Consensus score", "Earned"]}>
                 {scores.data.map((r) => (
@@ -210,7 +207,7 @@ export default function Contribute() {
               ))}
             </ul>
             <TxStatus action={claim} />
-          </section>
+          </Card>
         </div>
       </WalletGate>
     </>

@@ -23,7 +23,7 @@ import { describeCall, proposalTitle, type BuildContext } from "../lib/proposals
 import { splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
 import { Markdown } from "../components/Markdown";
-import { ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
+import { Card, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { ProposalBuilder } from "../components/ProposalBuilder";
 
 function useBuildContext(): BuildContext {
@@ -76,14 +76,13 @@ export default function Govern() {
         through the Timelock after its delay.
       </p>
       {power.data ? <VotingPower power={power.data} /> : <Loading what="your voting power" />}
-      <section aria-labelledby="props-h" className="card">
-        <h2 id="props-h">Proposals</h2>
+      <Card id="props-h" title="Proposals">
         {proposals.error ? <ErrorNote error={proposals.error} /> : null}
         {proposals.data?.length === 0 ? <p>No proposals yet.</p> : null}
         {proposals.data?.map((p) => (
           <ProposalCard key={String(p.id)} p={p} ctx={ctx} now={now} />
         ))}
-      </section>
+      </Card>
       <Relay />
       <WalletGate what="create a proposal">
         <ProposalBuilder ctx={ctx} threshold={power.data?.threshold} votes={power.data?.votes} />
@@ -145,8 +144,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
   }
 
   return (
-    <section aria-labelledby="vp-h" className="card">
-      <h2 id="vp-h">Your voting power</h2>
+    <Card id="vp-h" title="Your voting power">
       <dl className="stats">
         <Stat label="TTD balance" value={formatAmount(power.balance, "TTD", 18, 4)} />
         <Stat label="Votes" value={formatAmount(power.votes, "TTD", 18, 4)} testId="votes" />
@@ -215,7 +213,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
         <TxStatus action={bySig} testId="delegate-sig-status" />
         {signed ? <SignedOutput signed={signed} /> : null}
       </WalletGate>
-    </section>
+    </Card>
   );
 }
 
@@ -296,8 +294,7 @@ function Relay() {
   const id = useId();
   const parsed = text.trim() === "" ? undefined : parseSigned(text.trim());
   return (
-    <section aria-labelledby="relay-h" className="card">
-      <h2 id="relay-h">Submit someone&apos;s signature</h2>
+    <Card id="relay-h" title={<>Submit someone&apos;s signature</>}>
       <p className="hint">
         Votes and delegations signed in a wallet cost their signer no gas: paste one here and submit it.
       </p>
@@ -335,7 +332,7 @@ function Relay() {
         </button>
         <TxStatus action={relay} testId="relay-box-status" />
       </WalletGate>
-    </section>
+    </Card>
   );
 }
 

@@ -6,7 +6,7 @@ import { readAll, useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { compactTokens, countdown, formatAmount, formatBps, formatDate, formatShare } from "../lib/format";
 import { BUCKETS } from "../lib/proposals";
-import { DataTable, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
+import { Card, DataTable, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { SupplyChart } from "../components/SupplyChart";
 
 const DAY = 86_400n;
@@ -112,8 +112,7 @@ export function Overview() {
       <p className="lede">
         TTD is minted on a fixed schedule and split into five buckets. Anyone can trigger the distribution.
       </p>
-      <section aria-labelledby="supply-h" className="card">
-        <h2 id="supply-h">Supply against the schedule</h2>
+      <Card id="supply-h" title="Supply against the schedule">
         <dl className="stats">
           <Stat label="TTD supply" value={formatAmount(d.supply, "TTD", 18, 2)} testId="supply" />
           <Stat label="Scheduled by now" value={formatAmount(scheduledNow, "TTD", 18, 2)} />
@@ -132,10 +131,9 @@ export function Overview() {
           now={now}
           supply={d.supply}
         />
-      </section>
+      </Card>
 
-      <section aria-labelledby="today-h" className="card">
-        <h2 id="today-h">Today&apos;s emission</h2>
+      <Card id="today-h" title={<>Today&apos;s emission</>}>
         <p>
           Day {String(dayIndex + 1n)}:{" "}
           <strong data-testid="today">
@@ -156,11 +154,10 @@ export function Overview() {
             </tr>
           ))}
         </DataTable>
-      </section>
+      </Card>
 
       <div className="grid2">
-        <section aria-labelledby="dist-h" className="card">
-          <h2 id="dist-h">Distribution</h2>
+        <Card id="dist-h" title="Distribution">
           <dl className="stats">
             <Stat
               label="Waiting to be minted"
@@ -187,10 +184,9 @@ export function Overview() {
             </TxButton>
           </WalletGate>
           <TxStatus action={distribute} testId="distribute-status" />
-        </section>
+        </Card>
 
-        <section aria-labelledby="fund-h" className="card">
-          <h2 id="fund-h">Protection fund</h2>
+        <Card id="fund-h" title="Protection fund">
           <p className="big" data-testid="protection-fund">
             {formatAmount(d.fund, "TTD", 18, 2)}
           </p>
@@ -198,11 +194,10 @@ export function Overview() {
             An emergency reserve ({formatBps(d.shares[4] ?? 0)} of the emission plus slashed stake); only
             governance can spend it.
           </p>
-        </section>
+        </Card>
       </div>
 
-      <section aria-labelledby="subnets-h" className="card">
-        <h2 id="subnets-h">Subnets and their weights</h2>
+      <Card id="subnets-h" title="Subnets and their weights">
         {weights.data ? (
           <DataTable columns={["Bucket", "Subnet", "Weight in bucket", "Of all emission"]}>
             {SUBNETS.flatMap((s, i) => {
@@ -227,7 +222,7 @@ export function Overview() {
         ) : (
           <Loading what="subnet weights" />
         )}
-      </section>
+      </Card>
     </>
   );
 }

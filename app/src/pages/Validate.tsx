@@ -8,6 +8,7 @@ import { countdown, formatAmount, formatDate, parseAmount, formatTokens } from "
 import { ZERO, useSubnets } from "../lib/subnets";
 import {
   AmountInput,
+  Card,
   DataTable,
   ErrorNote,
   Loading,
@@ -121,8 +122,7 @@ export default function Validate() {
         </select>
       </div>
 
-      <section aria-labelledby="st-h" className="card">
-        <h2 id="st-h">{s.name}: your validator</h2>
+      <Card id="st-h" title={<>{s.name}: your validator</>}>
         <dl className="stats">
           <Stat
             label="Permit"
@@ -174,12 +174,11 @@ export default function Validate() {
           />
           <Stat label="Dividends to claim" value={formatAmount(s.claimable, "TTD", 18, 4)} />
         </dl>
-      </section>
+      </Card>
 
       <WalletGate what="stake, unbond or claim">
         <div className="grid2">
-          <section aria-labelledby="stk-h" className="card">
-            <h2 id="stk-h">Stake</h2>
+          <Card id="stk-h" title="Stake">
             <AmountInput
               label="Amount to stake"
               name="stake"
@@ -195,9 +194,8 @@ export default function Validate() {
               Stake
             </button>
             <TxStatus action={stake} testId="stake-status" />
-          </section>
-          <section aria-labelledby="unb-h" className="card">
-            <h2 id="unb-h">Unbond and claim</h2>
+          </Card>
+          <Card id="unb-h" title="Unbond and claim">
             <AmountInput
               label="Amount to unbond"
               name="unstake"
@@ -239,12 +237,11 @@ export default function Validate() {
             </div>
             <TxStatus action={withdraw} />
             <TxStatus action={claim} />
-          </section>
+          </Card>
         </div>
       </WalletGate>
 
-      <section aria-labelledby="div-h" className="card">
-        <h2 id="div-h">Dividends by round</h2>
+      <Card id="div-h" title="Dividends by round">
         {dividends.data && dividends.data.length > 0 ? (
           <DataTable columns={["Round", "Agreement", "Dividend"]}>
             {dividends.data.map((d) => (
@@ -258,10 +255,9 @@ export default function Validate() {
         ) : (
           <p>No dividends yet in this subnet.</p>
         )}
-      </section>
+      </Card>
 
-      <section aria-labelledby="cli-h" className="card">
-        <h2 id="cli-h">Automate: run the validator client</h2>
+      <Card id="cli-h" title="Automate: run the validator client">
         <p>
           Scoring is automated by the validator client: it reads each round&apos;s metrics file, commits the
           scoresheet, keeps the salt on disk (<code>.validator/</code>) and reveals in the window. Run it from
@@ -277,7 +273,7 @@ npx hardhat --network ${chain.network} validator:run --subnet ${s.key} --metrics
         <p className="hint">
           Name contributors by address, not slot: slots are reused after a contributor leaves.
         </p>
-      </section>
+      </Card>
     </>
   );
 }
