@@ -3,13 +3,15 @@ import { lazyAction, withFrom } from "./common";
 import { PROPOSAL, SUBNET, defineTask } from "./impl/params";
 import type { DelegateArgs, ProposalArgs, ProposeArgs, VoteArgs } from "./impl/governance";
 
+const impl = (fn: "delegate" | "propose" | "vote" | "queue" | "execute") =>
+  lazyAction<DelegateArgs & ProposeArgs & VoteArgs & ProposalArgs>(
+    async () => (await import("./impl/governance"))[fn],
+  );
+
+const DELEGATE = "Delegates your TTD votes (to yourself by default): TTD votes only once delegated";
 withFrom(
-  defineTask(
-    "gov:delegate",
-    "Delegates your TTD votes (to yourself by default): TTD votes only once delegated",
-    ["to", "The delegate's address (default: yourself)", "optional"],
-  ),
-).setAction(lazyAction<DelegateArgs>(async () => (await import("./impl/governance")).delegate));
+  defineTask("gov:delegate", DELEGATE, ["to", "The delegate's address (default: yourself)", "optional"]),
+).setAction(impl("delegate"));
 
 withFrom(
   defineTask(
@@ -22,22 +24,16 @@ withFrom(
     ["title", "The proposal's title (default: from its actions)", "optional"],
     ["description", "Why: the rationale, in Markdown", "optional"],
   ),
-).setAction(lazyAction<ProposeArgs>(async () => (await import("./impl/governance")).propose));
+).setAction(impl("propose"));
 
-withFrom(
-  defineTask(
-    "gov:vote",
-    "Votes on an active proposal",
-    PROPOSAL,
-    ["support", "for, against or abstain"],
-    ["reason", "A reason, recorded on chain", "optional"],
-  ),
-).setAction(lazyAction<VoteArgs>(async () => (await import("./impl/governance")).vote));
+const SUPPORT = ["support", "for, against or abstain"] as const;
+const REASON = ["reason", "A reason, recorded on chain", "optional"] as const;
+withFrom(defineTask("gov:vote", "Votes on an active proposal", PROPOSAL, SUPPORT, REASON)).setAction(
+  impl("vote"),
+);
 
 for (const [name, description, fn] of [
   ["gov:queue", "Queues a succeeded proposal in the Timelock", "queue"],
   ["gov:execute", "Executes a queued proposal once the Timelock's delay has passed", "execute"],
 ] as const)
-  withFrom(defineTask(name, description, PROPOSAL)).setAction(
-    lazyAction<ProposalArgs>(async () => (await import("./impl/governance"))[fn]),
-  );
+  withFrom(defineTask(name, description, PROPOSAL)).setAction(impl(fn));

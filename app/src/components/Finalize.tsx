@@ -16,10 +16,8 @@ export function FinalizeButton({ subnet, round, name }: { subnet: Address; round
         label={`Finalize round ${round}`}
         secondary
         ariaLabel={`Finalize round ${round} of the ${name}`}
-        tx={{
-          to: subnet,
-          data: encodeFunctionData({ abi: subnetAbi, functionName: "finalizeRound", args: [64n] }),
-        }}
+        to={subnet}
+        data={encodeFunctionData({ abi: subnetAbi, functionName: "finalizeRound", args: [64n] })}
       >
         Finalize
       </TxButton>

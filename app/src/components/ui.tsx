@@ -4,6 +4,7 @@ import { useSwitchChain } from "wagmi";
 import type { Address, Hex } from "viem";
 import { useApp, type Action, type TxEntry } from "../lib/app";
 import type { ErrorContext } from "../lib/errors";
+import { formatTokens } from "../lib/format";
 
 const STATUS_TEXT: Record<TxEntry["status"], string> = {
   wallet: "Waiting for your wallet…",
@@ -44,7 +45,8 @@ export function TxButton(props: {
   action: Action;
   /** The transaction's name in the status line. */
   label: string;
-  tx: { to: Address; data: Hex };
+  to: Address;
+  data: Hex;
   /** What the error messages may say about the call (round, proposal times...). */
   ctx?: ErrorContext;
   disabled?: boolean;
@@ -59,7 +61,7 @@ export function TxButton(props: {
       className={props.secondary ? "secondary" : undefined}
       disabled={action.busy || props.disabled === true}
       aria-label={props.ariaLabel}
-      onClick={() => void action.send(props.label, props.tx, props.ctx)}
+      onClick={() => void action.send(props.label, { to: props.to, data: props.data }, props.ctx)}
     >
       {props.children}
     </button>
@@ -153,6 +155,44 @@ export function Card({ id, title, children }: { id: string; title: ReactNode; ch
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/**
+ * An amount to send: the input (with Max when `max` is known), `children` (hints), the submit button and
+ * the action's status line.
+ */
+export function AmountForm(props: {
+  label: string;
+  name: string;
+  symbol: string;
+  value: string;
+  onChange(v: string): void;
+  /** The most that can be entered (the Max button), in base units. */
+  max?: { value: bigint; decimals: number };
+  action: Action;
+  submit: ReactNode;
+  onSubmit(): Promise<void>;
+  statusTestId?: string;
+  children?: ReactNode;
+}) {
+  const { max, action } = props;
+  return (
+    <>
+      <AmountInput
+        label={props.label}
+        name={props.name}
+        symbol={props.symbol}
+        value={props.value}
+        onChange={props.onChange}
+        max={max ? formatTokens(max.value, max.decimals, max.decimals).replace(/,/g, "") : undefined}
+      />
+      {props.children}
+      <button type="button" onClick={() => void props.onSubmit()} disabled={action.busy}>
+        {props.submit}
+      </button>
+      <TxStatus action={action} testId={props.statusTestId} />
+    </>
   );
 }
 

@@ -7,7 +7,7 @@ import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
-import { AmountInput, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
+import { AmountForm, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
 
@@ -190,24 +190,25 @@ export default function Capital() {
       <WalletGate what="deposit, withdraw or claim">
         <div className="grid2">
           <Card id="dep-h" title="Deposit">
-            <AmountInput
+            <AmountForm
               label="Amount to deposit"
               name="deposit"
               symbol={symbol}
               value={depositText}
               onChange={setDepositText}
-              max={formatTokens(d.wallet, decimals, decimals).replace(/,/g, "")}
-            />
-            <p className="hint">
-              {permit.data
-                ? `${symbol} supports permits: one signature and one transaction.`
-                : `Two steps: approve ${symbol}, then deposit.`}{" "}
-              Minimum {formatAmount(d.minDeposit, symbol, decimals)}.
-            </p>
-            <button type="button" onClick={() => void onDeposit()} disabled={deposit.busy}>
-              {permit.data ? "Sign permit and deposit" : "Approve and deposit"}
-            </button>
-            <TxStatus action={deposit} testId="deposit-status" />
+              max={{ value: d.wallet, decimals }}
+              action={deposit}
+              submit={permit.data ? "Sign permit and deposit" : "Approve and deposit"}
+              onSubmit={onDeposit}
+              statusTestId="deposit-status"
+            >
+              <p className="hint">
+                {permit.data
+                  ? `${symbol} supports permits: one signature and one transaction.`
+                  : `Two steps: approve ${symbol}, then deposit.`}{" "}
+                Minimum {formatAmount(d.minDeposit, symbol, decimals)}.
+              </p>
+            </AmountForm>
             {local ? (
               <p className="hint">
                 Test network:{" "}
@@ -216,14 +217,12 @@ export default function Capital() {
                   label="Faucet"
                   secondary
                   disabled={!account}
-                  tx={{
-                    to: contracts.StakingToken,
-                    data: encodeFunctionData({
-                      abi: stakeTokenAbi,
-                      functionName: "mint",
-                      args: [account ?? ZERO, 1000n * 10n ** BigInt(decimals)],
-                    }),
-                  }}
+                  to={contracts.StakingToken}
+                  data={encodeFunctionData({
+                    abi: stakeTokenAbi,
+                    functionName: "mint",
+                    args: [account ?? ZERO, 1000n * 10n ** BigInt(decimals)],
+                  })}
                 >
                   Get 1,000 test {symbol}
                 </TxButton>
@@ -233,21 +232,22 @@ export default function Capital() {
           </Card>
 
           <Card id="wd-h" title="Withdraw and claim">
-            <AmountInput
+            <AmountForm
               label="Amount to withdraw"
               name="withdraw"
               symbol={symbol}
               value={withdrawText}
               onChange={setWithdrawText}
-              max={formatTokens(d.staked, decimals, decimals).replace(/,/g, "")}
-            />
-            {locked ? (
-              <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
-            ) : null}
-            <button type="button" onClick={() => void onWithdraw()} disabled={withdraw.busy}>
-              Withdraw
-            </button>
-            <TxStatus action={withdraw} testId="withdraw-status" />
+              max={{ value: d.staked, decimals }}
+              action={withdraw}
+              submit="Withdraw"
+              onSubmit={onWithdraw}
+              statusTestId="withdraw-status"
+            >
+              {locked ? (
+                <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
+              ) : null}
+            </AmountForm>
             <hr />
             <p>
               Claimable now: <strong>{formatAmount(d.pending, "TTD", 18, 6)}</strong>
@@ -256,10 +256,8 @@ export default function Capital() {
               action={claim}
               label="Claim"
               disabled={d.pending === 0n}
-              tx={{
-                to: contracts.CapitalPool,
-                data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" }),
-              }}
+              to={contracts.CapitalPool}
+              data={encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" })}
             >
               Claim rewards
             </TxButton>

@@ -196,10 +196,8 @@ export default function Contribute() {
                     label={`Claim from ${s.name}`}
                     secondary
                     disabled={s.claimable === 0n}
-                    tx={{
-                      to: s.address,
-                      data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
-                    }}
+                    to={s.address}
+                    data={encodeFunctionData({ abi: subnetAbi, functionName: "claim" })}
                   >
                     Claim
                   </TxButton>

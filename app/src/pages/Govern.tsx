@@ -159,24 +159,22 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
       <WalletGate what="delegate">
         <fieldset>
           <legend>Delegate your votes</legend>
-          <label className="inline">
-            <input
-              type="radio"
-              name="delegate-to"
-              checked={mode === "self"}
-              onChange={() => setMode("self")}
-            />{" "}
-            To yourself
-          </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="delegate-to"
-              checked={mode === "other"}
-              onChange={() => setMode("other")}
-            />{" "}
-            To someone else
-          </label>
+          {(
+            [
+              ["self", "To yourself"],
+              ["other", "To someone else"],
+            ] as const
+          ).map(([value, text]) => (
+            <label key={value} className="inline">
+              <input
+                type="radio"
+                name="delegate-to"
+                checked={mode === value}
+                onChange={() => setMode(value)}
+              />{" "}
+              {text}
+            </label>
+          ))}
           {mode === "other" ? (
             <div className="field">
               <label htmlFor={otherId}>Delegate&apos;s address</label>
@@ -524,14 +522,12 @@ function ProposalCard({ p, ctx, now }: { p: ProposalView; ctx: BuildContext; now
             action={lifecycle}
             label={p.state === "Succeeded" ? "Queue" : "Execute"}
             disabled={p.state === "Queued" && p.eta > now}
-            tx={{
-              to: contracts.TetradGovernor,
-              data: encodeFunctionData({
-                abi: governorAbi,
-                functionName: p.state === "Succeeded" ? "queue" : "execute",
-                args: [p.id],
-              }),
-            }}
+            to={contracts.TetradGovernor}
+            data={encodeFunctionData({
+              abi: governorAbi,
+              functionName: p.state === "Succeeded" ? "queue" : "execute",
+              args: [p.id],
+            })}
             ctx={errCtx}
           >
             {p.state === "Succeeded" ? "Queue in the Timelock" : "Execute"}

@@ -175,10 +175,8 @@ export function Overview() {
             <TxButton
               action={distribute}
               label="Distribute"
-              tx={{
-                to: contracts.EmissionController,
-                data: encodeFunctionData({ abi: emissionControllerAbi, functionName: "distribute" }),
-              }}
+              to={contracts.EmissionController}
+              data={encodeFunctionData({ abi: emissionControllerAbi, functionName: "distribute" })}
             >
               Distribute
             </TxButton>

@@ -4,10 +4,10 @@ import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
-import { countdown, formatAmount, formatDate, parseAmount, formatTokens } from "../lib/format";
+import { countdown, formatAmount, formatDate, parseAmount } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
 import {
-  AmountInput,
+  AmountForm,
   Card,
   DataTable,
   ErrorNote,
@@ -179,48 +179,47 @@ export default function Validate() {
       <WalletGate what="stake, unbond or claim">
         <div className="grid2">
           <Card id="stk-h" title="Stake">
-            <AmountInput
+            <AmountForm
               label="Amount to stake"
               name="stake"
               symbol="TTD"
               value={stakeText}
               onChange={setStakeText}
-              max={ttd.data !== undefined ? formatTokens(ttd.data, 18, 18).replace(/,/g, "") : undefined}
-            />
-            <p className="hint">
-              A stake larger than the smallest validator's takes its permit when all 64 are held.
-            </p>
-            <button type="button" onClick={() => void onStake()} disabled={stake.busy}>
-              Stake
-            </button>
-            <TxStatus action={stake} testId="stake-status" />
+              max={ttd.data !== undefined ? { value: ttd.data, decimals: 18 } : undefined}
+              action={stake}
+              submit="Stake"
+              onSubmit={onStake}
+              statusTestId="stake-status"
+            >
+              <p className="hint">
+                A stake larger than the smallest validator's takes its permit when all 64 are held.
+              </p>
+            </AmountForm>
           </Card>
           <Card id="unb-h" title="Unbond and claim">
-            <AmountInput
+            <AmountForm
               label="Amount to unbond"
               name="unstake"
               symbol="TTD"
               value={unstakeText}
               onChange={setUnstakeText}
-            />
-            <p className="hint">
-              Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
-              minimum the whole stake unbonds.
-            </p>
-            <button type="button" onClick={() => void onUnstake()} disabled={unstake.busy}>
-              Unbond
-            </button>
-            <TxStatus action={unstake} />
+              action={unstake}
+              submit="Unbond"
+              onSubmit={onUnstake}
+            >
+              <p className="hint">
+                Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
+                minimum the whole stake unbonds.
+              </p>
+            </AmountForm>
             <div className="row">
               <TxButton
                 action={withdraw}
                 label="Withdraw unbonded"
                 secondary
                 disabled={s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
-                tx={{
-                  to: s.address,
-                  data: encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" }),
-                }}
+                to={s.address}
+                data={encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" })}
                 ctx={{ now }}
               >
                 Withdraw unbonded
@@ -230,7 +229,8 @@ export default function Validate() {
                 label="Claim dividends"
                 secondary
                 disabled={s.claimable === 0n}
-                tx={{ to: s.address, data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }) }}
+                to={s.address}
+                data={encodeFunctionData({ abi: subnetAbi, functionName: "claim" })}
               >
                 Claim dividends
               </TxButton>

@@ -32,12 +32,12 @@ interface RoleLog {
   args: { account: string };
 }
 
-/** Grants and revokes, in one list for {@link replay}; `role` reads the role from an event. */
-function roleEvents<R, G extends RoleLog, V extends RoleLog>(
-  grants: G[],
-  revokes: V[],
+/** Role → current members from the grants and revokes (queried in parallel); `role` reads an event's role. */
+async function members<R, G extends RoleLog, V extends RoleLog>(
+  grants: Promise<G[]>,
+  revokes: Promise<V[]>,
   role: (e: G | V) => R,
-): RoleEvent<R>[] {
+): Promise<Map<R, Set<string>>> {
   const change =
     (on: boolean) =>
     (e: G | V): RoleEvent<R> => ({
@@ -46,28 +46,31 @@ function roleEvents<R, G extends RoleLog, V extends RoleLog>(
       account: e.args.account,
       on,
     });
-  return [...grants.map(change(true)), ...revokes.map(change(false))];
+  const [granted, revoked] = await Promise.all([grants, revokes]);
+  return replay([...granted.map(change(true)), ...revoked.map(change(false))]);
 }
 
 /** AccessManager role id → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
-export async function managerRoleMembers(
-  manager: TetradAccessManager,
+export const managerRoleMembers = (
+  m: TetradAccessManager,
   fromBlock: number,
-): Promise<Map<bigint, Set<string>>> {
-  const grants = await manager.queryFilter(manager.filters.RoleGranted, fromBlock);
-  const revokes = await manager.queryFilter(manager.filters.RoleRevoked, fromBlock);
-  return replay(roleEvents(grants, revokes, (e) => e.args.roleId));
-}
+): Promise<Map<bigint, Set<string>>> =>
+  members(
+    m.queryFilter(m.filters.RoleGranted, fromBlock),
+    m.queryFilter(m.filters.RoleRevoked, fromBlock),
+    (e) => e.args.roleId,
+  );
 
 /** Timelock role hash → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
-export async function timelockRoleMembers(
-  timelock: TetradTimelock,
+export const timelockRoleMembers = (
+  t: TetradTimelock,
   fromBlock: number,
-): Promise<Map<string, Set<string>>> {
-  const grants = await timelock.queryFilter(timelock.filters.RoleGranted, fromBlock);
-  const revokes = await timelock.queryFilter(timelock.filters.RoleRevoked, fromBlock);
-  return replay(roleEvents(grants, revokes, (e) => e.args.role));
-}
+): Promise<Map<string, Set<string>>> =>
+  members(
+    t.queryFilter(t.filters.RoleGranted, fromBlock),
+    t.queryFilter(t.filters.RoleRevoked, fromBlock),
+    (e) => e.args.role,
+  );
 
 /** The selectors of every state-changing function of an ABI. */
 export function stateChangingSelectors(iface: Interface): string[] {
