@@ -334,13 +334,10 @@ describe("Tetrad app end to end", () => {
     await waitStatus(pageA, "propose-status", "Propose: Confirmed");
     await expect.poll(() => pageA.getByTestId("proposal-state").first().textContent()).toBe("Pending");
 
-    const votingDelay = Number(
-      await c.readContract({
-        address: contracts.TetradGovernor!,
-        abi: governorAbi,
-        functionName: "votingDelay",
-      }),
-    );
+    /** A Governor setting (seconds) read from the chain. */
+    const governorSetting = async (functionName: "votingDelay" | "votingPeriod") =>
+      Number(await c.readContract({ address: contracts.TetradGovernor!, abi: governorAbi, functionName }));
+    const votingDelay = await governorSetting("votingDelay");
     await warp(votingDelay + 1);
 
     // Bob signs his vote (no gas); alice's wallet submits it.
@@ -365,13 +362,7 @@ describe("Tetrad app end to end", () => {
     await expect.poll(() => pageA.getByTestId("votes-for").first().textContent()).toContain("1,000 TTD");
     await shot(pageA, "govern-voting");
 
-    const period = Number(
-      await c.readContract({
-        address: contracts.TetradGovernor!,
-        abi: governorAbi,
-        functionName: "votingPeriod",
-      }),
-    );
+    const period = await governorSetting("votingPeriod");
     await warp(period + 1);
     await expect
       .poll(() => pageA.getByTestId("proposal-state").first().textContent(), { timeout: 15_000 })

@@ -50,17 +50,19 @@ function useBuildContext(): BuildContext {
   );
 }
 
-async function domainOf(
+/** The EIP-712 domain of the token or the Governor, and `account`'s nonce there: what a signature needs. */
+async function signingContext(
   client: ReturnType<typeof useApp>["client"],
   address: Address,
   abi: typeof governorAbi | typeof tetradAbi,
-): Promise<GovernorDomain> {
-  const [, name, version, chainId, verifyingContract] = await client.readContract({
-    address,
-    abi: abi as typeof tetradAbi,
-    functionName: "eip712Domain",
-  });
-  return { name, version, chainId: Number(chainId), verifyingContract };
+  account: Address,
+): Promise<{ domain: GovernorDomain; nonce: bigint }> {
+  const contract = { address, abi: abi as typeof tetradAbi } as const;
+  const [[, name, version, chainId, verifyingContract], nonce] = await Promise.all([
+    client.readContract({ ...contract, functionName: "eip712Domain" }),
+    client.readContract({ ...contract, functionName: "nonces", args: [account] }),
+  ]);
+  return { domain: { name, version, chainId: Number(chainId), verifyingContract }, nonce };
 }
 
 export default function Govern() {
@@ -119,13 +121,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
   async function onSign() {
     const to = check(bySig);
     if (!to || !account) return;
-    const domain = await domainOf(client, contracts.Tetrad, tetradAbi);
-    const nonce = await client.readContract({
-      address: contracts.Tetrad,
-      abi: tetradAbi,
-      functionName: "nonces",
-      args: [account],
-    });
+    const { domain, nonce } = await signingContext(client, contracts.Tetrad, tetradAbi, account);
     const expiry = now + 7n * 86_400n;
     const signature = await bySig.sign(
       "Delegation signature",
@@ -386,13 +382,7 @@ function ProposalCard({ p, ctx, now }: { p: ProposalView; ctx: BuildContext; now
 
   async function onSignVote() {
     if (!account) return;
-    const domain = await domainOf(client, contracts.TetradGovernor, governorAbi);
-    const nonce = await client.readContract({
-      address: contracts.TetradGovernor,
-      abi: governorAbi,
-      functionName: "nonces",
-      args: [account],
-    });
+    const { domain, nonce } = await signingContext(client, contracts.TetradGovernor, governorAbi, account);
     const signature = await sigVote.sign(
       "Vote signature",
       ballotTypedData(domain, p.id, support, account, nonce, reason.trim()),
