@@ -1,10 +1,10 @@
 /** Small shared pieces: transaction status, the wallet gate in front of actions, amount inputs. */
-import { useId, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { useSwitchChain } from "wagmi";
 import type { Address, Hex } from "viem";
 import { useApp, type Action, type TxEntry } from "../lib/app";
 import type { ErrorContext } from "../lib/errors";
-import { formatTokens } from "../lib/format";
+import { formatTokens, parseAmount } from "../lib/format";
 
 const STATUS_TEXT: Record<TxEntry["status"], string> = {
   wallet: "Waiting for your wallet…",
@@ -159,36 +159,46 @@ export function Card({ id, title, children }: { id: string; title: ReactNode; ch
 }
 
 /**
- * An amount to send: the input (with Max when `max` is known), `children` (hints), the submit button and
- * the action's status line.
+ * An amount to send: the input "Amount to <verb>" (with Max when `max` is known), `children` (hints),
+ * the submit button and the action's status line. The text is checked here (a bad amount fails the
+ * action with the reason); `onSubmit` gets the amount and says whether it went through (the input is
+ * then cleared).
  */
 export function AmountForm(props: {
-  label: string;
-  name: string;
-  symbol: string;
-  value: string;
-  onChange(v: string): void;
+  verb: string;
+  /** The input's name (default: the verb). */
+  name?: string;
+  units: { symbol: string; decimals: number };
   /** The most that can be entered (the Max button), in base units. */
-  max?: { value: bigint; decimals: number };
+  max?: bigint;
   action: Action;
   submit: ReactNode;
-  onSubmit(): Promise<void>;
+  onSubmit(amount: bigint): Promise<boolean>;
   statusTestId?: string;
   children?: ReactNode;
 }) {
-  const { max, action } = props;
+  const { verb, units, max, action } = props;
+  const [text, setText] = useState("");
+  const label = verb.charAt(0).toUpperCase() + verb.slice(1);
+  const submit = async () => {
+    const parsed = parseAmount(text, units.decimals);
+    if (!parsed.ok) return action.fail(label, parsed.error);
+    if (await props.onSubmit(parsed.value)) setText("");
+  };
   return (
     <>
       <AmountInput
-        label={props.label}
-        name={props.name}
-        symbol={props.symbol}
-        value={props.value}
-        onChange={props.onChange}
-        max={max ? formatTokens(max.value, max.decimals, max.decimals).replace(/,/g, "") : undefined}
+        label={`Amount to ${verb}`}
+        name={props.name ?? verb}
+        symbol={units.symbol}
+        value={text}
+        onChange={setText}
+        max={
+          max === undefined ? undefined : formatTokens(max, units.decimals, units.decimals).replace(/,/g, "")
+        }
       />
       {props.children}
-      <button type="button" onClick={() => void props.onSubmit()} disabled={action.busy}>
+      <button type="button" onClick={() => void submit()} disabled={action.busy}>
         {props.submit}
       </button>
       <TxStatus action={action} testId={props.statusTestId} />

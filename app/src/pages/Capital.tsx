@@ -1,10 +1,9 @@
 /** Capital: stake the pool's token for the capital bucket; live rewards; deposit (one permit signature
  * when the token supports EIP-2612, approve + deposit otherwise), withdraw (with its lock), claim. */
-import { useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
 import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
-import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
+import { countdown, formatAmount, formatDate, formatShare, formatTokens } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
 import { AmountForm, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
@@ -62,8 +61,6 @@ export default function Capital() {
   const permit = useChainQuery(["permit-domain", contracts.StakingToken], (c) =>
     permitDomain(c, contracts.StakingToken, chain.chainId),
   );
-  const [depositText, setDepositText] = useState("");
-  const [withdrawText, setWithdrawText] = useState("");
   const deposit = useAction("deposit");
   const withdraw = useAction("withdraw");
   const claim = useAction("claim");
@@ -75,11 +72,8 @@ export default function Capital() {
   const locked = d.unlock > now && d.staked > 0n;
   const local = chain.chainId === 31337 || chain.chainId === 1337;
 
-  async function onDeposit() {
-    const parsed = parseAmount(depositText, decimals);
-    if (!parsed.ok) return deposit.fail("Deposit", parsed.error);
-    const amount = parsed.value;
-    if (!account) return;
+  async function onDeposit(amount: bigint): Promise<boolean> {
+    if (!account) return false;
     const domain = permit.data;
     if (domain) {
       const nonce = await client.readContract({
@@ -93,7 +87,7 @@ export default function Capital() {
         "Permit signature",
         permitTypedData(domain, account, contracts.CapitalPool, amount, nonce, deadline),
       );
-      if (!signature) return;
+      if (!signature) return false;
       const { v, r, s } = splitSignature(signature);
       const ok = await deposit.send(
         "Deposit",
@@ -107,8 +101,7 @@ export default function Capital() {
         },
         { units: { symbol, decimals }, now },
       );
-      if (ok) setDepositText("");
-      return;
+      return ok !== undefined;
     }
     if (d.allowance < amount) {
       const approved = await deposit.send("Approve", {
@@ -119,7 +112,7 @@ export default function Capital() {
           args: [contracts.CapitalPool, amount],
         }),
       });
-      if (!approved) return;
+      if (!approved) return false;
     }
     const ok = await deposit.send(
       "Deposit",
@@ -129,21 +122,19 @@ export default function Capital() {
       },
       { units: { symbol, decimals }, now },
     );
-    if (ok) setDepositText("");
+    return ok !== undefined;
   }
 
-  async function onWithdraw() {
-    const parsed = parseAmount(withdrawText, decimals);
-    if (!parsed.ok) return withdraw.fail("Withdraw", parsed.error);
+  async function onWithdraw(amount: bigint): Promise<boolean> {
     const ok = await withdraw.send(
       "Withdraw",
       {
         to: contracts.CapitalPool,
-        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "withdraw", args: [parsed.value] }),
+        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "withdraw", args: [amount] }),
       },
       { units: { symbol, decimals }, now },
     );
-    if (ok) setWithdrawText("");
+    return ok !== undefined;
   }
 
   return (
@@ -191,12 +182,9 @@ export default function Capital() {
         <div className="grid2">
           <Card id="dep-h" title="Deposit">
             <AmountForm
-              label="Amount to deposit"
-              name="deposit"
-              symbol={symbol}
-              value={depositText}
-              onChange={setDepositText}
-              max={{ value: d.wallet, decimals }}
+              verb="deposit"
+              units={{ symbol, decimals }}
+              max={d.wallet}
               action={deposit}
               submit={permit.data ? "Sign permit and deposit" : "Approve and deposit"}
               onSubmit={onDeposit}
@@ -233,12 +221,9 @@ export default function Capital() {
 
           <Card id="wd-h" title="Withdraw and claim">
             <AmountForm
-              label="Amount to withdraw"
-              name="withdraw"
-              symbol={symbol}
-              value={withdrawText}
-              onChange={setWithdrawText}
-              max={{ value: d.staked, decimals }}
+              verb="withdraw"
+              units={{ symbol, decimals }}
+              max={d.staked}
               action={withdraw}
               submit="Withdraw"
               onSubmit={onWithdraw}

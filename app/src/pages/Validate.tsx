@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
-import { countdown, formatAmount, formatDate, parseAmount } from "../lib/format";
+import { countdown, formatAmount, formatDate } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
 import {
   AmountForm,
@@ -19,13 +19,13 @@ import {
 } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
+const TTD = { symbol: "TTD", decimals: 18 } as const;
+
 export default function Validate() {
   const { contracts, account, chain, client } = useApp();
   const now = useNow();
   const subnets = useSubnets();
   const [which, setWhich] = useState(0);
-  const [stakeText, setStakeText] = useState("");
-  const [unstakeText, setUnstakeText] = useState("");
   const stake = useAction("stake");
   const unstake = useAction("unstake");
   const withdraw = useAction("withdraw-unbonded");
@@ -69,39 +69,32 @@ export default function Validate() {
   const committed = v !== undefined && v.commitRound === s.round && s.round > 0n;
   const revealed = v !== undefined && v.revealRound === s.round && s.round > 0n;
 
-  async function onStake() {
-    const parsed = parseAmount(stakeText);
-    if (!parsed.ok) return stake.fail("Stake", parsed.error);
-    if (!account) return;
+  async function onStake(amount: bigint): Promise<boolean> {
+    if (!account) return false;
     const allowance = await client.readContract({
       address: contracts.Tetrad,
       abi: erc20Abi,
       functionName: "allowance",
       args: [account, s.address],
     });
-    if (allowance < parsed.value) {
+    if (allowance < amount) {
       const ok = await stake.send("Approve TTD", {
         to: contracts.Tetrad,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [s.address, parsed.value] }),
+        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [s.address, amount] }),
       });
-      if (!ok) return;
+      if (!ok) return false;
     }
-    if (await sendStake(stake, "Stake", "stake", parsed.value)) setStakeText("");
-  }
-
-  async function onUnstake() {
-    const parsed = parseAmount(unstakeText);
-    if (!parsed.ok) return unstake.fail("Unbond", parsed.error);
-    if (await sendStake(unstake, "Unbond", "unstake", parsed.value)) setUnstakeText("");
+    return sendStake(stake, "Stake", "stake", amount);
   }
 
   /** `stake` or `unstake` of `amount` TTD on the chosen subnet. */
-  function sendStake(action: Action, label: string, fn: "stake" | "unstake", amount: bigint) {
-    return action.send(
+  async function sendStake(action: Action, label: string, fn: "stake" | "unstake", amount: bigint) {
+    const receipt = await action.send(
       label,
       { to: s.address, data: encodeFunctionData({ abi: subnetAbi, functionName: fn, args: [amount] }) },
-      { units: { symbol: "TTD", decimals: 18 }, now },
+      { units: TTD, now },
     );
+    return receipt !== undefined;
   }
 
   return (
@@ -180,12 +173,9 @@ export default function Validate() {
         <div className="grid2">
           <Card id="stk-h" title="Stake">
             <AmountForm
-              label="Amount to stake"
-              name="stake"
-              symbol="TTD"
-              value={stakeText}
-              onChange={setStakeText}
-              max={ttd.data !== undefined ? { value: ttd.data, decimals: 18 } : undefined}
+              verb="stake"
+              units={TTD}
+              max={ttd.data}
               action={stake}
               submit="Stake"
               onSubmit={onStake}
@@ -198,14 +188,12 @@ export default function Validate() {
           </Card>
           <Card id="unb-h" title="Unbond and claim">
             <AmountForm
-              label="Amount to unbond"
+              verb="unbond"
               name="unstake"
-              symbol="TTD"
-              value={unstakeText}
-              onChange={setUnstakeText}
+              units={TTD}
               action={unstake}
               submit="Unbond"
-              onSubmit={onUnstake}
+              onSubmit={(amount) => sendStake(unstake, "Unbond", "unstake", amount)}
             >
               <p className="hint">
                 Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
