@@ -5,7 +5,7 @@ import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
-import { useTokenMeta } from "../lib/tokens";
+import { ensureAllowance, useTokenMeta } from "../lib/tokens";
 import { AmountForm, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
@@ -103,17 +103,13 @@ export default function Capital() {
       );
       return ok !== undefined;
     }
-    if (d.allowance < amount) {
-      const approved = await deposit.send("Approve", {
-        to: contracts.StakingToken,
-        data: encodeFunctionData({
-          abi: erc20Abi,
-          functionName: "approve",
-          args: [contracts.CapitalPool, amount],
-        }),
-      });
-      if (!approved) return false;
-    }
+    const allowance = {
+      token: contracts.StakingToken,
+      owner: account,
+      spender: contracts.CapitalPool,
+      amount,
+    };
+    if (!(await ensureAllowance(client, deposit, "Approve", allowance))) return false;
     const ok = await deposit.send(
       "Deposit",
       {

@@ -1,7 +1,8 @@
 /** Contribute: the subnets with their metrics and weights; register (bond); my consensus scores and
  * earnings per round; claim. */
 import { useId, useState } from "react";
-import { encodeFunctionData, erc20Abi } from "viem";
+import { encodeFunctionData } from "viem";
+import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
@@ -59,19 +60,9 @@ export default function Contribute() {
   async function onRegister() {
     if (!chosen || !account) return;
     const bond = chosen.params.bond;
-    const allowance = await client.readContract({
-      address: contracts.Tetrad,
-      abi: erc20Abi,
-      functionName: "allowance",
-      args: [account, chosen.address],
-    });
-    if (allowance < bond) {
-      const approve = await register.send("Approve bond", {
-        to: contracts.Tetrad,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [chosen.address, bond] }),
-      });
-      if (!approve) return;
-    }
+    const spender = chosen.address;
+    const allowance = { token: contracts.Tetrad, owner: account, spender, amount: bond };
+    if (!(await ensureAllowance(client, register, "Approve bond", allowance))) return;
     const ok = await register.send(
       "Register",
       {

@@ -2,6 +2,7 @@
  * dividends, and how to run the validator client for automation. */
 import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
+import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
 import { countdown, formatAmount, formatDate } from "../lib/format";
@@ -71,19 +72,8 @@ export default function Validate() {
 
   async function onStake(amount: bigint): Promise<boolean> {
     if (!account) return false;
-    const allowance = await client.readContract({
-      address: contracts.Tetrad,
-      abi: erc20Abi,
-      functionName: "allowance",
-      args: [account, s.address],
-    });
-    if (allowance < amount) {
-      const ok = await stake.send("Approve TTD", {
-        to: contracts.Tetrad,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [s.address, amount] }),
-      });
-      if (!ok) return false;
-    }
+    const allowance = { token: contracts.Tetrad, owner: account, spender: s.address, amount };
+    if (!(await ensureAllowance(client, stake, "Approve TTD", allowance))) return false;
     return sendStake(stake, "Stake", "stake", amount);
   }
 
