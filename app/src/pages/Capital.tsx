@@ -1,8 +1,8 @@
 /** Capital: stake the pool's token for the capital bucket; live rewards; deposit (one permit signature
  * when the token supports EIP-2612, approve + deposit otherwise), withdraw (with its lock), claim. */
-import { encodeFunctionData, erc20Abi } from "viem";
+import { encodeFunctionData, erc20Abi, type Hex } from "viem";
 import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
-import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
 import { ensureAllowance, useTokenMeta } from "../lib/tokens";
@@ -89,19 +89,12 @@ export default function Capital() {
       );
       if (!signature) return false;
       const { v, r, s } = splitSignature(signature);
-      const ok = await deposit.send(
+      const args = [amount, deadline, v, r, s] as const;
+      return poolCall(
+        deposit,
         "Deposit",
-        {
-          to: contracts.CapitalPool,
-          data: encodeFunctionData({
-            abi: capitalPoolAbi,
-            functionName: "depositWithPermit",
-            args: [amount, deadline, v, r, s],
-          }),
-        },
-        { units: { symbol, decimals }, now },
+        encodeFunctionData({ ...pool, functionName: "depositWithPermit", args }),
       );
-      return ok !== undefined;
     }
     const allowance = {
       token: contracts.StakingToken,
@@ -110,27 +103,25 @@ export default function Capital() {
       amount,
     };
     if (!(await ensureAllowance(client, deposit, "Approve", allowance))) return false;
-    const ok = await deposit.send(
+    return poolCall(
+      deposit,
       "Deposit",
-      {
-        to: contracts.CapitalPool,
-        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "deposit", args: [amount] }),
-      },
-      { units: { symbol, decimals }, now },
+      encodeFunctionData({ ...pool, functionName: "deposit", args: [amount] }),
     );
-    return ok !== undefined;
   }
 
   async function onWithdraw(amount: bigint): Promise<boolean> {
-    const ok = await withdraw.send(
+    return poolCall(
+      withdraw,
       "Withdraw",
-      {
-        to: contracts.CapitalPool,
-        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "withdraw", args: [amount] }),
-      },
-      { units: { symbol, decimals }, now },
+      encodeFunctionData({ ...pool, functionName: "withdraw", args: [amount] }),
     );
-    return ok !== undefined;
+  }
+
+  /** A capital pool call through `action`, amounts in the stake token; true once confirmed. */
+  async function poolCall(action: Action, label: string, data: Hex): Promise<boolean> {
+    const ctx = { units: { symbol, decimals }, now };
+    return (await action.send(label, { to: contracts.CapitalPool, data }, ctx)) !== undefined;
   }
 
   return (

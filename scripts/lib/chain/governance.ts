@@ -243,21 +243,19 @@ export async function signDelegation(
   );
 }
 
-export async function queue(governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> {
+/** Queues or executes a proposal by its parts (as signer, or the governor's runner). */
+async function byParts(
+  fn: "queue(address[],uint256[],bytes[],bytes32)" | "execute(address[],uint256[],bytes[],bytes32)",
+  governor: TetradGovernor,
+  p: Proposal,
+  signer?: Signer,
+): Promise<void> {
   const g = signer ? governor.connect(signer) : governor;
-  await (
-    await g["queue(address[],uint256[],bytes[],bytes32)"](p.targets, p.values, p.calldatas, p.descriptionHash)
-  ).wait();
+  await (await g[fn](p.targets, p.values, p.calldatas, p.descriptionHash)).wait();
 }
 
-export async function execute(governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> {
-  const g = signer ? governor.connect(signer) : governor;
-  await (
-    await g["execute(address[],uint256[],bytes[],bytes32)"](
-      p.targets,
-      p.values,
-      p.calldatas,
-      p.descriptionHash,
-    )
-  ).wait();
-}
+export const queue = (governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> =>
+  byParts("queue(address[],uint256[],bytes[],bytes32)", governor, p, signer);
+
+export const execute = (governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> =>
+  byParts("execute(address[],uint256[],bytes[],bytes32)", governor, p, signer);
