@@ -160,7 +160,7 @@ export function Card({ id, title, children }: { id: string; title: ReactNode; ch
 
 /**
  * An amount to send: the input "Amount to <verb>" (with Max when `max` is known), `children` (hints),
- * the submit button and the action's status line. The text is checked here (a bad amount fails the
+ * the submit button and the action's status line (test id `<name>-status`). The text is checked here (a bad amount fails the
  * action with the reason); `onSubmit` gets the amount and says whether it went through (the input is
  * then cleared).
  */
@@ -172,12 +172,13 @@ export function AmountForm(props: {
   /** The most that can be entered (the Max button), in base units. */
   max?: bigint;
   action: Action;
-  submit: ReactNode;
+  /** The button's text (default: the verb, capitalized). */
+  submit?: ReactNode;
   onSubmit(amount: bigint): Promise<boolean>;
-  statusTestId?: string;
   children?: ReactNode;
 }) {
   const { verb, units, max, action } = props;
+  const name = props.name ?? verb;
   const [text, setText] = useState("");
   const label = verb.charAt(0).toUpperCase() + verb.slice(1);
   const submit = async () => {
@@ -189,7 +190,7 @@ export function AmountForm(props: {
     <>
       <AmountInput
         label={`Amount to ${verb}`}
-        name={props.name ?? verb}
+        name={name}
         symbol={units.symbol}
         value={text}
         onChange={setText}
@@ -199,9 +200,9 @@ export function AmountForm(props: {
       />
       {props.children}
       <button type="button" onClick={() => void submit()} disabled={action.busy}>
-        {props.submit}
+        {props.submit ?? label}
       </button>
-      <TxStatus action={action} testId={props.statusTestId} />
+      <TxStatus action={action} testId={`${name}-status`} />
     </>
   );
 }

@@ -69,6 +69,7 @@ export default function Capital() {
   if (!q.data || !stakeMeta.data) return <Loading what="the capital pool" />;
   const d = q.data;
   const { symbol, decimals } = stakeMeta.data;
+  const units = { symbol, decimals };
   const locked = d.unlock > now && d.staked > 0n;
   const local = chain.chainId === 31337 || chain.chainId === 1337;
 
@@ -120,7 +121,7 @@ export default function Capital() {
 
   /** A capital pool call through `action`, amounts in the stake token; true once confirmed. */
   async function poolCall(action: Action, label: string, data: Hex): Promise<boolean> {
-    const ctx = { units: { symbol, decimals }, now };
+    const ctx = { units, now };
     return (await action.send(label, { to: contracts.CapitalPool, data }, ctx)) !== undefined;
   }
 
@@ -170,12 +171,11 @@ export default function Capital() {
           <Card id="dep-h" title="Deposit">
             <AmountForm
               verb="deposit"
-              units={{ symbol, decimals }}
+              units={units}
               max={d.wallet}
               action={deposit}
               submit={permit.data ? "Sign permit and deposit" : "Approve and deposit"}
               onSubmit={onDeposit}
-              statusTestId="deposit-status"
             >
               <p className="hint">
                 {permit.data
@@ -207,15 +207,7 @@ export default function Capital() {
           </Card>
 
           <Card id="wd-h" title="Withdraw and claim">
-            <AmountForm
-              verb="withdraw"
-              units={{ symbol, decimals }}
-              max={d.staked}
-              action={withdraw}
-              submit="Withdraw"
-              onSubmit={onWithdraw}
-              statusTestId="withdraw-status"
-            >
+            <AmountForm verb="withdraw" action={withdraw} onSubmit={onWithdraw} units={units} max={d.staked}>
               {locked ? (
                 <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
               ) : null}

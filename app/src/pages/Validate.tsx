@@ -162,15 +162,7 @@ export default function Validate() {
       <WalletGate what="stake, unbond or claim">
         <div className="grid2">
           <Card id="stk-h" title="Stake">
-            <AmountForm
-              verb="stake"
-              units={TTD}
-              max={ttd.data}
-              action={stake}
-              submit="Stake"
-              onSubmit={onStake}
-              statusTestId="stake-status"
-            >
+            <AmountForm verb="stake" units={TTD} max={ttd.data} action={stake} onSubmit={onStake}>
               <p className="hint">
                 A stake larger than the smallest validator's takes its permit when all 64 are held.
               </p>
@@ -182,7 +174,6 @@ export default function Validate() {
               name="unstake"
               units={TTD}
               action={unstake}
-              submit="Unbond"
               onSubmit={(amount) => sendStake(unstake, "Unbond", "unstake", amount)}
             >
               <p className="hint">
