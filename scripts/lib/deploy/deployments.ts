@@ -95,15 +95,11 @@ export function writeDeployment(deployment: Deployment, dir = deploymentsDir()):
 }
 
 /** Typed handles on every contract of a deployment. */
-export interface Connected {
+export interface Connected extends Pick<
+  Core,
+  "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets"
+> {
   deployment: Deployment;
-  manager: TetradAccessManager;
-  token: Tetrad;
-  controller: EmissionController;
-  pool: CapitalPool;
-  protectionFund: Treasury;
-  buckets: [ContributionBucket, ContributionBucket, ContributionBucket];
-  subnets: [Subnet, Subnet, Subnet];
   stakingToken: IERC20Metadata;
   governor: TetradGovernor;
   timelock: TetradTimelock;
