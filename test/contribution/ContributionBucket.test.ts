@@ -95,23 +95,32 @@ describe("ContributionBucket", () => {
         .withArgs(c.admin.address);
     });
 
-    it("allocates what arrived when called by the role holder", async () => {
+    /**
+     * `arrived` tokens reach the thirds bucket, then the distributor calls onEmission(`told`): it must
+     * emit Allocated(allocated, carried).
+     */
+    async function notifiedAfter(
+      arrived: bigint,
+      told: bigint,
+      expected: { allocated: bigint; carried: bigint },
+    ): Promise<Ctx> {
       const c = await loadFixture(withThirds);
-      await c.token.mint(c.bucketAddress, 10_000n);
-      await expect(c.bucket.connect(c.distributor).onEmission(10_000n, 0n))
+      await c.token.mint(c.bucketAddress, arrived);
+      await expect(c.bucket.connect(c.distributor).onEmission(told, 0n))
         .to.emit(c.bucket, "Allocated")
-        .withArgs(10_000n, 0n);
+        .withArgs(expected.allocated, expected.carried);
+      return c;
+    }
+
+    it("allocates what arrived when called by the role holder", async () => {
+      const c = await notifiedAfter(10_000n, 10_000n, { allocated: 10_000n, carried: 0n });
       const [a, b, d] = c.subnets;
       await expectAllocations(c, undefined, [a, 3_333n], [b, 3_333n], [d, 3_334n]);
       await expectBooksBalance(c);
     });
 
     it("splits by balance, not by the amount argument", async () => {
-      const c = await loadFixture(withThirds);
-      await c.token.mint(c.bucketAddress, 100n);
-      await expect(c.bucket.connect(c.distributor).onEmission(999_999n, 0n))
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(100n, 1n);
+      await notifiedAfter(100n, 999_999n, { allocated: 100n, carried: 1n });
     });
   });
 
