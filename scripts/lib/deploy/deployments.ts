@@ -11,26 +11,19 @@ import { ContractRunner } from "ethers";
 import type { Core } from "./core";
 import type { Governance } from "./governance";
 import {
-  CapitalPool,
   CapitalPool__factory,
-  ContributionBucket,
   ContributionBucket__factory,
-  EmissionController,
   EmissionController__factory,
   IERC20Metadata,
   IERC20Metadata__factory,
   MockStakeToken__factory,
-  Subnet,
   Subnet__factory,
-  Tetrad,
-  TetradAccessManager,
   TetradAccessManager__factory,
   TetradGovernor,
   TetradGovernor__factory,
   TetradTimelock,
   TetradTimelock__factory,
   Tetrad__factory,
-  Treasury,
   Treasury__factory,
 } from "../../../typechain-types";
 
