@@ -25,10 +25,10 @@ import { privateKeyToAccount } from "viem/accounts";
 import { capitalPoolAbi, emissionControllerAbi, governorAbi, tetradAbi } from "../src/generated/abis";
 import { formatAmount, shortAddress } from "../src/lib/format";
 import { FUNDED_ACCOUNT, ROOT, rpc, startChain, type LocalChain } from "../scripts/chain";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../scripts/chromium";
 import { serveDist, type Served } from "../scripts/serve-dist";
 import { LOCAL_CHAIN_ID, TestWallet } from "./wallet";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = path.join(ROOT, "reports", "ui");
 const DAY = 86_400;
 
@@ -143,16 +143,7 @@ describe("Tetrad app end to end", () => {
     // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: ["--headless", ...CHROMIUM_FLAGS],
     });
   });
 
@@ -343,13 +334,10 @@ describe("Tetrad app end to end", () => {
     await waitStatus(pageA, "propose-status", "Propose: Confirmed");
     await expect.poll(() => pageA.getByTestId("proposal-state").first().textContent()).toBe("Pending");
 
-    const votingDelay = Number(
-      await c.readContract({
-        address: contracts.TetradGovernor!,
-        abi: governorAbi,
-        functionName: "votingDelay",
-      }),
-    );
+    /** A Governor setting (seconds) read from the chain. */
+    const governorSetting = async (functionName: "votingDelay" | "votingPeriod") =>
+      Number(await c.readContract({ address: contracts.TetradGovernor!, abi: governorAbi, functionName }));
+    const votingDelay = await governorSetting("votingDelay");
     await warp(votingDelay + 1);
 
     // Bob signs his vote (no gas); alice's wallet submits it.
@@ -374,13 +362,7 @@ describe("Tetrad app end to end", () => {
     await expect.poll(() => pageA.getByTestId("votes-for").first().textContent()).toContain("1,000 TTD");
     await shot(pageA, "govern-voting");
 
-    const period = Number(
-      await c.readContract({
-        address: contracts.TetradGovernor!,
-        abi: governorAbi,
-        functionName: "votingPeriod",
-      }),
-    );
+    const period = await governorSetting("votingPeriod");
     await warp(period + 1);
     await expect
       .poll(() => pageA.getByTestId("proposal-state").first().textContent(), { timeout: 15_000 })
@@ -430,14 +412,17 @@ describe("Tetrad app end to end", () => {
     expect(alice().log).toContain("eth_signTypedData_v4");
   });
 
+  /** Every page: its hash, its screenshot name and its heading. */
+  const PAGES = [
+    ["#/", "overview", "Overview"],
+    ["#/capital", "capital", "Capital"],
+    ["#/contribute", "contribute", "Contribute"],
+    ["#/validate", "validate", "Validate"],
+    ["#/govern", "govern", "Govern"],
+  ] as const;
+
   it("every page: a screenshot, and axe finds no serious or critical violation", async () => {
-    for (const [hash, name, heading] of [
-      ["#/", "overview", "Overview"],
-      ["#/capital", "capital", "Capital"],
-      ["#/contribute", "contribute", "Contribute"],
-      ["#/validate", "validate", "Validate"],
-      ["#/govern", "govern", "Govern"],
-    ] as const) {
+    for (const [hash, name, heading] of PAGES) {
       await go(pageA, hash, heading);
       await pageA.waitForTimeout(1_000);
       await shot(pageA, name);
@@ -447,13 +432,7 @@ describe("Tetrad app end to end", () => {
     const phone = await openAs(wallets.dave, "#/", { width: 390, height: 844 });
     await phone.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
     await expect.poll(() => phone.getByTestId("today").textContent()).toContain("TTD");
-    for (const [hash, name, heading] of [
-      ["#/", "overview", "Overview"],
-      ["#/capital", "capital", "Capital"],
-      ["#/contribute", "contribute", "Contribute"],
-      ["#/validate", "validate", "Validate"],
-      ["#/govern", "govern", "Govern"],
-    ] as const) {
+    for (const [hash, name, heading] of PAGES) {
       await go(phone, hash, heading);
       await phone.waitForTimeout(800);
       if (name === "overview") await shot(phone, "overview-phone");

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Deployment } from "../../scripts/lib/shared/deployments";
 
 export interface AppChain {
   chainId: number;
@@ -44,13 +45,7 @@ export function readAppDeployments(dir = deploymentsDir()): AppDeployments {
   const chains: AppChain[] = [];
   if (fs.existsSync(dir)) {
     for (const file of fs.readdirSync(dir).filter((f) => /^\d+\.json$/.test(f))) {
-      const d = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
-        network: string;
-        chainId: number;
-        startBlock?: number;
-        scheduleStart: number;
-        contracts: Record<string, string>;
-      };
+      const d = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Deployment;
       const local = d.chainId === 31337 || d.chainId === 1337;
       const rpcUrl =
         process.env[`TETRAD_RPC_URL_${d.chainId}`] ??

@@ -10,10 +10,10 @@ import * as path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { APP, ROOT, startChain } from "./chain";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./chromium";
 import { serveDist } from "./serve-dist";
 
 const MIN = Number(process.env.LIGHTHOUSE_MIN ?? 90);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUT = path.join(ROOT, "reports", "lighthouse.json");
 
 async function main(): Promise<void> {
@@ -25,16 +25,7 @@ async function main(): Promise<void> {
   const site = await serveDist({ deploymentsDir: chain.deploymentsDir, rpcUrl: chain.url });
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM,
-    chromeFlags: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    chromeFlags: ["--headless=new", ...CHROMIUM_FLAGS],
   });
   try {
     // A first visit warms the chain's RPC (compiled views); then RUNS measured visits, and the run with

@@ -54,23 +54,11 @@ export async function benchGovernance(gas: GasRecorder): Promise<void> {
   const sig = await signVote(governor, bob, id, Vote.For);
   await gas.record("gov.castVoteBySig", governor.castVoteBySig(id, Vote.For, bob.address, sig));
   await time.increase(DEFAULT_GOVERNANCE.votingPeriod + 1n);
-  await gas.record(
-    "gov.queue",
-    governor["queue(address[],uint256[],bytes[],bytes32)"](
-      p.targets,
-      p.values,
-      p.calldatas,
-      p.descriptionHash,
-    ),
-  );
+  const byHash = [p.targets, p.values, p.calldatas, p.descriptionHash] as const;
+  await gas.record("gov.queue", governor["queue(address[],uint256[],bytes[],bytes32)"](...byHash));
   await time.increase(DEFAULT_GOVERNANCE.timelockDelay + 1n);
   await gas.record(
     "gov.execute.setShares",
-    governor["execute(address[],uint256[],bytes[],bytes32)"](
-      p.targets,
-      p.values,
-      p.calldatas,
-      p.descriptionHash,
-    ),
+    governor["execute(address[],uint256[],bytes[],bytes32)"](...byHash),
   );
 }

@@ -1,38 +1,19 @@
 /** Contributor tasks: register in a subnet (bond approval included), claim rewards, leave. */
-import { task, types } from "hardhat/config";
 import { lazyAction, withFrom } from "./common";
-import type { RegisterArgs, SubnetArgs } from "./impl/subnet";
+import { SUBNET, defineTask } from "./impl/params";
+import type { RegisterArgs } from "./impl/subnet";
 
-const SUBNET_HELP = "The subnet: code, community, compute or its address";
+const subnetImpl = (fn: "register" | "contributorClaim" | "deregister") =>
+  lazyAction<RegisterArgs>(async () => (await import("./impl/subnet"))[fn]);
 
+const METADATA = "Metadata URI of your contribution (repository, model card, endpoint)";
+const REGISTER = "Registers you as a contributor of a subnet, locking its bond (approved for you)";
 withFrom(
-  task(
-    "contributor:register",
-    "Registers you as a contributor of a subnet, locking its bond (approved for you)",
-  )
-    .addParam("subnet", SUBNET_HELP, undefined, types.string)
-    .addOptionalParam(
-      "metadata",
-      "Metadata URI of your contribution (repository, model card, endpoint)",
-      "",
-      types.string,
-    ),
-).setAction(lazyAction<RegisterArgs>(async () => (await import("./impl/subnet")).register));
+  defineTask("contributor:register", REGISTER, SUBNET, ["metadata", METADATA, { default: "" }]),
+).setAction(subnetImpl("register"));
 
-withFrom(
-  task("contributor:claim", "Claims your contributor rewards from a subnet").addParam(
-    "subnet",
-    SUBNET_HELP,
-    undefined,
-    types.string,
-  ),
-).setAction(lazyAction<SubnetArgs>(async () => (await import("./impl/subnet")).contributorClaim));
-
-withFrom(
-  task("contributor:deregister", "Leaves a subnet: your bond and rewards are paid back").addParam(
-    "subnet",
-    SUBNET_HELP,
-    undefined,
-    types.string,
-  ),
-).setAction(lazyAction<SubnetArgs>(async () => (await import("./impl/subnet")).deregister));
+for (const [name, description, fn] of [
+  ["contributor:claim", "Claims your contributor rewards from a subnet", "contributorClaim"],
+  ["contributor:deregister", "Leaves a subnet: your bond and rewards are paid back", "deregister"],
+] as const)
+  withFrom(defineTask(name, description, SUBNET)).setAction(subnetImpl(fn));

@@ -1,68 +1,39 @@
 /** Governance tasks: delegate votes, propose typed actions, vote, queue and execute proposals. */
-import { task, types } from "hardhat/config";
 import { lazyAction, withFrom } from "./common";
+import { PROPOSAL, SUBNET, defineTask } from "./impl/params";
 import type { DelegateArgs, ProposalArgs, ProposeArgs, VoteArgs } from "./impl/governance";
 
-const PROPOSAL_HELP = "The proposal: its id, #index (as status lists them) or latest";
+const impl = (fn: "delegate" | "propose" | "vote" | "queue" | "execute") =>
+  lazyAction<DelegateArgs & ProposeArgs & VoteArgs & ProposalArgs>(
+    async () => (await import("./impl/governance"))[fn],
+  );
+
+const DELEGATE = "Delegates your TTD votes (to yourself by default): TTD votes only once delegated";
+withFrom(
+  defineTask("gov:delegate", DELEGATE, ["to", "The delegate's address (default: yourself)", "optional"]),
+).setAction(impl("delegate"));
 
 withFrom(
-  task(
-    "gov:delegate",
-    "Delegates your TTD votes (to yourself by default): TTD votes only once delegated",
-  ).addOptionalParam("to", "The delegate's address (default: yourself)", undefined, types.string),
-).setAction(lazyAction<DelegateArgs>(async () => (await import("./impl/governance")).delegate));
-
-withFrom(
-  task("gov:propose", "Proposes typed actions: bucket shares, metric weights, or a JSON file of actions")
-    .addOptionalParam(
-      "shares",
-      "Bucket shares in bps: code,community,compute,capital,protection",
-      undefined,
-      types.string,
-    )
-    .addOptionalParam(
-      "metricWeights",
-      "Metric weights in bps for --subnet, e.g. 3000,2500,2500,2000",
-      undefined,
-      types.string,
-    )
-    .addOptionalParam(
-      "subnet",
-      "The subnet of --metric-weights: code, community, compute or an address",
-      undefined,
-      types.string,
-    )
-    .addOptionalParam(
-      "actions",
-      "A JSON file of actions (see scripts/tasks/impl/governance.ts)",
-      undefined,
-      types.string,
-    )
-    .addOptionalParam("title", "The proposal's title (default: from its actions)", undefined, types.string)
-    .addOptionalParam("description", "Why: the rationale, in Markdown", undefined, types.string),
-).setAction(lazyAction<ProposeArgs>(async () => (await import("./impl/governance")).propose));
-
-withFrom(
-  task("gov:vote", "Votes on an active proposal")
-    .addParam("proposal", PROPOSAL_HELP, undefined, types.string)
-    .addParam("support", "for, against or abstain", undefined, types.string)
-    .addOptionalParam("reason", "A reason, recorded on chain", undefined, types.string),
-).setAction(lazyAction<VoteArgs>(async () => (await import("./impl/governance")).vote));
-
-withFrom(
-  task("gov:queue", "Queues a succeeded proposal in the Timelock").addParam(
-    "proposal",
-    PROPOSAL_HELP,
-    undefined,
-    types.string,
+  defineTask(
+    "gov:propose",
+    "Proposes typed actions: bucket shares, metric weights, or a JSON file of actions",
+    ["shares", "Bucket shares in bps: code,community,compute,capital,protection", "optional"],
+    ["metricWeights", "Metric weights in bps for --subnet, e.g. 3000,2500,2500,2000", "optional"],
+    [SUBNET[0], "The subnet of --metric-weights: code, community, compute or an address", "optional"],
+    ["actions", "A JSON file of actions (see scripts/tasks/impl/governance.ts)", "optional"],
+    ["title", "The proposal's title (default: from its actions)", "optional"],
+    ["description", "Why: the rationale, in Markdown", "optional"],
   ),
-).setAction(lazyAction<ProposalArgs>(async () => (await import("./impl/governance")).queue));
+).setAction(impl("propose"));
 
-withFrom(
-  task("gov:execute", "Executes a queued proposal once the Timelock's delay has passed").addParam(
-    "proposal",
-    PROPOSAL_HELP,
-    undefined,
-    types.string,
-  ),
-).setAction(lazyAction<ProposalArgs>(async () => (await import("./impl/governance")).execute));
+const SUPPORT = ["support", "for, against or abstain"] as const;
+const REASON = ["reason", "A reason, recorded on chain", "optional"] as const;
+withFrom(defineTask("gov:vote", "Votes on an active proposal", PROPOSAL, SUPPORT, REASON)).setAction(
+  impl("vote"),
+);
+
+for (const [name, description, fn] of [
+  ["gov:queue", "Queues a succeeded proposal in the Timelock", "queue"],
+  ["gov:execute", "Executes a queued proposal once the Timelock's delay has passed", "execute"],
+] as const)
+  withFrom(defineTask(name, description, PROPOSAL)).setAction(impl(fn));

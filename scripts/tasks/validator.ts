@@ -2,62 +2,55 @@
  * Validator tasks: stake for a permit, unstake, withdraw unbonded stake, claim dividends, and run the
  * validator client (scripts/lib/validator/client.ts) through the commit and reveal phases.
  */
-import { task, types } from "hardhat/config";
 import { lazyAction, withFrom } from "./common";
-import type { StakeArgs, SubnetArgs } from "./impl/subnet";
+import { SUBNET, defineTask } from "./impl/params";
+import type { StakeArgs } from "./impl/subnet";
 import type { RunArgs } from "./impl/validator-run";
 
-const SUBNET_HELP = "The subnet: code, community, compute or its address";
+const subnetImpl = (fn: "stake" | "unstake" | "withdrawUnbonded" | "validatorClaim") =>
+  lazyAction<StakeArgs>(async () => (await import("./impl/subnet"))[fn]);
 
-withFrom(
-  task(
+for (const [name, description, fn, amount] of [
+  [
     "validator:stake",
     "Stakes TTD in a subnet (the first stake takes a validator permit); approval included",
-  )
-    .addParam("subnet", SUBNET_HELP, undefined, types.string)
-    .addParam("amount", "TTD to add to your stake (e.g. 150)", undefined, types.string),
-).setAction(lazyAction<StakeArgs>(async () => (await import("./impl/subnet")).stake));
+    "stake",
+    "TTD to add to your stake (e.g. 150)",
+  ],
+  [
+    "validator:unstake",
+    "Moves stake to unbonding (withdraw it with validator:withdraw after the delay)",
+    "unstake",
+    "TTD to unstake, or all",
+  ],
+] as const)
+  withFrom(defineTask(name, description, SUBNET, ["amount", amount])).setAction(subnetImpl(fn));
+
+for (const [name, description, fn] of [
+  [
+    "validator:withdraw",
+    "Withdraws your unbonded stake once the unbonding delay has passed",
+    "withdrawUnbonded",
+  ],
+  ["validator:claim", "Claims your validator dividends from a subnet", "validatorClaim"],
+] as const)
+  withFrom(defineTask(name, description, SUBNET)).setAction(subnetImpl(fn));
 
 withFrom(
-  task("validator:unstake", "Moves stake to unbonding (withdraw it with validator:withdraw after the delay)")
-    .addParam("subnet", SUBNET_HELP, undefined, types.string)
-    .addParam("amount", "TTD to unstake, or all", undefined, types.string),
-).setAction(lazyAction<StakeArgs>(async () => (await import("./impl/subnet")).unstake));
-
-withFrom(
-  task("validator:withdraw", "Withdraws your unbonded stake once the unbonding delay has passed").addParam(
-    "subnet",
-    SUBNET_HELP,
-    undefined,
-    types.string,
-  ),
-).setAction(lazyAction<SubnetArgs>(async () => (await import("./impl/subnet")).withdrawUnbonded));
-
-withFrom(
-  task("validator:claim", "Claims your validator dividends from a subnet").addParam(
-    "subnet",
-    SUBNET_HELP,
-    undefined,
-    types.string,
-  ),
-).setAction(lazyAction<SubnetArgs>(async () => (await import("./impl/subnet")).validatorClaim));
-
-withFrom(
-  task(
+  defineTask(
     "validator:run",
     "Scores a round: commits the scoresheet from a metrics file, then reveals it in the window",
-  )
-    .addParam("subnet", SUBNET_HELP, undefined, types.string)
-    .addOptionalParam("metrics", "The round's metrics JSON file (needed to commit)", undefined, types.string)
-    .addOptionalParam(
+    SUBNET,
+    ["metrics", "The round's metrics JSON file (needed to commit)", "optional"],
+    [
       "action",
       "run (commit, wait, reveal: one round), step (what the phase allows, once: for cron), commit or reveal",
-      "run",
-      types.string,
-    )
-    .addOptionalParam("saltDir", "Where salts wait between commit and reveal", ".validator", types.string)
-    .addFlag("finalize", "Finalize a closed round (one page a step) instead of waiting for someone else to")
-    .addOptionalParam("page", "Contributors per finalization transaction", 32, types.int)
-    .addOptionalParam("poll", "Seconds between checks while waiting for a phase", 15, types.int)
-    .addFlag("fastForward", "Local chain only: move the clock forward instead of waiting"),
+      { default: "run" },
+    ],
+    ["saltDir", "Where salts wait between commit and reveal", { default: ".validator" }],
+    ["finalize", "Finalize a closed round (one page a step) instead of waiting for someone else to", "flag"],
+    ["page", "Contributors per finalization transaction", { default: 32 }],
+    ["poll", "Seconds between checks while waiting for a phase", { default: 15 }],
+    ["fastForward", "Local chain only: move the clock forward instead of waiting", "flag"],
+  ),
 ).setAction(lazyAction<RunArgs>(async () => (await import("./impl/validator-run")).run));

@@ -25,6 +25,18 @@ interface Ctx {
   subnets: HardhatEthersSigner[];
 }
 
+/** Each subnet's allocation is exactly as listed and, when given, the unallocated rest too. */
+async function expectAllocations(
+  c: Ctx,
+  unallocated: bigint | undefined,
+  ...expected: [HardhatEthersSigner, bigint][]
+): Promise<void> {
+  for (const [subnet, amount] of expected) {
+    expect(await c.bucket.allocation(subnet.address), `allocation of ${subnet.address}`).to.equal(amount);
+  }
+  if (unallocated !== undefined) expect(await c.bucket.unallocated()).to.equal(unallocated);
+}
+
 async function deployBucket(): Promise<Ctx> {
   const signers = await ethers.getSigners();
   const [admin, distributor, stranger] = signers;
@@ -83,24 +95,32 @@ describe("ContributionBucket", () => {
         .withArgs(c.admin.address);
     });
 
-    it("allocates what arrived when called by the role holder", async () => {
+    /**
+     * `arrived` tokens reach the thirds bucket, then the distributor calls onEmission(`told`): it must
+     * emit Allocated(allocated, carried).
+     */
+    async function notifiedAfter(
+      arrived: bigint,
+      told: bigint,
+      expected: { allocated: bigint; carried: bigint },
+    ): Promise<Ctx> {
       const c = await loadFixture(withThirds);
-      await c.token.mint(c.bucketAddress, 10_000n);
-      await expect(c.bucket.connect(c.distributor).onEmission(10_000n, 0n))
+      await c.token.mint(c.bucketAddress, arrived);
+      await expect(c.bucket.connect(c.distributor).onEmission(told, 0n))
         .to.emit(c.bucket, "Allocated")
-        .withArgs(10_000n, 0n);
-      expect(await c.bucket.allocation(c.subnets[0].address)).to.equal(3_333n);
-      expect(await c.bucket.allocation(c.subnets[1].address)).to.equal(3_333n);
-      expect(await c.bucket.allocation(c.subnets[2].address)).to.equal(3_334n);
+        .withArgs(expected.allocated, expected.carried);
+      return c;
+    }
+
+    it("allocates what arrived when called by the role holder", async () => {
+      const c = await notifiedAfter(10_000n, 10_000n, { allocated: 10_000n, carried: 0n });
+      const [a, b, d] = c.subnets;
+      await expectAllocations(c, undefined, [a, 3_333n], [b, 3_333n], [d, 3_334n]);
       await expectBooksBalance(c);
     });
 
     it("splits by balance, not by the amount argument", async () => {
-      const c = await loadFixture(withThirds);
-      await c.token.mint(c.bucketAddress, 100n);
-      await expect(c.bucket.connect(c.distributor).onEmission(999_999n, 0n))
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(100n, 1n);
+      await notifiedAfter(100n, 999_999n, { allocated: 100n, carried: 1n });
     });
   });
 
@@ -111,18 +131,12 @@ describe("ContributionBucket", () => {
       await c.token.mint(c.bucketAddress, 100n);
       // 100 x 3,333 / 10,000 = 33 (twice); 100 x 3,334 / 10,000 = 33: 99 paid, 1 carried.
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 1n);
-      expect(await c.bucket.allocation(a.address)).to.equal(33n);
-      expect(await c.bucket.allocation(b.address)).to.equal(33n);
-      expect(await c.bucket.allocation(d.address)).to.equal(33n);
-      expect(await c.bucket.unallocated()).to.equal(1n);
+      await expectAllocations(c, 1n, [a, 33n], [b, 33n], [d, 33n]);
       await expectBooksBalance(c);
       // 200 + 1 carried = 201: 66, 66, 67 -> 199 paid, 2 carried.
       await c.token.mint(c.bucketAddress, 200n);
       await expect(c.bucket.connect(c.stranger).allocate()).to.emit(c.bucket, "Allocated").withArgs(200n, 2n);
-      expect(await c.bucket.allocation(a.address)).to.equal(99n);
-      expect(await c.bucket.allocation(b.address)).to.equal(99n);
-      expect(await c.bucket.allocation(d.address)).to.equal(100n);
-      expect(await c.bucket.unallocated()).to.equal(2n);
+      await expectAllocations(c, 2n, [a, 99n], [b, 99n], [d, 100n]);
       await expectBooksBalance(c);
     });
 
@@ -145,9 +159,7 @@ describe("ContributionBucket", () => {
       // The carried 500 goes into the next split with the new arrivals.
       await c.token.mint(c.bucketAddress, 100n);
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
-      expect(await c.bucket.allocation(a.address)).to.equal(360n);
-      expect(await c.bucket.allocation(b.address)).to.equal(240n);
-      expect(await c.bucket.unallocated()).to.equal(0n);
+      await expectAllocations(c, 0n, [a, 360n], [b, 240n]);
       await expectBooksBalance(c);
     });
 
@@ -158,9 +170,7 @@ describe("ContributionBucket", () => {
       await c.bucket.allocate();
       await c.bucket.setWeights([a.address, b.address], [6_000, 4_000]);
       await c.bucket.allocate();
-      expect(await c.bucket.allocation(a.address)).to.equal(300n);
-      expect(await c.bucket.allocation(b.address)).to.equal(200n);
-      expect(await c.bucket.unallocated()).to.equal(0n);
+      await expectAllocations(c, 0n, [a, 300n], [b, 200n]);
       // A subnet pulling now gets its share of what the bucket already held.
       await expect(c.bucket.connect(a).pull()).to.changeTokenBalance(c.token, a, 300n);
     });
@@ -273,8 +283,7 @@ describe("ContributionBucket", () => {
       const tx = c.bucket.connect(a).pull();
       await expect(tx).to.emit(c.bucket, "Pulled").withArgs(a.address, 333n);
       await expect(tx).to.changeTokenBalances(c.token, [a, c.bucket], [333n, -333n]);
-      expect(await c.bucket.allocation(a.address)).to.equal(0n);
-      expect(await c.bucket.allocation(b.address)).to.equal(333n);
+      await expectAllocations(c, undefined, [a, 0n], [b, 333n]);
       await expectBooksBalance(c);
     });
 

@@ -11,7 +11,8 @@ import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
 import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
+import {TetradTest} from "../utils/TetradTest.sol";
+import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice Drives one subnet: contributors come and go, validators stake, unstake and get slashed,
 /// honest validators reveal the truth, colluders inflate contributor 0 and zero the rest, some
@@ -529,7 +530,7 @@ contract SubnetHandler is TetradTest {
 /// @notice Proof-of-contribution invariants: solvency, conservation of bonds, stakes and emission,
 /// slashing only to the protection fund, exact claims, and colluders under half the stake unable to lift
 /// a score above the honest one.
-contract SubnetInvariantTest is TetradTest {
+contract SubnetInvariantTest is TetradTest, InvariantTargets {
     Subnet internal subnet;
     MockStakeToken internal token;
     ContributionBucket internal bucket;
@@ -570,40 +571,17 @@ contract SubnetInvariantTest is TetradTest {
         spare.grantRole(0, address(handler), 0);
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function targetSelectors() public view returns (FuzzSelector[] memory s) {
-        bytes4[] memory selectors = new bytes4[](25);
-        selectors[0] = SubnetHandler.register.selector;
-        selectors[1] = SubnetHandler.deregister.selector;
-        selectors[2] = SubnetHandler.stake.selector;
-        selectors[3] = SubnetHandler.unstake.selector;
-        selectors[4] = SubnetHandler.withdrawUnbonded.selector;
-        selectors[5] = SubnetHandler.slash.selector;
-        selectors[6] = SubnetHandler.commitAll.selector;
-        selectors[7] = SubnetHandler.revealAll.selector;
-        selectors[8] = SubnetHandler.finalize.selector;
-        selectors[9] = SubnetHandler.claim.selector;
-        selectors[10] = SubnetHandler.fundEmission.selector;
-        selectors[11] = SubnetHandler.warp.selector;
-        selectors[12] = SubnetHandler.claimFor.selector;
-        selectors[13] = SubnetHandler.otherSubnetPulls.selector;
-        selectors[14] = SubnetHandler.setBucketWeights.selector;
-        selectors[15] = SubnetHandler.setParams.selector;
-        selectors[16] = SubnetHandler.setMetricWeights.selector;
-        selectors[17] = SubnetHandler.pause.selector;
-        selectors[18] = SubnetHandler.unpause.selector;
-        selectors[19] = SubnetHandler.release.selector;
-        selectors[20] = SubnetHandler.migrateAuthority.selector;
-        selectors[21] = SubnetHandler.setMetadataURI.selector;
-        selectors[22] = SubnetHandler.transferOwnership.selector;
-        selectors[23] = SubnetHandler.strangerTries.selector;
-        selectors[24] = SubnetHandler.playRound.selector;
-        s = new FuzzSelector[](1);
-        s[0] = FuzzSelector(address(handler), selectors);
+    function _targets() internal view override returns (address, bytes memory) {
+        // prettier-ignore
+        return (address(handler), abi.encodePacked([handler.register.selector, handler.deregister.selector,
+            handler.stake.selector, handler.unstake.selector, handler.withdrawUnbonded.selector,
+            handler.slash.selector, handler.commitAll.selector, handler.revealAll.selector,
+            handler.finalize.selector, handler.claim.selector, handler.fundEmission.selector,
+            handler.warp.selector, handler.claimFor.selector, handler.otherSubnetPulls.selector,
+            handler.setBucketWeights.selector, handler.setParams.selector, handler.setMetricWeights.selector,
+            handler.pause.selector, handler.unpause.selector, handler.release.selector,
+            handler.migrateAuthority.selector, handler.setMetadataURI.selector,
+            handler.transferOwnership.selector, handler.strangerTries.selector, handler.playRound.selector]));
     }
 
     function invariant_SolventToTheWei() public {

@@ -14,7 +14,8 @@ import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {RevertingReceiver} from "../../contracts/mocks/MockEmissionReceivers.sol";
-import {Core, FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
+import {Core, TetradTest} from "../utils/TetradTest.sol";
+import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice Drives the emission controller: time jumps (up to and past the schedule's end),
 /// permissionless distributions from any caller, and governance's share, recipient, pause and authority
@@ -235,7 +236,7 @@ contract EmissionHandler is TetradTest {
 /// @notice Emission invariants: supply follows the schedule to the wei, recipients get exactly what was
 /// minted for them, the cap holds, distribute never fails unless paused, share and recipient changes are
 /// never retroactive, and only governance changes the settings.
-contract EmissionInvariantTest is TetradTest {
+contract EmissionInvariantTest is TetradTest, InvariantTargets {
     using EmissionSchedule for EmissionSchedule.Params;
 
     Core internal c;
@@ -263,23 +264,11 @@ contract EmissionInvariantTest is TetradTest {
         handler = new EmissionHandler(c, address(this), spare, extra);
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function targetSelectors() public view returns (FuzzSelector[] memory s) {
-        bytes4[] memory selectors = new bytes4[](8);
-        selectors[0] = EmissionHandler.warp.selector;
-        selectors[1] = EmissionHandler.distribute.selector;
-        selectors[2] = EmissionHandler.setShares.selector;
-        selectors[3] = EmissionHandler.setRecipient.selector;
-        selectors[4] = EmissionHandler.pause.selector;
-        selectors[5] = EmissionHandler.unpause.selector;
-        selectors[6] = EmissionHandler.migrateAuthority.selector;
-        selectors[7] = EmissionHandler.strangerTries.selector;
-        s = new FuzzSelector[](1);
-        s[0] = FuzzSelector(address(handler), selectors);
+    function _targets() internal view override returns (address, bytes memory) {
+        // prettier-ignore
+        return (address(handler), abi.encodePacked([handler.warp.selector, handler.distribute.selector,
+            handler.setShares.selector, handler.setRecipient.selector, handler.pause.selector,
+            handler.unpause.selector, handler.migrateAuthority.selector, handler.strangerTries.selector]));
     }
 
     function invariant_SupplyEqualsScheduleAtLastDistribution() public {

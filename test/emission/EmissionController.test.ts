@@ -504,15 +504,27 @@ describe("EmissionController", () => {
   });
 
   describe("recipient hooks", () => {
-    it("a reverting hook is reported with ReceiverNotificationFailed; its tokens are minted anyway", async () => {
+    /**
+     * The `hook` receiver (notified) as `bucket`'s recipient, and the next block `dt` after the last
+     * distribution: the amounts a distribution then should send to each bucket.
+     */
+    async function hookedDistribution(hook: "reverting" | "guzzler", bucket: Bucket, dt: bigint) {
       const f = await loadFixture(receiversFixture);
-      const { controller, core, admin, reverting } = f;
-      const addr = await reverting.getAddress();
-      await controller.connect(admin).setRecipient(Bucket.Code, addr, true);
+      const { controller, core, admin } = f;
+      const addr = await f[hook].getAddress();
+      await controller.connect(admin).setRecipient(bucket, addr, true);
       const last = await controller.lastDistribution();
-      const to = last + DAY + 1n;
+      const to = last + dt;
       await time.setNextBlockTimestamp(to);
-      const amounts = split(emitted(core.schedule, last, to), DEFAULT_SHARES);
+      return { controller, core, addr, to, amounts: split(emitted(core.schedule, last, to), DEFAULT_SHARES) };
+    }
+
+    it("a reverting hook is reported with ReceiverNotificationFailed; its tokens are minted anyway", async () => {
+      const { controller, core, addr, to, amounts } = await hookedDistribution(
+        "reverting",
+        Bucket.Code,
+        DAY + 1n,
+      );
       const tx = controller.distribute();
       await expect(tx)
         .to.emit(controller, "ReceiverNotificationFailed")
@@ -523,14 +535,11 @@ describe("EmissionController", () => {
     });
 
     it("a hook that burns all its gas gets exactly HOOK_GAS, fails alone, and the emission goes on", async () => {
-      const f = await loadFixture(receiversFixture);
-      const { controller, core, admin, guzzler } = f;
-      const addr = await guzzler.getAddress();
-      await controller.connect(admin).setRecipient(Bucket.Compute, addr, true);
-      const last = await controller.lastDistribution();
-      const to = last + DAY;
-      await time.setNextBlockTimestamp(to);
-      const amounts = split(emitted(core.schedule, last, to), DEFAULT_SHARES);
+      const { controller, core, addr, to, amounts } = await hookedDistribution(
+        "guzzler",
+        Bucket.Compute,
+        DAY,
+      );
       const tx = controller.distribute({ gasLimit: 3_000_000 });
       await expect(tx)
         .to.emit(controller, "ReceiverNotificationFailed")

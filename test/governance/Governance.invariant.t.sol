@@ -12,7 +12,8 @@ import {EmissionController} from "../../contracts/emission/EmissionController.so
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {Core, Dao, FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
+import {Core, Dao, TetradTest} from "../utils/TetradTest.sol";
+import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice An NFT to send to the Governor (which must refuse it) and the Timelock (which keeps it).
 contract TestNFT is ERC721 {
@@ -807,7 +808,7 @@ contract GovernanceHandler is TetradTest {
 /// proposal; votes on a proposal are exactly the voters' weights at its snapshot and never exceed the
 /// supply; voting power follows delegation; supply, balances and allowances add up; the Governor never
 /// holds deposits; the guardian can only pause and cancel, and only while governance lets it.
-contract GovernanceInvariantTest is TetradTest {
+contract GovernanceInvariantTest is TetradTest, InvariantTargets {
     using EmissionSchedule for EmissionSchedule.Params;
     Core internal c;
     TetradGovernor internal governor;
@@ -850,39 +851,17 @@ contract GovernanceInvariantTest is TetradTest {
         handOver(c, dao);
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function targetSelectors() public view returns (FuzzSelector[] memory s) {
-        bytes4[] memory selectors = new bytes4[](24);
-        selectors[0] = GovernanceHandler.transfer.selector;
-        selectors[1] = GovernanceHandler.delegate.selector;
-        selectors[2] = GovernanceHandler.propose.selector;
-        selectors[3] = GovernanceHandler.vote.selector;
-        selectors[4] = GovernanceHandler.queue.selector;
-        selectors[5] = GovernanceHandler.execute.selector;
-        selectors[6] = GovernanceHandler.guardianCancels.selector;
-        selectors[7] = GovernanceHandler.strangerSetsShares.selector;
-        selectors[8] = GovernanceHandler.guardianTriesEverything.selector;
-        selectors[9] = GovernanceHandler.warp.selector;
-        selectors[10] = GovernanceHandler.lifecycle.selector;
-        selectors[11] = GovernanceHandler.approve.selector;
-        selectors[12] = GovernanceHandler.permit.selector;
-        selectors[13] = GovernanceHandler.transferFrom.selector;
-        selectors[14] = GovernanceHandler.burn.selector;
-        selectors[15] = GovernanceHandler.burnFrom.selector;
-        selectors[16] = GovernanceHandler.delegateBySig.selector;
-        selectors[17] = GovernanceHandler.proposerCancels.selector;
-        selectors[18] = GovernanceHandler.executeRelayed.selector;
-        selectors[19] = GovernanceHandler.guardianPauses.selector;
-        selectors[20] = GovernanceHandler.guardianRenounces.selector;
-        selectors[21] = GovernanceHandler.guardianCancelsOperation.selector;
-        selectors[22] = GovernanceHandler.sendEth.selector;
-        selectors[23] = GovernanceHandler.sendNft.selector;
-        s = new FuzzSelector[](1);
-        s[0] = FuzzSelector(address(handler), selectors);
+    function _targets() internal view override returns (address, bytes memory) {
+        // prettier-ignore
+        return (address(handler), abi.encodePacked([handler.transfer.selector, handler.delegate.selector,
+            handler.propose.selector, handler.vote.selector, handler.queue.selector, handler.execute.selector,
+            handler.guardianCancels.selector, handler.strangerSetsShares.selector,
+            handler.guardianTriesEverything.selector, handler.warp.selector, handler.lifecycle.selector,
+            handler.approve.selector, handler.permit.selector, handler.transferFrom.selector,
+            handler.burn.selector, handler.burnFrom.selector, handler.delegateBySig.selector,
+            handler.proposerCancels.selector, handler.executeRelayed.selector, handler.guardianPauses.selector,
+            handler.guardianRenounces.selector, handler.guardianCancelsOperation.selector,
+            handler.sendEth.selector, handler.sendNft.selector]));
     }
 
     function invariant_ParametersChangeOnlyThroughExecutedProposals() public {

@@ -80,6 +80,19 @@ function timeIn(p: ScheduleParams, raw: bigint): bigint {
 
 const rawTime = fc.bigInt({ min: 0n, max: 2n ** 64n });
 
+/** A property of the harness at a random time `t` of random params `params` (fast-check, `numRuns` runs). */
+async function atRandomTimes(
+  params: fc.Arbitrary<ScheduleParams>,
+  numRuns: number,
+  property: (harness: EmissionScheduleHarness, p: ScheduleParams, t: bigint) => Promise<void>,
+): Promise<void> {
+  const { harness } = await loadFixture(deployHarness);
+  await fc.assert(
+    fc.asyncProperty(params, rawTime, (p, raw) => property(harness, p, timeIn(p, raw))),
+    { numRuns },
+  );
+}
+
 describe("EmissionSchedule", () => {
   describe("default parameters", () => {
     it("has 5,833 emitting intervals and ends 5,833 days after the start", async () => {
@@ -229,31 +242,21 @@ describe("EmissionSchedule", () => {
     });
 
     it("contract cumulative == TS closed form == TS interval walk", async () => {
-      const { harness } = await loadFixture(deployHarness);
-      await fc.assert(
-        fc.asyncProperty(walkableParams, rawTime, async (p, raw) => {
-          const t = timeIn(p, raw);
-          const onChain = await harness.cumulative(p, t);
-          expect(onChain).to.equal(cumulative(p, t));
-          expect(onChain).to.equal(cumulativeByIntervals(p, t));
-          expect(await harness.total(p)).to.equal(cumulativeByIntervals(p, scheduleEnd(p)));
-        }),
-        { numRuns: 80 },
-      );
+      await atRandomTimes(walkableParams, 80, async (harness, p, t) => {
+        const onChain = await harness.cumulative(p, t);
+        expect(onChain).to.equal(cumulative(p, t));
+        expect(onChain).to.equal(cumulativeByIntervals(p, t));
+        expect(await harness.total(p)).to.equal(cumulativeByIntervals(p, scheduleEnd(p)));
+      });
     });
 
     it("contract matches the TS closed form on large random params", async () => {
-      const { harness } = await loadFixture(deployHarness);
-      await fc.assert(
-        fc.asyncProperty(anyParams, rawTime, async (p, raw) => {
-          const t = timeIn(p, raw);
-          expect(await harness.cumulative(p, t)).to.equal(cumulative(p, t));
-          expect(await harness.total(p)).to.equal(total(p));
-          expect(await harness.end(p)).to.equal(scheduleEnd(p));
-          expect(await harness.intervalsWithEmission(p)).to.equal(intervalsWithEmission(p));
-        }),
-        { numRuns: 60 },
-      );
+      await atRandomTimes(anyParams, 60, async (harness, p, t) => {
+        expect(await harness.cumulative(p, t)).to.equal(cumulative(p, t));
+        expect(await harness.total(p)).to.equal(total(p));
+        expect(await harness.end(p)).to.equal(scheduleEnd(p));
+        expect(await harness.intervalsWithEmission(p)).to.equal(intervalsWithEmission(p));
+      });
     });
 
     it("monotonicity: t1 <= t2 implies cumulative(t1) <= cumulative(t2), and cumulative(t) <= total", async () => {

@@ -13,7 +13,8 @@ import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {FeeOnTransferToken} from "../../contracts/mocks/FeeOnTransferToken.sol";
 import {RebasingToken} from "../../contracts/mocks/RebasingToken.sol";
-import {Core, FuzzSelector, TetradTest} from "../utils/TetradTest.sol";
+import {Core, TetradTest} from "../utils/TetradTest.sol";
+import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice The faucet all three test stake tokens share.
 interface IFaucet {
@@ -387,7 +388,7 @@ contract PoolHandler is TetradTest {
 }
 
 /// @notice Capital-pool invariants, run once per kind of stake token (plain, fee-on-transfer, rebasing).
-abstract contract CapitalPoolInvariantBase is TetradTest {
+abstract contract CapitalPoolInvariantBase is TetradTest, InvariantTargets {
     Core internal c;
     PoolHandler internal handler;
     IERC20 internal stake;
@@ -408,34 +409,15 @@ abstract contract CapitalPoolInvariantBase is TetradTest {
         handler = new PoolHandler(c, stake, hasPermit, address(this), spare);
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function targetSelectors() public view returns (FuzzSelector[] memory s) {
-        bytes4[] memory selectors = new bytes4[](19);
-        selectors[0] = PoolHandler.deposit.selector;
-        selectors[1] = PoolHandler.withdraw.selector;
-        selectors[2] = PoolHandler.exit.selector;
-        selectors[3] = PoolHandler.claim.selector;
-        selectors[4] = PoolHandler.distribute.selector;
-        selectors[5] = PoolHandler.warp.selector;
-        selectors[6] = PoolHandler.depositWithPermit.selector;
-        selectors[7] = PoolHandler.claimTo.selector;
-        selectors[8] = PoolHandler.donate.selector;
-        selectors[9] = PoolHandler.notifyRewards.selector;
-        selectors[10] = PoolHandler.pause.selector;
-        selectors[11] = PoolHandler.unpause.selector;
-        selectors[12] = PoolHandler.setMinDeposit.selector;
-        selectors[13] = PoolHandler.setRewardsDuration.selector;
-        selectors[14] = PoolHandler.setWithdrawLock.selector;
-        selectors[15] = PoolHandler.recoverERC20.selector;
-        selectors[16] = PoolHandler.skim.selector;
-        selectors[17] = PoolHandler.migrateAuthority.selector;
-        selectors[18] = PoolHandler.strangerTries.selector;
-        s = new FuzzSelector[](1);
-        s[0] = FuzzSelector(address(handler), selectors);
+    function _targets() internal view override returns (address, bytes memory) {
+        // prettier-ignore
+        return (address(handler), abi.encodePacked([handler.deposit.selector, handler.withdraw.selector,
+            handler.exit.selector, handler.claim.selector, handler.distribute.selector, handler.warp.selector,
+            handler.depositWithPermit.selector, handler.claimTo.selector, handler.donate.selector,
+            handler.notifyRewards.selector, handler.pause.selector, handler.unpause.selector,
+            handler.setMinDeposit.selector, handler.setRewardsDuration.selector,
+            handler.setWithdrawLock.selector, handler.recoverERC20.selector, handler.skim.selector,
+            handler.migrateAuthority.selector, handler.strangerTries.selector]));
     }
 
     function _sumStakes() internal view returns (uint256 sum) {

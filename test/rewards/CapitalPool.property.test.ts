@@ -67,26 +67,32 @@ async function timestampOf(r: ContractTransactionReceipt): Promise<bigint> {
                     EXACT REPLICA OF THE ARITHMETIC
 //////////////////////////////////////////////////////////////*/
 
+/** What the contract's stream and both models share: the rate, when it ends, the total stake. */
+abstract class Stream {
+  rate = 0n;
+  finish = 0n;
+  staked = 0n;
+
+  constructor(
+    public lastUpdate: bigint,
+    public duration: bigint,
+  ) {}
+}
+
 interface ReplicaAccount {
   stake: bigint;
   rewards: bigint;
   paid: bigint;
 }
 
-class Replica {
-  rate = 0n;
-  finish = 0n;
+class Replica extends Stream {
   reserved = 0n;
-  staked = 0n;
   carry = 0n;
   rpt = 0n;
   readonly accounts: ReplicaAccount[];
 
-  constructor(
-    n: number,
-    public lastUpdate: bigint,
-    public duration: bigint,
-  ) {
+  constructor(n: number, lastUpdate: bigint, duration: bigint) {
+    super(lastUpdate, duration);
     this.accounts = Array.from({ length: n }, () => ({ stake: 0n, rewards: 0n, paid: 0n }));
   }
 
@@ -192,10 +198,7 @@ class Replica {
  * The same stream (integer rate = floor(amount / duration), finish, frozen while nobody stakes, the
  * division remainder credited at the next accrual), split exactly pro rata to stake (to 1e-40 wei).
  */
-class Ideal {
-  rate = 0n;
-  finish = 0n;
-  staked = 0n;
+class Ideal extends Stream {
   /** Restream remainders waiting for the next accrual. */
   pot = 0n;
   notified = 0n;
@@ -206,11 +209,8 @@ class Ideal {
   /** Earned rewards, scaled by IDEAL_SCALE. */
   readonly earned: bigint[];
 
-  constructor(
-    n: number,
-    public lastUpdate: bigint,
-    public duration: bigint,
-  ) {
+  constructor(n: number, lastUpdate: bigint, duration: bigint) {
+    super(lastUpdate, duration);
     this.stakes = Array.from({ length: n }, () => 0n);
     this.earned = Array.from({ length: n }, () => 0n);
   }

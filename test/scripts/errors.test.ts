@@ -243,7 +243,26 @@ describe("scripts/lib/chain/errors", () => {
       "utf8",
     );
     const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-    expect(imports).to.deep.equal(["ethers", "./error-messages", "./error-messages", "./error-messages"]);
+    expect(imports).to.deep.equal([
+      "ethers",
+      "../shared/error-messages",
+      "../shared/error-messages",
+      "../shared/error-messages",
+    ]);
+  });
+
+  it("scripts/lib/shared (what the web app imports) depends on nothing but itself", () => {
+    const dir = path.join(__dirname, "..", "..", "scripts", "lib", "shared");
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ts"));
+    expect(files).to.include("error-messages.ts");
+    for (const file of files) {
+      const source = fs.readFileSync(path.join(dir, file), "utf8");
+      const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+      expect(
+        imports.filter((i) => !/^\.\/[\w-]+$/.test(i)),
+        file,
+      ).to.deep.equal([]);
+    }
   });
 
   describe("on chain", () => {

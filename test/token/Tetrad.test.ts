@@ -4,26 +4,16 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Signature, TypedDataDomain, parseEther, verifyTypedData } from "ethers";
 import { Tetrad, Tetrad__factory } from "../../typechain-types";
+import { DELEGATION_TYPES, PERMIT_TYPES } from "../../scripts/lib/shared/eip712";
 
 const CAP = parseEther("1000000");
 
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-const DELEGATION_TYPES = {
-  Delegation: [
-    { name: "delegatee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-};
+/** Minting `amount` would take the supply to CAP + 1: it reverts ERC20ExceededCap(CAP + 1, CAP). */
+async function expectOneOverCap(minterToken: Tetrad, to: string, amount: bigint): Promise<void> {
+  await expect(minterToken.mint(to, amount))
+    .to.be.revertedWithCustomError(minterToken, "ERC20ExceededCap")
+    .withArgs(CAP + 1n, CAP);
+}
 
 interface TokenFixture {
   token: Tetrad;
@@ -119,28 +109,21 @@ describe("Tetrad", () => {
 
     it("reverts TetradUnauthorizedMinter(caller) for anyone else", async () => {
       const { token, alice, bob } = await loadFixture(deployToken);
-      await expect(token.connect(alice).mint(alice.address, 1n))
-        .to.be.revertedWithCustomError(token, "TetradUnauthorizedMinter")
-        .withArgs(alice.address);
-      await expect(token.connect(bob).mint(alice.address, 1n))
-        .to.be.revertedWithCustomError(token, "TetradUnauthorizedMinter")
-        .withArgs(bob.address);
+      for (const caller of [alice, bob]) {
+        await expect(token.connect(caller).mint(alice.address, 1n))
+          .to.be.revertedWithCustomError(token, "TetradUnauthorizedMinter")
+          .withArgs(caller.address);
+      }
     });
 
     it("mints exactly up to the cap and reverts ERC20ExceededCap above it", async () => {
       const { token, minter, alice } = await loadFixture(deployToken);
-      await expect(token.connect(minter).mint(alice.address, CAP + 1n))
-        .to.be.revertedWithCustomError(token, "ERC20ExceededCap")
-        .withArgs(CAP + 1n, CAP);
+      await expectOneOverCap(token.connect(minter), alice.address, CAP + 1n);
       await token.connect(minter).mint(alice.address, CAP - 10n);
-      await expect(token.connect(minter).mint(alice.address, 11n))
-        .to.be.revertedWithCustomError(token, "ERC20ExceededCap")
-        .withArgs(CAP + 1n, CAP);
+      await expectOneOverCap(token.connect(minter), alice.address, 11n);
       await token.connect(minter).mint(alice.address, 10n);
       expect(await token.totalSupply()).to.equal(CAP);
-      await expect(token.connect(minter).mint(alice.address, 1n))
-        .to.be.revertedWithCustomError(token, "ERC20ExceededCap")
-        .withArgs(CAP + 1n, CAP);
+      await expectOneOverCap(token.connect(minter), alice.address, 1n);
     });
   });
 
@@ -184,9 +167,7 @@ describe("Tetrad", () => {
       await token.connect(alice).burn(7n);
       await token.connect(minter).mint(alice.address, 7n);
       expect(await token.totalSupply()).to.equal(CAP);
-      await expect(token.connect(minter).mint(alice.address, 1n))
-        .to.be.revertedWithCustomError(token, "ERC20ExceededCap")
-        .withArgs(CAP + 1n, CAP);
+      await expectOneOverCap(token.connect(minter), alice.address, 1n);
     });
   });
 

@@ -2,7 +2,7 @@
 import { encodeFunctionData, type Address } from "viem";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp } from "../lib/app";
-import { TxStatus } from "./ui";
+import { TxButton, TxStatus } from "./ui";
 
 export function FinalizeButton({ subnet, round, name }: { subnet: Address; round: bigint; name: string }) {
   const { ready } = useApp();
@@ -11,20 +11,16 @@ export function FinalizeButton({ subnet, round, name }: { subnet: Address; round
   return (
     <>
       {" "}
-      <button
-        type="button"
-        className="secondary"
-        disabled={finalize.busy}
-        aria-label={`Finalize round ${round} of the ${name}`}
-        onClick={() =>
-          void finalize.send(`Finalize round ${round}`, {
-            to: subnet,
-            data: encodeFunctionData({ abi: subnetAbi, functionName: "finalizeRound", args: [64n] }),
-          })
-        }
+      <TxButton
+        action={finalize}
+        label={`Finalize round ${round}`}
+        secondary
+        ariaLabel={`Finalize round ${round} of the ${name}`}
+        to={subnet}
+        data={encodeFunctionData({ abi: subnetAbi, functionName: "finalizeRound", args: [64n] })}
       >
         Finalize
-      </button>
+      </TxButton>
       <TxStatus action={finalize} testId={`finalize-status-${name.split(" ")[0]?.toLowerCase()}`} />
     </>
   );

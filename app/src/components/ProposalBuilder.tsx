@@ -16,7 +16,7 @@ import {
 } from "../lib/proposals";
 import { useSubnets } from "../lib/subnets";
 import { Markdown } from "./Markdown";
-import { TxStatus } from "./ui";
+import { Card, TxStatus } from "./ui";
 
 type Kind = Action["kind"];
 const KINDS: { kind: Kind; label: string }[] = [
@@ -109,8 +109,7 @@ export function ProposalBuilder({
   const update = (i: number, d: Draft) => setDrafts((xs) => xs.map((x, j) => (j === i ? d : x)));
 
   return (
-    <section aria-labelledby="new-h" className="card">
-      <h2 id="new-h">Create a proposal</h2>
+    <Card id="new-h" title="Create a proposal">
       {threshold !== undefined && votes !== undefined && votes < threshold ? (
         <p className="hint">
           You have {formatAmount(votes, "TTD", 18, 2)} of votes; proposing takes{" "}
@@ -215,7 +214,7 @@ export function ProposalBuilder({
         Submit proposal
       </button>
       <TxStatus action={propose} testId="propose-status" />
-    </section>
+    </Card>
   );
 }
 

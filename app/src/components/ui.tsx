@@ -1,7 +1,10 @@
 /** Small shared pieces: transaction status, the wallet gate in front of actions, amount inputs. */
-import { useId, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { useSwitchChain } from "wagmi";
+import type { Address, Hex } from "viem";
 import { useApp, type Action, type TxEntry } from "../lib/app";
+import type { ErrorContext } from "../lib/errors";
+import { formatTokens, parseAmount } from "../lib/format";
 
 const STATUS_TEXT: Record<TxEntry["status"], string> = {
   wallet: "Waiting for your wallet…",
@@ -31,6 +34,37 @@ export function TxStatus({ action, testId }: { action: Action; testId?: string }
         </>
       ) : null}
     </p>
+  );
+}
+
+/**
+ * A button that sends one transaction through `action` (simulated first, explained when it fails);
+ * disabled while the action is busy or when `disabled`. Its status line is a separate {@link TxStatus}.
+ */
+export function TxButton(props: {
+  action: Action;
+  /** The transaction's name in the status line. */
+  label: string;
+  to: Address;
+  data: Hex;
+  /** What the error messages may say about the call (round, proposal times...). */
+  ctx?: ErrorContext;
+  disabled?: boolean;
+  secondary?: boolean;
+  ariaLabel?: string;
+  children: ReactNode;
+}) {
+  const { action } = props;
+  return (
+    <button
+      type="button"
+      className={props.secondary ? "secondary" : undefined}
+      disabled={action.busy || props.disabled === true}
+      aria-label={props.ariaLabel}
+      onClick={() => void action.send(props.label, { to: props.to, data: props.data }, props.ctx)}
+    >
+      {props.children}
+    </button>
   );
 }
 
@@ -82,6 +116,94 @@ export function AmountInput(props: {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** A scrollable table: a header row of `columns`, an optional caption for screen readers, `children` as rows. */
+export function DataTable({
+  columns,
+  caption,
+  children,
+}: {
+  columns: readonly string[];
+  caption?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A titled card: a section labelled by its heading (`id` is the heading's, for links and tests). */
+export function Card({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="card">
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * An amount to send: the input "Amount to <verb>" (with Max when `max` is known), `children` (hints),
+ * the submit button and the action's status line (test id `<name>-status`). The text is checked here (a bad amount fails the
+ * action with the reason); `onSubmit` gets the amount and says whether it went through (the input is
+ * then cleared).
+ */
+export function AmountForm(props: {
+  verb: string;
+  /** The input's name (default: the verb). */
+  name?: string;
+  units: { symbol: string; decimals: number };
+  /** The most that can be entered (the Max button), in base units. */
+  max?: bigint;
+  action: Action;
+  /** The button's text (default: the verb, capitalized). */
+  submit?: ReactNode;
+  onSubmit(amount: bigint): Promise<boolean>;
+  children?: ReactNode;
+}) {
+  const { verb, units, max, action } = props;
+  const name = props.name ?? verb;
+  const [text, setText] = useState("");
+  const label = verb.charAt(0).toUpperCase() + verb.slice(1);
+  const submit = async () => {
+    const parsed = parseAmount(text, units.decimals);
+    if (!parsed.ok) return action.fail(label, parsed.error);
+    if (await props.onSubmit(parsed.value)) setText("");
+  };
+  return (
+    <>
+      <AmountInput
+        label={`Amount to ${verb}`}
+        name={name}
+        symbol={units.symbol}
+        value={text}
+        onChange={setText}
+        max={
+          max === undefined ? undefined : formatTokens(max, units.decimals, units.decimals).replace(/,/g, "")
+        }
+      />
+      {props.children}
+      <button type="button" onClick={() => void submit()} disabled={action.busy}>
+        {props.submit ?? label}
+      </button>
+      <TxStatus action={action} testId={`${name}-status`} />
+    </>
   );
 }
 

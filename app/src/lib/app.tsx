@@ -12,7 +12,16 @@ import {
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useConfig, useConnection, usePublicClient } from "wagmi";
 import { getConnection, sendTransaction, signTypedData, waitForTransactionReceipt } from "wagmi/actions";
-import type { Address, Hex, PublicClient, TransactionReceipt, TypedDataDefinition } from "viem";
+import type {
+  Abi,
+  Address,
+  ContractFunctionName,
+  ContractFunctionReturnType,
+  Hex,
+  PublicClient,
+  TransactionReceipt,
+  TypedDataDefinition,
+} from "viem";
 import { explainError, type ErrorContext } from "./errors";
 import type { AppChain, AppDeployments, Contracts } from "./deployment";
 
@@ -67,6 +76,22 @@ export function useApp(): AppState {
   const v = useContext(AppContext);
   if (!v) throw new Error("useApp outside AppProvider");
   return v;
+}
+
+type ReadName<A extends Abi> = ContractFunctionName<A, "view" | "pure">;
+
+/** Reads argument-less view functions of one contract at once: the results in the order of `names`. */
+export function readAll<const A extends Abi, const N extends readonly ReadName<A>[]>(
+  c: PublicClient,
+  contract: { address: Address; abi: A },
+  names: N,
+): Promise<{ [K in keyof N]: ContractFunctionReturnType<A, "view" | "pure", N[K]> }> {
+  const read = c.readContract as (args: {
+    address: Address;
+    abi: Abi;
+    functionName: string;
+  }) => Promise<unknown>;
+  return Promise.all(names.map((functionName) => read({ ...contract, functionName }))) as never;
 }
 
 /** A read of the chain, refreshed every `refetchMs` and after every confirmed transaction. */
@@ -186,11 +211,26 @@ export function useAction(key: string): Action {
     return e;
   };
 
-  const send = async (label: string, req: { to: Address; data: Hex }, ctx: ErrorContext = {}) => {
+  /** One attempt: busy while `body` runs; a throw marks it failed, explained with `ctx`. */
+  const attempt = async <T,>(
+    label: string,
+    ctx: ErrorContext,
+    body: (e: TxEntry) => Promise<T | undefined>,
+  ): Promise<T | undefined> => {
     const e = begin(label);
     setBusy(true);
-    const context = { ...ctxBase, ...ctx };
     try {
+      return await body(e);
+    } catch (err) {
+      log.upsert({ ...e, status: "failed", message: explainError(err, ctx) });
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const send = (label: string, req: { to: Address; data: Hex }, ctx: ErrorContext = {}) =>
+    attempt(label, { ...ctxBase, ...ctx }, async (e) => {
       const from = getConnection(config).address;
       if (!from) throw new Error("connect a wallet first");
       // Simulate first: a revert is explained before the wallet asks anything.
@@ -210,29 +250,15 @@ export function useAction(key: string): Action {
       log.upsert({ ...e, status: "confirmed", hash });
       await queryClient.invalidateQueries({ queryKey: ["chain"] });
       return receipt;
-    } catch (err) {
-      log.upsert({ ...e, status: "failed", message: explainError(err, context) });
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const sign = async (label: string, typed: TypedDataDefinition) => {
-    const e = begin(label);
-    setBusy(true);
-    try {
+  const sign = (label: string, typed: TypedDataDefinition) =>
+    attempt(label, ctxBase, async (e) => {
       log.upsert({ ...e, status: "wallet", message: "sign in your wallet" });
       const signature = await signTypedData(config, typed as Parameters<typeof signTypedData>[1]);
       log.upsert({ ...e, status: "signed" });
       return signature;
-    } catch (err) {
-      log.upsert({ ...e, status: "failed", message: explainError(err, ctxBase) });
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const fail = (label: string, message: string) => {
     const e = begin(label);

@@ -2,26 +2,11 @@
 import { createConfig, createStorage, http, injected, type Config } from "wagmi";
 import { defineChain, type Address, type Chain } from "viem";
 import type { AppChain, AppDeployments } from "../../scripts/deployments";
+import { CONTRACT_NAMES, type ContractName } from "../../../scripts/lib/shared/deployments";
 
-export type { AppChain, AppDeployments };
+export type { AppChain, AppDeployments, ContractName };
+export { CONTRACT_NAMES };
 
-export const CONTRACT_NAMES = [
-  "TetradAccessManager",
-  "Tetrad",
-  "EmissionController",
-  "CapitalPool",
-  "ProtectionFund",
-  "CodeBucket",
-  "CommunityBucket",
-  "ComputeBucket",
-  "CodeSubnet",
-  "CommunitySubnet",
-  "ComputeSubnet",
-  "StakingToken",
-  "TetradGovernor",
-  "TetradTimelock",
-] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
 export type Contracts = Record<ContractName, Address>;
 
 /** The three contribution markets, in bucket order. */

@@ -1,11 +1,11 @@
 /**
- * One table for the tasks and the app: `scripts/lib/chain/error-messages.ts` (dependency-free, used here) must
+ * One table for the tasks and the app: `scripts/lib/shared/error-messages.ts` (dependency-free, used here) must
  * say exactly what `scripts/lib/chain/errors.ts` (the Hardhat tasks' decoder, over ethers) says, for every
  * custom error of every contract, so the two never drift apart.
  */
 import { describe, expect, it } from "vitest";
 import { errorsAbi } from "../generated/abis";
-import * as shared from "../../../scripts/lib/chain/error-messages";
+import * as shared from "../../../scripts/lib/shared/error-messages";
 import * as tasks from "../../../scripts/lib/chain/errors";
 
 const YOU = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

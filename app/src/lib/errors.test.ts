@@ -11,7 +11,7 @@ import {
 } from "viem";
 import { errorsAbi, capitalPoolAbi } from "../generated/abis";
 import { decodeRevert, explainError, revertData } from "./errors";
-import { formatUnits } from "../../../scripts/lib/chain/error-messages";
+import { formatUnits } from "../../../scripts/lib/shared/error-messages";
 
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const E18 = 10n ** 18n;

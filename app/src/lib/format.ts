@@ -1,5 +1,5 @@
 /** Amounts, percentages, durations and addresses in the words and units people read. */
-import { formatDuration } from "../../../scripts/lib/chain/error-messages";
+import { formatDuration } from "../../../scripts/lib/shared/error-messages";
 
 export { formatDuration };
 

@@ -1,20 +1,12 @@
 /** Governance reads and the EIP-712 messages a wallet signs to vote or delegate by signature. */
 import type { Address, Hex, TypedDataDefinition } from "viem";
 import { governorAbi, tetradAbi } from "../generated/abis";
-import { maybe, useApp, useChainQuery } from "./app";
+import { maybe, readAll, useApp, useChainQuery } from "./app";
 import { ZERO } from "./subnets";
+import { PROPOSAL_STATES, SUPPORT, type ProposalState } from "../../../scripts/lib/shared/governance";
+import { BALLOT_TYPES, DELEGATION_TYPES, EXTENDED_BALLOT_TYPES } from "../../../scripts/lib/shared/eip712";
 
-export const STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
-export const SUPPORT = ["Against", "For", "Abstain"] as const;
+export { SUPPORT };
 
 export function useVotingPower() {
   const { contracts, account } = useApp();
@@ -22,18 +14,20 @@ export function useVotingPower() {
   const token = { address: contracts.Tetrad, abi: tetradAbi } as const;
   const gov = { address: contracts.TetradGovernor, abi: governorAbi } as const;
   return useChainQuery(["voting-power", me], async (c) => {
-    const [balance, votes, delegate, supply, threshold, delay, period, quorumNum, quorumDen, timelock] =
+    const [balance, votes, delegate, supply, [threshold, delay, period, quorumNum, quorumDen, timelock]] =
       await Promise.all([
         c.readContract({ ...token, functionName: "balanceOf", args: [me] }),
         c.readContract({ ...token, functionName: "getVotes", args: [me] }),
         c.readContract({ ...token, functionName: "delegates", args: [me] }),
         c.readContract({ ...token, functionName: "totalSupply" }),
-        c.readContract({ ...gov, functionName: "proposalThreshold" }),
-        c.readContract({ ...gov, functionName: "votingDelay" }),
-        c.readContract({ ...gov, functionName: "votingPeriod" }),
-        c.readContract({ ...gov, functionName: "quorumNumerator" }),
-        c.readContract({ ...gov, functionName: "quorumDenominator" }),
-        c.readContract({ ...gov, functionName: "timelock" }),
+        readAll(c, gov, [
+          "proposalThreshold",
+          "votingDelay",
+          "votingPeriod",
+          "quorumNumerator",
+          "quorumDenominator",
+          "timelock",
+        ]),
       ]);
     return { balance, votes, delegate, supply, threshold, delay, period, quorumNum, quorumDen, timelock };
   });
@@ -46,7 +40,7 @@ export interface ProposalView {
   values: readonly bigint[];
   calldatas: readonly Hex[];
   description: string;
-  state: (typeof STATES)[number];
+  state: ProposalState;
   against: bigint;
   for: bigint;
   abstain: bigint;
@@ -94,7 +88,7 @@ export function useProposals() {
           values: l.args.values ?? [],
           calldatas: l.args.calldatas ?? [],
           description: l.args.description ?? "",
-          state: STATES[state] ?? "Pending",
+          state: PROPOSAL_STATES[state] ?? "Pending",
           against: votes[0],
           for: votes[1],
           abstain: votes[2],
@@ -129,29 +123,13 @@ export function ballotTypedData(
   if (reason === "")
     return {
       domain,
-      types: {
-        Ballot: [
-          { name: "proposalId", type: "uint256" },
-          { name: "support", type: "uint8" },
-          { name: "voter", type: "address" },
-          { name: "nonce", type: "uint256" },
-        ],
-      },
+      types: BALLOT_TYPES,
       primaryType: "Ballot",
       message: { proposalId, support, voter, nonce },
     } as TypedDataDefinition;
   return {
     domain,
-    types: {
-      ExtendedBallot: [
-        { name: "proposalId", type: "uint256" },
-        { name: "support", type: "uint8" },
-        { name: "voter", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "reason", type: "string" },
-        { name: "params", type: "bytes" },
-      ],
-    },
+    types: EXTENDED_BALLOT_TYPES,
     primaryType: "ExtendedBallot",
     message: { proposalId, support, voter, nonce, reason, params: "0x" },
   } as TypedDataDefinition;
@@ -165,13 +143,7 @@ export function delegationTypedData(
 ): TypedDataDefinition {
   return {
     domain,
-    types: {
-      Delegation: [
-        { name: "delegatee", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "expiry", type: "uint256" },
-      ],
-    },
+    types: DELEGATION_TYPES,
     primaryType: "Delegation",
     message: { delegatee, nonce, expiry },
   } as TypedDataDefinition;

@@ -1,6 +1,7 @@
 /** EIP-2612 permits: detection, the typed data a wallet signs, and the v/r/s a contract takes. */
 import { parseSignature, type Address, type Hex, type PublicClient, type TypedDataDefinition } from "viem";
 import { stakeTokenAbi } from "../generated/abis";
+import { PERMIT_TYPES } from "../../../scripts/lib/shared/eip712";
 
 export interface PermitDomain {
   name: string;
@@ -43,15 +44,7 @@ export function permitTypedData(
 ): TypedDataDefinition {
   return {
     domain,
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: PERMIT_TYPES,
     primaryType: "Permit",
     message: { owner, spender, value, nonce, deadline },
   } as TypedDataDefinition;

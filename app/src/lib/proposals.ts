@@ -6,7 +6,9 @@
  */
 import {
   decodeFunctionData,
+  encodeAbiParameters,
   encodeFunctionData,
+  hexToBigInt,
   keccak256,
   stringToBytes,
   type Address,
@@ -20,6 +22,12 @@ import {
   treasuryAbi,
 } from "../generated/abis";
 import { formatBps, formatTokens } from "./format";
+import {
+  assembleProposal,
+  type BuiltProposal,
+  type ProposalCall,
+  type ProposalHashing,
+} from "../../../scripts/lib/shared/governance";
 
 export const BUCKETS = ["code", "community", "compute", "capital", "protection"] as const;
 export type Shares = [number, number, number, number, number];
@@ -45,24 +53,27 @@ export interface BuildContext {
   tokens: Record<string, TokenInfo>;
 }
 
-export interface Call {
-  target: Address;
-  value: bigint;
-  data: Hex;
-  /** One sentence: what the call does. */
-  summary: string;
+export interface Call extends ProposalCall<Address, Hex> {
   /** `Contract.function(args)` as the EVM sees it, for the careful voter. */
   signature: string;
 }
 
-export interface Proposal {
-  targets: Address[];
-  values: bigint[];
-  calldatas: Hex[];
-  description: string;
-  descriptionHash: Hex;
-  calls: Call[];
-}
+/** A proposal as the Governor takes it, with its id and its calls in words. */
+export type Proposal = BuiltProposal<Address, Hex, Call>;
+
+/** The hashes of a proposal, with viem. */
+const HASHING: ProposalHashing<Address, Hex> = {
+  descriptionHash: (description) => keccak256(stringToBytes(description)),
+  proposalId: (targets, values, calldatas, descriptionHash) =>
+    hexToBigInt(
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "address[]" }, { type: "uint256[]" }, { type: "bytes[]" }, { type: "bytes32" }],
+          [targets, values, calldatas, descriptionHash],
+        ),
+      ),
+    ),
+};
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const isAddress = (a: string): boolean => /^0x[0-9a-fA-F]{40}$/.test(a);
@@ -164,26 +175,12 @@ export function buildProposal(
   actions: Action[],
   ctx: BuildContext,
 ): Proposal {
-  if (title.trim() === "") throw new Error("a proposal needs a title");
-  if (actions.length === 0) throw new Error("a proposal needs at least one action");
-  const calls = actions.map((a) => toCall(a, ctx));
-  const description = [
-    `# ${title.trim()}`,
-    "",
-    rationale.trim(),
-    "",
-    "## Actions",
-    "",
-    ...calls.map((c, i) => `${i + 1}. ${c.summary}`),
-  ].join("\n");
-  return {
-    targets: calls.map((c) => c.target),
-    values: calls.map((c) => c.value),
-    calldatas: calls.map((c) => c.data),
-    description,
-    descriptionHash: keccak256(stringToBytes(description)),
-    calls,
-  };
+  return assembleProposal(
+    title,
+    rationale,
+    actions.map((a) => toCall(a, ctx)),
+    HASHING,
+  );
 }
 
 /** The title of a proposal: its first Markdown heading, or its first line. */

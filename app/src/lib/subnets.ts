@@ -1,10 +1,10 @@
 /** Reads of the three subnets shared by Contribute and Validate. */
 import type { Address } from "viem";
 import { contributionBucketAbi, emissionControllerAbi, subnetAbi } from "../generated/abis";
-import { maybe, useApp, useChainQuery } from "./app";
+import { maybe, readAll, useApp, useChainQuery } from "./app";
 import { SUBNETS } from "./deployment";
+import { PHASES } from "../../../scripts/lib/shared/governance";
 
-export const PHASE_NAMES = ["commit", "reveal", "closed"] as const;
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
 export function useSubnets() {
@@ -21,24 +21,20 @@ export function useSubnets() {
         const address = contracts[s.subnet];
         const sn = { address, abi: subnetAbi } as const;
         const [
-          params,
-          metrics,
-          contributors,
-          validators,
-          round,
-          phase,
-          times,
+          [params, metrics, contributors, validators, round, phase, times],
           claimable,
           totalStake,
           weights,
         ] = await Promise.all([
-          c.readContract({ ...sn, functionName: "params" }),
-          c.readContract({ ...sn, functionName: "metricWeights" }),
-          c.readContract({ ...sn, functionName: "contributorCount" }),
-          c.readContract({ ...sn, functionName: "validatorCount" }),
-          c.readContract({ ...sn, functionName: "round" }),
-          c.readContract({ ...sn, functionName: "phase" }),
-          c.readContract({ ...sn, functionName: "roundTimes" }),
+          readAll(c, sn, [
+            "params",
+            "metricWeights",
+            "contributorCount",
+            "validatorCount",
+            "round",
+            "phase",
+            "roundTimes",
+          ]),
           c.readContract({ ...sn, functionName: "claimable", args: [me] }),
           c.readContract({ ...sn, functionName: "totalStake" }),
           c.readContract({
@@ -71,7 +67,7 @@ export function useSubnets() {
           contributors: Number(contributors),
           validators: Number(validators),
           round,
-          phase: PHASE_NAMES[phase] ?? "closed",
+          phase: PHASES[phase] ?? "closed",
           commitEnd: times[1],
           revealEnd: times[2],
           claimable,

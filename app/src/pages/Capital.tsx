@@ -1,13 +1,12 @@
 /** Capital: stake the pool's token for the capital bucket; live rewards; deposit (one permit signature
  * when the token supports EIP-2612, approve + deposit otherwise), withdraw (with its lock), claim. */
-import { useState } from "react";
-import { encodeFunctionData, erc20Abi } from "viem";
+import { encodeFunctionData, erc20Abi, type Hex } from "viem";
 import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
-import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
-import { countdown, formatAmount, formatDate, formatShare, formatTokens, parseAmount } from "../lib/format";
+import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
+import { countdown, formatAmount, formatDate, formatShare, formatTokens } from "../lib/format";
 import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
-import { useTokenMeta } from "../lib/tokens";
-import { AmountInput, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { ensureAllowance, useTokenMeta } from "../lib/tokens";
+import { AmountForm, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
 
@@ -62,8 +61,6 @@ export default function Capital() {
   const permit = useChainQuery(["permit-domain", contracts.StakingToken], (c) =>
     permitDomain(c, contracts.StakingToken, chain.chainId),
   );
-  const [depositText, setDepositText] = useState("");
-  const [withdrawText, setWithdrawText] = useState("");
   const deposit = useAction("deposit");
   const withdraw = useAction("withdraw");
   const claim = useAction("claim");
@@ -72,14 +69,12 @@ export default function Capital() {
   if (!q.data || !stakeMeta.data) return <Loading what="the capital pool" />;
   const d = q.data;
   const { symbol, decimals } = stakeMeta.data;
+  const units = { symbol, decimals };
   const locked = d.unlock > now && d.staked > 0n;
   const local = chain.chainId === 31337 || chain.chainId === 1337;
 
-  async function onDeposit() {
-    const parsed = parseAmount(depositText, decimals);
-    if (!parsed.ok) return deposit.fail("Deposit", parsed.error);
-    const amount = parsed.value;
-    if (!account) return;
+  async function onDeposit(amount: bigint): Promise<boolean> {
+    if (!account) return false;
     const domain = permit.data;
     if (domain) {
       const nonce = await client.readContract({
@@ -93,57 +88,41 @@ export default function Capital() {
         "Permit signature",
         permitTypedData(domain, account, contracts.CapitalPool, amount, nonce, deadline),
       );
-      if (!signature) return;
+      if (!signature) return false;
       const { v, r, s } = splitSignature(signature);
-      const ok = await deposit.send(
+      const args = [amount, deadline, v, r, s] as const;
+      return poolCall(
+        deposit,
         "Deposit",
-        {
-          to: contracts.CapitalPool,
-          data: encodeFunctionData({
-            abi: capitalPoolAbi,
-            functionName: "depositWithPermit",
-            args: [amount, deadline, v, r, s],
-          }),
-        },
-        { units: { symbol, decimals }, now },
+        encodeFunctionData({ ...pool, functionName: "depositWithPermit", args }),
       );
-      if (ok) setDepositText("");
-      return;
     }
-    if (d.allowance < amount) {
-      const approved = await deposit.send("Approve", {
-        to: contracts.StakingToken,
-        data: encodeFunctionData({
-          abi: erc20Abi,
-          functionName: "approve",
-          args: [contracts.CapitalPool, amount],
-        }),
-      });
-      if (!approved) return;
-    }
-    const ok = await deposit.send(
+    const allowance = {
+      token: contracts.StakingToken,
+      owner: account,
+      spender: contracts.CapitalPool,
+      amount,
+    };
+    if (!(await ensureAllowance(client, deposit, "Approve", allowance))) return false;
+    return poolCall(
+      deposit,
       "Deposit",
-      {
-        to: contracts.CapitalPool,
-        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "deposit", args: [amount] }),
-      },
-      { units: { symbol, decimals }, now },
+      encodeFunctionData({ ...pool, functionName: "deposit", args: [amount] }),
     );
-    if (ok) setDepositText("");
   }
 
-  async function onWithdraw() {
-    const parsed = parseAmount(withdrawText, decimals);
-    if (!parsed.ok) return withdraw.fail("Withdraw", parsed.error);
-    const ok = await withdraw.send(
+  async function onWithdraw(amount: bigint): Promise<boolean> {
+    return poolCall(
+      withdraw,
       "Withdraw",
-      {
-        to: contracts.CapitalPool,
-        data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "withdraw", args: [parsed.value] }),
-      },
-      { units: { symbol, decimals }, now },
+      encodeFunctionData({ ...pool, functionName: "withdraw", args: [amount] }),
     );
-    if (ok) setWithdrawText("");
+  }
+
+  /** A capital pool call through `action`, amounts in the stake token; true once confirmed. */
+  async function poolCall(action: Action, label: string, data: Hex): Promise<boolean> {
+    const ctx = { units, now };
+    return (await action.send(label, { to: contracts.CapitalPool, data }, ctx)) !== undefined;
   }
 
   return (
@@ -153,8 +132,7 @@ export default function Capital() {
         Stake {symbol} in the capital pool and earn the capital bucket of the emission, pro rata to stake and
         time.
       </p>
-      <section aria-labelledby="pos-h" className="card">
-        <h2 id="pos-h">Your position</h2>
+      <Card id="pos-h" title="Your position">
         <dl className="stats">
           <Stat label="Staked" value={formatAmount(d.staked, symbol, decimals)} testId="staked" />
           <Stat
@@ -186,91 +164,69 @@ export default function Capital() {
           {formatTokens(d.rate * 86_400n, 18, 2)} TTD a day
           {d.finish > now ? ` until ${formatDate(d.finish)}` : " (no stream running)"}.
         </p>
-      </section>
+      </Card>
 
       <WalletGate what="deposit, withdraw or claim">
         <div className="grid2">
-          <section aria-labelledby="dep-h" className="card">
-            <h2 id="dep-h">Deposit</h2>
-            <AmountInput
-              label="Amount to deposit"
-              name="deposit"
-              symbol={symbol}
-              value={depositText}
-              onChange={setDepositText}
-              max={formatTokens(d.wallet, decimals, decimals).replace(/,/g, "")}
-            />
-            <p className="hint">
-              {permit.data
-                ? `${symbol} supports permits: one signature and one transaction.`
-                : `Two steps: approve ${symbol}, then deposit.`}{" "}
-              Minimum {formatAmount(d.minDeposit, symbol, decimals)}.
-            </p>
-            <button type="button" onClick={() => void onDeposit()} disabled={deposit.busy}>
-              {permit.data ? "Sign permit and deposit" : "Approve and deposit"}
-            </button>
-            <TxStatus action={deposit} testId="deposit-status" />
+          <Card id="dep-h" title="Deposit">
+            <AmountForm
+              verb="deposit"
+              units={units}
+              max={d.wallet}
+              action={deposit}
+              submit={permit.data ? "Sign permit and deposit" : "Approve and deposit"}
+              onSubmit={onDeposit}
+            >
+              <p className="hint">
+                {permit.data
+                  ? `${symbol} supports permits: one signature and one transaction.`
+                  : `Two steps: approve ${symbol}, then deposit.`}{" "}
+                Minimum {formatAmount(d.minDeposit, symbol, decimals)}.
+              </p>
+            </AmountForm>
             {local ? (
               <p className="hint">
                 Test network:{" "}
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={faucet.busy || !account}
-                  onClick={() =>
-                    account &&
-                    void faucet.send("Faucet", {
-                      to: contracts.StakingToken,
-                      data: encodeFunctionData({
-                        abi: stakeTokenAbi,
-                        functionName: "mint",
-                        args: [account, 1000n * 10n ** BigInt(decimals)],
-                      }),
-                    })
-                  }
+                <TxButton
+                  action={faucet}
+                  label="Faucet"
+                  secondary
+                  disabled={!account}
+                  to={contracts.StakingToken}
+                  data={encodeFunctionData({
+                    abi: stakeTokenAbi,
+                    functionName: "mint",
+                    args: [account ?? ZERO, 1000n * 10n ** BigInt(decimals)],
+                  })}
                 >
                   Get 1,000 test {symbol}
-                </button>
+                </TxButton>
               </p>
             ) : null}
             <TxStatus action={faucet} testId="faucet-status" />
-          </section>
+          </Card>
 
-          <section aria-labelledby="wd-h" className="card">
-            <h2 id="wd-h">Withdraw and claim</h2>
-            <AmountInput
-              label="Amount to withdraw"
-              name="withdraw"
-              symbol={symbol}
-              value={withdrawText}
-              onChange={setWithdrawText}
-              max={formatTokens(d.staked, decimals, decimals).replace(/,/g, "")}
-            />
-            {locked ? (
-              <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
-            ) : null}
-            <button type="button" onClick={() => void onWithdraw()} disabled={withdraw.busy}>
-              Withdraw
-            </button>
-            <TxStatus action={withdraw} testId="withdraw-status" />
+          <Card id="wd-h" title="Withdraw and claim">
+            <AmountForm verb="withdraw" action={withdraw} onSubmit={onWithdraw} units={units} max={d.staked}>
+              {locked ? (
+                <p className="hint">Your last deposit is locked until {formatDate(d.unlock)}.</p>
+              ) : null}
+            </AmountForm>
             <hr />
             <p>
               Claimable now: <strong>{formatAmount(d.pending, "TTD", 18, 6)}</strong>
             </p>
-            <button
-              type="button"
-              disabled={claim.busy || d.pending === 0n}
-              onClick={() =>
-                void claim.send("Claim", {
-                  to: contracts.CapitalPool,
-                  data: encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" }),
-                })
-              }
+            <TxButton
+              action={claim}
+              label="Claim"
+              disabled={d.pending === 0n}
+              to={contracts.CapitalPool}
+              data={encodeFunctionData({ abi: capitalPoolAbi, functionName: "claim" })}
             >
               Claim rewards
-            </button>
+            </TxButton>
             <TxStatus action={claim} testId="claim-status" />
-          </section>
+          </Card>
         </div>
       </WalletGate>
     </>

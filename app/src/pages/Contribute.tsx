@@ -1,13 +1,14 @@
 /** Contribute: the subnets with their metrics and weights; register (bond); my consensus scores and
  * earnings per round; claim. */
 import { useId, useState } from "react";
-import { encodeFunctionData, erc20Abi } from "viem";
+import { encodeFunctionData } from "viem";
+import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { countdown, formatAmount, formatBps } from "../lib/format";
 import { METRIC_NAMES, ZERO, useSubnets } from "../lib/subnets";
-import { ErrorNote, Loading, TxStatus, WalletGate } from "../components/ui";
+import { Card, DataTable, ErrorNote, Loading, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
 function useMyScores() {
@@ -59,19 +60,9 @@ export default function Contribute() {
   async function onRegister() {
     if (!chosen || !account) return;
     const bond = chosen.params.bond;
-    const allowance = await client.readContract({
-      address: contracts.Tetrad,
-      abi: erc20Abi,
-      functionName: "allowance",
-      args: [account, chosen.address],
-    });
-    if (allowance < bond) {
-      const approve = await register.send("Approve bond", {
-        to: contracts.Tetrad,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [chosen.address, bond] }),
-      });
-      if (!approve) return;
-    }
+    const spender = chosen.address;
+    const allowance = { token: contracts.Tetrad, owner: account, spender, amount: bond };
+    if (!(await ensureAllowance(client, register, "Approve bond", allowance))) return;
     const ok = await register.send(
       "Register",
       {
@@ -94,59 +85,43 @@ export default function Contribute() {
         Builders, community and compute providers register in a subnet with a bond. Validators score every
         contributor each round; the stake-weighted consensus decides who earns what.
       </p>
-      <section aria-labelledby="sn-h" className="card">
-        <h2 id="sn-h">Subnets</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Subnet</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Metrics (weights)</th>
-                <th scope="col">Contributors</th>
-                <th scope="col">Bond</th>
-                <th scope="col">Round</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((s) => (
-                <tr key={s.key}>
-                  <th scope="row">{s.name}</th>
-                  <td>
-                    {formatBps(s.weight)} of the {s.bucketName} ({formatBps(s.bucketShare)} of emission)
-                  </td>
-                  <td>
-                    <ul className="plain">
-                      {s.metricWeights.map((w, i) => (
-                        <li key={i}>
-                          {(s.metricWeights.length === METRIC_NAMES.length ? METRIC_NAMES[i] : undefined) ??
-                            `metric ${i + 1}`}
-                          : {formatBps(w)}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{s.contributors} / 256</td>
-                  <td>{formatAmount(s.params.bond, "TTD", 18, 2)}</td>
-                  <td>
-                    {String(s.round)}: {s.phase}
-                    {s.phase === "commit" ? ` (reveal in ${countdown(s.commitEnd, now)})` : ""}
-                    {s.phase === "reveal" ? ` (closes in ${countdown(s.revealEnd, now)})` : ""}
-                    {s.phase === "closed" ? (
-                      <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <Card id="sn-h" title="Subnets">
+        <DataTable columns={["Subnet", "Weight", "Metrics (weights)", "Contributors", "Bond", "Round"]}>
+          {list.map((s) => (
+            <tr key={s.key}>
+              <th scope="row">{s.name}</th>
+              <td>
+                {formatBps(s.weight)} of the {s.bucketName} ({formatBps(s.bucketShare)} of emission)
+              </td>
+              <td>
+                <ul className="plain">
+                  {s.metricWeights.map((w, i) => (
+                    <li key={i}>
+                      {(s.metricWeights.length === METRIC_NAMES.length ? METRIC_NAMES[i] : undefined) ??
+                        `metric ${i + 1}`}
+                      : {formatBps(w)}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{s.contributors} / 256</td>
+              <td>{formatAmount(s.params.bond, "TTD", 18, 2)}</td>
+              <td>
+                {String(s.round)}: {s.phase}
+                {s.phase === "commit" ? ` (reveal in ${countdown(s.commitEnd, now)})` : ""}
+                {s.phase === "reveal" ? ` (closes in ${countdown(s.revealEnd, now)})` : ""}
+                {s.phase === "closed" ? (
+                  <FinalizeButton subnet={s.address} round={s.round} name={s.name} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Card>
 
       <WalletGate what="register or claim">
         <div className="grid2">
-          <section aria-labelledby="reg-h" className="card">
-            <h2 id="reg-h">Register as a contributor</h2>
+          <Card id="reg-h" title="Register as a contributor">
             <ul className="plain" data-testid="my-registrations">
               {list.map((s) => (
                 <li key={s.key}>
@@ -186,33 +161,20 @@ export default function Contribute() {
               Approve bond and register
             </button>
             <TxStatus action={register} testId="register-status" />
-          </section>
+          </Card>
 
-          <section aria-labelledby="earn-h" className="card">
-            <h2 id="earn-h">Your scores and earnings</h2>
+          <Card id="earn-h" title="Your scores and earnings">
             {scores.data && scores.data.length > 0 ? (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Subnet</th>
-                      <th scope="col">Round</th>
-                      <th scope="col">Consensus score</th>
-                      <th scope="col">Earned</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {scores.data.map((r) => (
-                      <tr key={`${r.subnet}-${r.round}`}>
-                        <td>{r.subnet}</td>
-                        <td>{String(r.round)}</td>
-                        <td>{String(r.score)}</td>
-                        <td>{formatAmount(r.reward, "TTD", 18, 4)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable columns={["Subnet", "Round", "Consensus score", "Earned"]}>
+                {scores.data.map((r) => (
+                  <tr key={`${r.subnet}-${r.round}`}>
+                    <td>{r.subnet}</td>
+                    <td>{String(r.round)}</td>
+                    <td>{String(r.score)}</td>
+                    <td>{formatAmount(r.reward, "TTD", 18, 4)}</td>
+                  </tr>
+                ))}
+              </DataTable>
             ) : (
               <p>No scored finalizedEvents yet.</p>
             )}
@@ -220,24 +182,21 @@ export default function Contribute() {
               {list.map((s) => (
                 <li key={s.key}>
                   {s.name}: <strong>{formatAmount(s.claimable, "TTD", 18, 4)}</strong> to claim{" "}
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={claim.busy || s.claimable === 0n}
-                    onClick={() =>
-                      void claim.send(`Claim from ${s.name}`, {
-                        to: s.address,
-                        data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
-                      })
-                    }
+                  <TxButton
+                    action={claim}
+                    label={`Claim from ${s.name}`}
+                    secondary
+                    disabled={s.claimable === 0n}
+                    to={s.address}
+                    data={encodeFunctionData({ abi: subnetAbi, functionName: "claim" })}
                   >
                     Claim
-                  </button>
+                  </TxButton>
                 </li>
               ))}
             </ul>
             <TxStatus action={claim} />
-          </section>
+          </Card>
         </div>
       </WalletGate>
     </>

@@ -23,7 +23,7 @@ import { describeCall, proposalTitle, type BuildContext } from "../lib/proposals
 import { splitSignature } from "../lib/permit";
 import { useTokenMeta } from "../lib/tokens";
 import { Markdown } from "../components/Markdown";
-import { ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { Card, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { ProposalBuilder } from "../components/ProposalBuilder";
 
 function useBuildContext(): BuildContext {
@@ -50,17 +50,19 @@ function useBuildContext(): BuildContext {
   );
 }
 
-async function domainOf(
+/** The EIP-712 domain of the token or the Governor, and `account`'s nonce there: what a signature needs. */
+async function signingContext(
   client: ReturnType<typeof useApp>["client"],
   address: Address,
   abi: typeof governorAbi | typeof tetradAbi,
-): Promise<GovernorDomain> {
-  const [, name, version, chainId, verifyingContract] = await client.readContract({
-    address,
-    abi: abi as typeof tetradAbi,
-    functionName: "eip712Domain",
-  });
-  return { name, version, chainId: Number(chainId), verifyingContract };
+  account: Address,
+): Promise<{ domain: GovernorDomain; nonce: bigint }> {
+  const contract = { address, abi: abi as typeof tetradAbi } as const;
+  const [[, name, version, chainId, verifyingContract], nonce] = await Promise.all([
+    client.readContract({ ...contract, functionName: "eip712Domain" }),
+    client.readContract({ ...contract, functionName: "nonces", args: [account] }),
+  ]);
+  return { domain: { name, version, chainId: Number(chainId), verifyingContract }, nonce };
 }
 
 export default function Govern() {
@@ -76,14 +78,13 @@ export default function Govern() {
         through the Timelock after its delay.
       </p>
       {power.data ? <VotingPower power={power.data} /> : <Loading what="your voting power" />}
-      <section aria-labelledby="props-h" className="card">
-        <h2 id="props-h">Proposals</h2>
+      <Card id="props-h" title="Proposals">
         {proposals.error ? <ErrorNote error={proposals.error} /> : null}
         {proposals.data?.length === 0 ? <p>No proposals yet.</p> : null}
         {proposals.data?.map((p) => (
           <ProposalCard key={String(p.id)} p={p} ctx={ctx} now={now} />
         ))}
-      </section>
+      </Card>
       <Relay />
       <WalletGate what="create a proposal">
         <ProposalBuilder ctx={ctx} threshold={power.data?.threshold} votes={power.data?.votes} />
@@ -120,13 +121,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
   async function onSign() {
     const to = check(bySig);
     if (!to || !account) return;
-    const domain = await domainOf(client, contracts.Tetrad, tetradAbi);
-    const nonce = await client.readContract({
-      address: contracts.Tetrad,
-      abi: tetradAbi,
-      functionName: "nonces",
-      args: [account],
-    });
+    const { domain, nonce } = await signingContext(client, contracts.Tetrad, tetradAbi, account);
     const expiry = now + 7n * 86_400n;
     const signature = await bySig.sign(
       "Delegation signature",
@@ -145,8 +140,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
   }
 
   return (
-    <section aria-labelledby="vp-h" className="card">
-      <h2 id="vp-h">Your voting power</h2>
+    <Card id="vp-h" title="Your voting power">
       <dl className="stats">
         <Stat label="TTD balance" value={formatAmount(power.balance, "TTD", 18, 4)} />
         <Stat label="Votes" value={formatAmount(power.votes, "TTD", 18, 4)} testId="votes" />
@@ -161,24 +155,22 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
       <WalletGate what="delegate">
         <fieldset>
           <legend>Delegate your votes</legend>
-          <label className="inline">
-            <input
-              type="radio"
-              name="delegate-to"
-              checked={mode === "self"}
-              onChange={() => setMode("self")}
-            />{" "}
-            To yourself
-          </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="delegate-to"
-              checked={mode === "other"}
-              onChange={() => setMode("other")}
-            />{" "}
-            To someone else
-          </label>
+          {(
+            [
+              ["self", "To yourself"],
+              ["other", "To someone else"],
+            ] as const
+          ).map(([value, text]) => (
+            <label key={value} className="inline">
+              <input
+                type="radio"
+                name="delegate-to"
+                checked={mode === value}
+                onChange={() => setMode(value)}
+              />{" "}
+              {text}
+            </label>
+          ))}
           {mode === "other" ? (
             <div className="field">
               <label htmlFor={otherId}>Delegate&apos;s address</label>
@@ -215,7 +207,7 @@ function VotingPower({ power }: { power: NonNullable<ReturnType<typeof useVoting
         <TxStatus action={bySig} testId="delegate-sig-status" />
         {signed ? <SignedOutput signed={signed} /> : null}
       </WalletGate>
-    </section>
+    </Card>
   );
 }
 
@@ -296,8 +288,7 @@ function Relay() {
   const id = useId();
   const parsed = text.trim() === "" ? undefined : parseSigned(text.trim());
   return (
-    <section aria-labelledby="relay-h" className="card">
-      <h2 id="relay-h">Submit someone&apos;s signature</h2>
+    <Card id="relay-h" title={<>Submit someone&apos;s signature</>}>
       <p className="hint">
         Votes and delegations signed in a wallet cost their signer no gas: paste one here and submit it.
       </p>
@@ -335,7 +326,7 @@ function Relay() {
         </button>
         <TxStatus action={relay} testId="relay-box-status" />
       </WalletGate>
-    </section>
+    </Card>
   );
 }
 
@@ -391,13 +382,7 @@ function ProposalCard({ p, ctx, now }: { p: ProposalView; ctx: BuildContext; now
 
   async function onSignVote() {
     if (!account) return;
-    const domain = await domainOf(client, contracts.TetradGovernor, governorAbi);
-    const nonce = await client.readContract({
-      address: contracts.TetradGovernor,
-      abi: governorAbi,
-      functionName: "nonces",
-      args: [account],
-    });
+    const { domain, nonce } = await signingContext(client, contracts.TetradGovernor, governorAbi, account);
     const signature = await sigVote.sign(
       "Vote signature",
       ballotTypedData(domain, p.id, support, account, nonce, reason.trim()),
@@ -522,41 +507,21 @@ function ProposalCard({ p, ctx, now }: { p: ProposalView; ctx: BuildContext; now
         <TxStatus action={vote} testId="vote-status" />
         <TxStatus action={sigVote} testId="sign-vote-status" />
         {signed ? <SignedOutput signed={signed} /> : null}
-        {p.state === "Succeeded" ? (
-          <button
-            type="button"
-            disabled={lifecycle.busy}
-            onClick={() =>
-              void lifecycle.send(
-                "Queue",
-                {
-                  to: contracts.TetradGovernor,
-                  data: encodeFunctionData({ abi: governorAbi, functionName: "queue", args: [p.id] }),
-                },
-                errCtx,
-              )
-            }
+        {p.state === "Succeeded" || p.state === "Queued" ? (
+          <TxButton
+            action={lifecycle}
+            label={p.state === "Succeeded" ? "Queue" : "Execute"}
+            disabled={p.state === "Queued" && p.eta > now}
+            to={contracts.TetradGovernor}
+            data={encodeFunctionData({
+              abi: governorAbi,
+              functionName: p.state === "Succeeded" ? "queue" : "execute",
+              args: [p.id],
+            })}
+            ctx={errCtx}
           >
-            Queue in the Timelock
-          </button>
-        ) : null}
-        {p.state === "Queued" ? (
-          <button
-            type="button"
-            disabled={lifecycle.busy || p.eta > now}
-            onClick={() =>
-              void lifecycle.send(
-                "Execute",
-                {
-                  to: contracts.TetradGovernor,
-                  data: encodeFunctionData({ abi: governorAbi, functionName: "execute", args: [p.id] }),
-                },
-                errCtx,
-              )
-            }
-          >
-            Execute
-          </button>
+            {p.state === "Succeeded" ? "Queue in the Timelock" : "Execute"}
+          </TxButton>
         ) : null}
         <TxStatus action={lifecycle} testId="lifecycle-status" />
       </WalletGate>

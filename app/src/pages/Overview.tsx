@@ -2,11 +2,11 @@
  * the protection fund, subnets and weights, the next distribution, and a Distribute button for anyone. */
 import { erc20Abi, encodeFunctionData } from "viem";
 import { contributionBucketAbi, emissionControllerAbi } from "../generated/abis";
-import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
+import { readAll, useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { compactTokens, countdown, formatAmount, formatBps, formatDate, formatShare } from "../lib/format";
 import { BUCKETS } from "../lib/proposals";
-import { ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import { Card, DataTable, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { SupplyChart } from "../components/SupplyChart";
 
 const DAY = 86_400n;
@@ -15,14 +15,16 @@ export function useEmission() {
   const { contracts } = useApp();
   const controller = { address: contracts.EmissionController, abi: emissionControllerAbi } as const;
   return useChainQuery(["emission"], async (c) => {
-    const [start, end, total, emitted, pending, last, shares, supply, fund] = await Promise.all([
-      c.readContract({ ...controller, functionName: "scheduleStart" }),
-      c.readContract({ ...controller, functionName: "scheduleEnd" }),
-      c.readContract({ ...controller, functionName: "scheduleTotal" }),
-      c.readContract({ ...controller, functionName: "totalEmitted" }),
-      c.readContract({ ...controller, functionName: "pendingEmission" }),
-      c.readContract({ ...controller, functionName: "lastDistribution" }),
-      c.readContract({ ...controller, functionName: "shares" }),
+    const [[start, end, total, emitted, pending, last, shares], supply, fund] = await Promise.all([
+      readAll(c, controller, [
+        "scheduleStart",
+        "scheduleEnd",
+        "scheduleTotal",
+        "totalEmitted",
+        "pendingEmission",
+        "lastDistribution",
+        "shares",
+      ]),
       c.readContract({ address: contracts.Tetrad, abi: erc20Abi, functionName: "totalSupply" }),
       c.readContract({
         address: contracts.Tetrad,
@@ -110,8 +112,7 @@ export function Overview() {
       <p className="lede">
         TTD is minted on a fixed schedule and split into five buckets. Anyone can trigger the distribution.
       </p>
-      <section aria-labelledby="supply-h" className="card">
-        <h2 id="supply-h">Supply against the schedule</h2>
+      <Card id="supply-h" title="Supply against the schedule">
         <dl className="stats">
           <Stat label="TTD supply" value={formatAmount(d.supply, "TTD", 18, 2)} testId="supply" />
           <Stat label="Scheduled by now" value={formatAmount(scheduledNow, "TTD", 18, 2)} />
@@ -130,10 +131,9 @@ export function Overview() {
           now={now}
           supply={d.supply}
         />
-      </section>
+      </Card>
 
-      <section aria-labelledby="today-h" className="card">
-        <h2 id="today-h">Today&apos;s emission</h2>
+      <Card id="today-h" title={<>Today&apos;s emission</>}>
         <p>
           Day {String(dayIndex + 1n)}:{" "}
           <strong data-testid="today">
@@ -141,36 +141,23 @@ export function Overview() {
           </strong>
           , split by bucket:
         </p>
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Today&apos;s emission by bucket</caption>
-            <thead>
-              <tr>
-                <th scope="col">Bucket</th>
-                <th scope="col">Share</th>
-                <th scope="col">Today</th>
-              </tr>
-            </thead>
-            <tbody>
-              {BUCKETS.map((b, i) => (
-                <tr key={b}>
-                  <th scope="row">{b}</th>
-                  <td data-testid={`share-${b}`}>{formatBps(d.shares[i] ?? 0)}</td>
-                  <td>
-                    {todays !== undefined
-                      ? formatAmount((todays * BigInt(d.shares[i] ?? 0)) / 10_000n, "TTD", 18, 2)
-                      : "…"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+        <DataTable columns={["Bucket", "Share", "Today"]} caption="Today's emission by bucket">
+          {BUCKETS.map((b, i) => (
+            <tr key={b}>
+              <th scope="row">{b}</th>
+              <td data-testid={`share-${b}`}>{formatBps(d.shares[i] ?? 0)}</td>
+              <td>
+                {todays !== undefined
+                  ? formatAmount((todays * BigInt(d.shares[i] ?? 0)) / 10_000n, "TTD", 18, 2)
+                  : "…"}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Card>
 
       <div className="grid2">
-        <section aria-labelledby="dist-h" className="card">
-          <h2 id="dist-h">Distribution</h2>
+        <Card id="dist-h" title="Distribution">
           <dl className="stats">
             <Stat
               label="Waiting to be minted"
@@ -185,24 +172,19 @@ export function Overview() {
           </dl>
           <p className="hint">Emission accrues every second; anyone may mint and split it at any time.</p>
           <WalletGate what="distribute">
-            <button
-              type="button"
-              disabled={distribute.busy}
-              onClick={() =>
-                void distribute.send("Distribute", {
-                  to: contracts.EmissionController,
-                  data: encodeFunctionData({ abi: emissionControllerAbi, functionName: "distribute" }),
-                })
-              }
+            <TxButton
+              action={distribute}
+              label="Distribute"
+              to={contracts.EmissionController}
+              data={encodeFunctionData({ abi: emissionControllerAbi, functionName: "distribute" })}
             >
               Distribute
-            </button>
+            </TxButton>
           </WalletGate>
           <TxStatus action={distribute} testId="distribute-status" />
-        </section>
+        </Card>
 
-        <section aria-labelledby="fund-h" className="card">
-          <h2 id="fund-h">Protection fund</h2>
+        <Card id="fund-h" title="Protection fund">
           <p className="big" data-testid="protection-fund">
             {formatAmount(d.fund, "TTD", 18, 2)}
           </p>
@@ -210,48 +192,35 @@ export function Overview() {
             An emergency reserve ({formatBps(d.shares[4] ?? 0)} of the emission plus slashed stake); only
             governance can spend it.
           </p>
-        </section>
+        </Card>
       </div>
 
-      <section aria-labelledby="subnets-h" className="card">
-        <h2 id="subnets-h">Subnets and their weights</h2>
+      <Card id="subnets-h" title="Subnets and their weights">
         {weights.data ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Bucket</th>
-                  <th scope="col">Subnet</th>
-                  <th scope="col">Weight in bucket</th>
-                  <th scope="col">Of all emission</th>
+          <DataTable columns={["Bucket", "Subnet", "Weight in bucket", "Of all emission"]}>
+            {SUBNETS.flatMap((s, i) => {
+              const [subnets, bps] = weights.data[i] ?? [[], []];
+              if (subnets.length === 0)
+                return [
+                  <tr key={s.key}>
+                    <th scope="row">{s.key}</th>
+                    <td colSpan={3}>no subnet yet (the bucket accumulates)</td>
+                  </tr>,
+                ];
+              return subnets.map((addr, j) => (
+                <tr key={`${s.key}-${addr}`}>
+                  <th scope="row">{s.key}</th>
+                  <td>{names[addr.toLowerCase()] ?? addr}</td>
+                  <td>{formatBps(bps[j] ?? 0)}</td>
+                  <td>{formatShare(BigInt(bps[j] ?? 0) * BigInt(d.shares[i] ?? 0), 100_000_000n)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {SUBNETS.flatMap((s, i) => {
-                  const [subnets, bps] = weights.data[i] ?? [[], []];
-                  if (subnets.length === 0)
-                    return [
-                      <tr key={s.key}>
-                        <th scope="row">{s.key}</th>
-                        <td colSpan={3}>no subnet yet (the bucket accumulates)</td>
-                      </tr>,
-                    ];
-                  return subnets.map((addr, j) => (
-                    <tr key={`${s.key}-${addr}`}>
-                      <th scope="row">{s.key}</th>
-                      <td>{names[addr.toLowerCase()] ?? addr}</td>
-                      <td>{formatBps(bps[j] ?? 0)}</td>
-                      <td>{formatShare(BigInt(bps[j] ?? 0) * BigInt(d.shares[i] ?? 0), 100_000_000n)}</td>
-                    </tr>
-                  ));
-                })}
-              </tbody>
-            </table>
-          </div>
+              ));
+            })}
+          </DataTable>
         ) : (
           <Loading what="subnet weights" />
         )}
-      </section>
+      </Card>
     </>
   );
 }

@@ -2,20 +2,31 @@
  * dividends, and how to run the validator client for automation. */
 import { useId, useState } from "react";
 import { encodeFunctionData, erc20Abi } from "viem";
+import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
-import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
-import { countdown, formatAmount, formatDate, parseAmount, formatTokens } from "../lib/format";
+import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
+import { countdown, formatAmount, formatDate } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
-import { AmountInput, ErrorNote, Loading, Stat, TxStatus, WalletGate } from "../components/ui";
+import {
+  AmountForm,
+  Card,
+  DataTable,
+  ErrorNote,
+  Loading,
+  Stat,
+  TxButton,
+  TxStatus,
+  WalletGate,
+} from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
+
+const TTD = { symbol: "TTD", decimals: 18 } as const;
 
 export default function Validate() {
   const { contracts, account, chain, client } = useApp();
   const now = useNow();
   const subnets = useSubnets();
   const [which, setWhich] = useState(0);
-  const [stakeText, setStakeText] = useState("");
-  const [unstakeText, setUnstakeText] = useState("");
   const stake = useAction("stake");
   const unstake = useAction("unstake");
   const withdraw = useAction("withdraw-unbonded");
@@ -59,46 +70,21 @@ export default function Validate() {
   const committed = v !== undefined && v.commitRound === s.round && s.round > 0n;
   const revealed = v !== undefined && v.revealRound === s.round && s.round > 0n;
 
-  async function onStake() {
-    const parsed = parseAmount(stakeText);
-    if (!parsed.ok) return stake.fail("Stake", parsed.error);
-    if (!account) return;
-    const allowance = await client.readContract({
-      address: contracts.Tetrad,
-      abi: erc20Abi,
-      functionName: "allowance",
-      args: [account, s.address],
-    });
-    if (allowance < parsed.value) {
-      const ok = await stake.send("Approve TTD", {
-        to: contracts.Tetrad,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [s.address, parsed.value] }),
-      });
-      if (!ok) return;
-    }
-    const ok = await stake.send(
-      "Stake",
-      {
-        to: s.address,
-        data: encodeFunctionData({ abi: subnetAbi, functionName: "stake", args: [parsed.value] }),
-      },
-      { units: { symbol: "TTD", decimals: 18 }, now },
-    );
-    if (ok) setStakeText("");
+  async function onStake(amount: bigint): Promise<boolean> {
+    if (!account) return false;
+    const allowance = { token: contracts.Tetrad, owner: account, spender: s.address, amount };
+    if (!(await ensureAllowance(client, stake, "Approve TTD", allowance))) return false;
+    return sendStake(stake, "Stake", "stake", amount);
   }
 
-  async function onUnstake() {
-    const parsed = parseAmount(unstakeText);
-    if (!parsed.ok) return unstake.fail("Unbond", parsed.error);
-    const ok = await unstake.send(
-      "Unbond",
-      {
-        to: s.address,
-        data: encodeFunctionData({ abi: subnetAbi, functionName: "unstake", args: [parsed.value] }),
-      },
-      { units: { symbol: "TTD", decimals: 18 }, now },
+  /** `stake` or `unstake` of `amount` TTD on the chosen subnet. */
+  async function sendStake(action: Action, label: string, fn: "stake" | "unstake", amount: bigint) {
+    const receipt = await action.send(
+      label,
+      { to: s.address, data: encodeFunctionData({ abi: subnetAbi, functionName: fn, args: [amount] }) },
+      { units: TTD, now },
     );
-    if (ok) setUnstakeText("");
+    return receipt !== undefined;
   }
 
   return (
@@ -119,8 +105,7 @@ export default function Validate() {
         </select>
       </div>
 
-      <section aria-labelledby="st-h" className="card">
-        <h2 id="st-h">{s.name}: your validator</h2>
+      <Card id="st-h" title={<>{s.name}: your validator</>}>
         <dl className="stats">
           <Stat
             label="Permit"
@@ -172,113 +157,76 @@ export default function Validate() {
           />
           <Stat label="Dividends to claim" value={formatAmount(s.claimable, "TTD", 18, 4)} />
         </dl>
-      </section>
+      </Card>
 
       <WalletGate what="stake, unbond or claim">
         <div className="grid2">
-          <section aria-labelledby="stk-h" className="card">
-            <h2 id="stk-h">Stake</h2>
-            <AmountInput
-              label="Amount to stake"
-              name="stake"
-              symbol="TTD"
-              value={stakeText}
-              onChange={setStakeText}
-              max={ttd.data !== undefined ? formatTokens(ttd.data, 18, 18).replace(/,/g, "") : undefined}
-            />
-            <p className="hint">
-              A stake larger than the smallest validator's takes its permit when all 64 are held.
-            </p>
-            <button type="button" onClick={() => void onStake()} disabled={stake.busy}>
-              Stake
-            </button>
-            <TxStatus action={stake} testId="stake-status" />
-          </section>
-          <section aria-labelledby="unb-h" className="card">
-            <h2 id="unb-h">Unbond and claim</h2>
-            <AmountInput
-              label="Amount to unbond"
+          <Card id="stk-h" title="Stake">
+            <AmountForm verb="stake" units={TTD} max={ttd.data} action={stake} onSubmit={onStake}>
+              <p className="hint">
+                A stake larger than the smallest validator's takes its permit when all 64 are held.
+              </p>
+            </AmountForm>
+          </Card>
+          <Card id="unb-h" title="Unbond and claim">
+            <AmountForm
+              verb="unbond"
               name="unstake"
-              symbol="TTD"
-              value={unstakeText}
-              onChange={setUnstakeText}
-            />
-            <p className="hint">
-              Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
-              minimum the whole stake unbonds.
-            </p>
-            <button type="button" onClick={() => void onUnstake()} disabled={unstake.busy}>
-              Unbond
-            </button>
-            <TxStatus action={unstake} />
+              units={TTD}
+              action={unstake}
+              onSubmit={(amount) => sendStake(unstake, "Unbond", "unstake", amount)}
+            >
+              <p className="hint">
+                Unbonded stake is released after {countdown(BigInt(s.params.unbondingDelay), 0n)}; below the
+                minimum the whole stake unbonds.
+              </p>
+            </AmountForm>
             <div className="row">
-              <button
-                type="button"
-                className="secondary"
-                disabled={withdraw.busy || s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
-                onClick={() =>
-                  void withdraw.send(
-                    "Withdraw unbonded",
-                    {
-                      to: s.address,
-                      data: encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" }),
-                    },
-                    { now },
-                  )
-                }
+              <TxButton
+                action={withdraw}
+                label="Withdraw unbonded"
+                secondary
+                disabled={s.unbonding.amount === 0n || s.unbonding.releaseAt > now}
+                to={s.address}
+                data={encodeFunctionData({ abi: subnetAbi, functionName: "withdrawUnbonded" })}
+                ctx={{ now }}
               >
                 Withdraw unbonded
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={claim.busy || s.claimable === 0n}
-                onClick={() =>
-                  void claim.send("Claim dividends", {
-                    to: s.address,
-                    data: encodeFunctionData({ abi: subnetAbi, functionName: "claim" }),
-                  })
-                }
+              </TxButton>
+              <TxButton
+                action={claim}
+                label="Claim dividends"
+                secondary
+                disabled={s.claimable === 0n}
+                to={s.address}
+                data={encodeFunctionData({ abi: subnetAbi, functionName: "claim" })}
               >
                 Claim dividends
-              </button>
+              </TxButton>
             </div>
             <TxStatus action={withdraw} />
             <TxStatus action={claim} />
-          </section>
+          </Card>
         </div>
       </WalletGate>
 
-      <section aria-labelledby="div-h" className="card">
-        <h2 id="div-h">Dividends by round</h2>
+      <Card id="div-h" title="Dividends by round">
         {dividends.data && dividends.data.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Round</th>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Dividend</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dividends.data.map((d) => (
-                  <tr key={String(d.round)}>
-                    <td>{String(d.round)}</td>
-                    <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
-                    <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Round", "Agreement", "Dividend"]}>
+            {dividends.data.map((d) => (
+              <tr key={String(d.round)}>
+                <td>{String(d.round)}</td>
+                <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
+                <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
+              </tr>
+            ))}
+          </DataTable>
         ) : (
           <p>No dividends yet in this subnet.</p>
         )}
-      </section>
+      </Card>
 
-      <section aria-labelledby="cli-h" className="card">
-        <h2 id="cli-h">Automate: run the validator client</h2>
+      <Card id="cli-h" title="Automate: run the validator client">
         <p>
           Scoring is automated by the validator client: it reads each round&apos;s metrics file, commits the
           scoresheet, keeps the salt on disk (<code>.validator/</code>) and reveals in the window. Run it from
@@ -294,7 +242,7 @@ npx hardhat --network ${chain.network} validator:run --subnet ${s.key} --metrics
         <p className="hint">
           Name contributors by address, not slot: slots are reused after a contributor leaves.
         </p>
-      </section>
+      </Card>
     </>
   );
 }

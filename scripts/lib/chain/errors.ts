@@ -13,9 +13,15 @@
  * caller passes in an {@link ErrorContext}.
  */
 import { ErrorFragment, Interface, InterfaceAbi, isHexString } from "ethers";
-import { DecodedRevert, ErrorContext, describeRevert } from "./error-messages";
+import {
+  DecodedRevert,
+  ErrorContext,
+  describeRevert,
+  explainUndecoded,
+  revertData,
+} from "../shared/error-messages";
 
-// The plain-words table lives in ./error-messages (no dependencies), shared with the web app.
+// The plain-words table and the revert-data finder live in ../shared (no dependencies), shared with the web app.
 export {
   PANIC_REASONS,
   PHASES,
@@ -24,47 +30,12 @@ export {
   formatAmount,
   formatDuration,
   formatTimestamp,
+  plainMessage,
+  revertData,
   shortId,
   statesOf,
-} from "./error-messages";
-export type { DecodedRevert, ErrorContext, Units } from "./error-messages";
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
-}
-
-/**
- * The revert data (`0x` + selector + arguments) carried by an error from ethers, Hardhat's in-process
- * network or a JSON-RPC node, searched through the usual nesting (`data`, `error`, `info`, `cause`,
- * `revert`). `"0x"` when the call reverted without data; undefined when none is found.
- */
-export function revertData(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let empty = false;
-  const visit = (e: unknown, depth: number): string | undefined => {
-    if (!isRecord(e) || seen.has(e) || depth > 8) return undefined;
-    seen.add(e);
-    const data = e.data;
-    if (typeof data === "string" && isHexString(data)) {
-      if (data.length >= 10) return data;
-      if (data === "0x") empty = true;
-    }
-    for (const k of ["data", "error", "info", "cause", "revert", "errors"]) {
-      const v = e[k];
-      if (Array.isArray(v)) {
-        for (const item of v) {
-          const found = visit(item, depth + 1);
-          if (found !== undefined) return found;
-        }
-      } else {
-        const found = visit(v, depth + 1);
-        if (found !== undefined) return found;
-      }
-    }
-    return undefined;
-  };
-  return visit(error, 0) ?? (empty ? "0x" : undefined);
-}
+} from "../shared/error-messages";
+export type { DecodedRevert, ErrorContext, Units } from "../shared/error-messages";
 
 /** Decodes reverts with the errors of every ABI it was given (duplicates merged by selector). */
 export class ErrorDecoder {
@@ -106,26 +77,6 @@ export class ErrorDecoder {
    */
   explain(error: unknown, ctx: ErrorContext = {}): string {
     const decoded = this.decode(error);
-    if (decoded !== null) return describeRevert(decoded, ctx);
-    const data = revertData(error);
-    if (data === "0x") return "the transaction reverted without a reason";
-    if (data !== undefined && data.length >= 10) {
-      return `the transaction reverted with an unknown error (selector ${data.slice(0, 10)})`;
-    }
-    return plainMessage(error);
+    return decoded !== null ? describeRevert(decoded, ctx) : explainUndecoded(error);
   }
-}
-
-/** The first useful line of an error that carries no revert data. */
-export function plainMessage(error: unknown): string {
-  let text: string;
-  if (isRecord(error) && typeof error.shortMessage === "string") text = error.shortMessage;
-  else if (error instanceof Error) text = error.message;
-  else if (isRecord(error) && typeof error.message === "string") text = error.message;
-  else text = String(error);
-  const first = text.split("\n")[0].trim();
-  return first
-    .replace(/^VM Exception while processing transaction: /, "")
-    .replace(/^Error: /, "")
-    .replace(/^reverted with reason string '(.*)'$/, "reverted: $1");
 }

@@ -2,7 +2,7 @@
  * Proposals from typed actions: build, propose, vote (directly or by EIP-712 signature), queue and
  * execute. Used by tests, the CLI tasks and the simulation.
  */
-import { BigNumberish, Interface, Signer, Signature, formatEther, id } from "ethers";
+import { AbiCoder, BigNumberish, Interface, Signer, Signature, formatEther, id, keccak256 } from "ethers";
 import {
   CapitalPool__factory,
   ContributionBucket__factory,
@@ -13,6 +13,8 @@ import {
 } from "../../../typechain-types";
 import { BUCKET_NAMES, Shares } from "./constants";
 import { SubnetParams } from "./poc";
+import { BuiltProposal, ProposalCall, ProposalHashing, assembleProposal } from "../shared/governance";
+import { BALLOT_TYPES, DELEGATION_TYPES } from "../shared/eip712";
 
 /** One thing a proposal does, in words a voter can check. */
 export type Action =
@@ -31,12 +33,7 @@ export type Action =
     }
   | { kind: "call"; target: string; data: string; value?: bigint; summary: string };
 
-export interface Call {
-  target: string;
-  value: bigint;
-  data: string;
-  summary: string;
-}
+export type Call = ProposalCall;
 
 const controllerI = EmissionController__factory.createInterface();
 const subnetI = Subnet__factory.createInterface();
@@ -166,34 +163,26 @@ export function toCalls(actions: Action[]): Call[] {
   return calls;
 }
 
-export interface Proposal {
-  targets: string[];
-  values: bigint[];
-  calldatas: string[];
-  description: string;
-  descriptionHash: string;
-}
+/** A proposal as the Governor takes it, with its id (see ../shared/governance). */
+export type Proposal = BuiltProposal;
+
+/** The hashes of a proposal, with ethers. */
+const HASHING: ProposalHashing = {
+  descriptionHash: (description) => id(description),
+  proposalId: (targets, values, calldatas, descriptionHash) =>
+    BigInt(
+      keccak256(
+        AbiCoder.defaultAbiCoder().encode(
+          ["address[]", "uint256[]", "bytes[]", "bytes32"],
+          [targets, values, calldatas, descriptionHash],
+        ),
+      ),
+    ),
+};
 
 /** A proposal from actions; the description is Markdown: the title, the rationale and every call. */
 export function buildProposal(title: string, rationale: string, actions: Action[]): Proposal {
-  const calls = toCalls(actions);
-  if (calls.length === 0) throw new Error("a proposal needs at least one action");
-  const description = [
-    `# ${title}`,
-    "",
-    rationale,
-    "",
-    "## Actions",
-    "",
-    ...calls.map((c, i) => `${i + 1}. ${c.summary}`),
-  ].join("\n");
-  return {
-    targets: calls.map((c) => c.target),
-    values: calls.map((c) => c.value),
-    calldatas: calls.map((c) => c.data),
-    description,
-    descriptionHash: id(description),
-  };
+  return assembleProposal(title, rationale, toCalls(actions), HASHING);
 }
 
 export async function proposalId(governor: TetradGovernor, p: Proposal): Promise<bigint> {
@@ -226,15 +215,7 @@ export async function signVote(
     chainId,
     verifyingContract: await governor.getAddress(),
   };
-  const types = {
-    Ballot: [
-      { name: "proposalId", type: "uint256" },
-      { name: "support", type: "uint8" },
-      { name: "voter", type: "address" },
-      { name: "nonce", type: "uint256" },
-    ],
-  };
-  return voter.signTypedData(domain, types, {
+  return voter.signTypedData(domain, BALLOT_TYPES, {
     proposalId: id_,
     support,
     voter: address,
@@ -256,32 +237,25 @@ export async function signDelegation(
     chainId,
     verifyingContract: await token.getAddress(),
   };
-  const types = {
-    Delegation: [
-      { name: "delegatee", type: "address" },
-      { name: "nonce", type: "uint256" },
-      { name: "expiry", type: "uint256" },
-    ],
-  };
   const nonce = await token.nonces(await delegator.getAddress());
-  return Signature.from(await delegator.signTypedData(domain, types, { delegatee, nonce, expiry }));
+  return Signature.from(
+    await delegator.signTypedData(domain, DELEGATION_TYPES, { delegatee, nonce, expiry }),
+  );
 }
 
-export async function queue(governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> {
+/** Queues or executes a proposal by its parts (as signer, or the governor's runner). */
+async function byParts(
+  fn: "queue(address[],uint256[],bytes[],bytes32)" | "execute(address[],uint256[],bytes[],bytes32)",
+  governor: TetradGovernor,
+  p: Proposal,
+  signer?: Signer,
+): Promise<void> {
   const g = signer ? governor.connect(signer) : governor;
-  await (
-    await g["queue(address[],uint256[],bytes[],bytes32)"](p.targets, p.values, p.calldatas, p.descriptionHash)
-  ).wait();
+  await (await g[fn](p.targets, p.values, p.calldatas, p.descriptionHash)).wait();
 }
 
-export async function execute(governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> {
-  const g = signer ? governor.connect(signer) : governor;
-  await (
-    await g["execute(address[],uint256[],bytes[],bytes32)"](
-      p.targets,
-      p.values,
-      p.calldatas,
-      p.descriptionHash,
-    )
-  ).wait();
-}
+export const queue = (governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> =>
+  byParts("queue(address[],uint256[],bytes[],bytes32)", governor, p, signer);
+
+export const execute = (governor: TetradGovernor, p: Proposal, signer?: Signer): Promise<void> =>
+  byParts("execute(address[],uint256[],bytes[],bytes32)", governor, p, signer);

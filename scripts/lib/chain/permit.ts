@@ -1,5 +1,6 @@
 /** EIP-2612 permit signatures, as a wallet makes them with eth_signTypedData_v4. */
 import { Signature, Signer } from "ethers";
+import { PERMIT_TYPES } from "../shared/eip712";
 
 /** What this helper needs of an ERC20Permit token (any TypeChain ERC20Permit type fits). */
 export interface PermitToken {
@@ -17,17 +18,8 @@ export async function signPermit(
 ): Promise<Signature> {
   const ownerAddress = await owner.getAddress();
   const { name, version, chainId, verifyingContract } = await token.eip712Domain();
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
   const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
   return Signature.from(
-    await owner.signTypedData({ name, version, chainId, verifyingContract }, types, message),
+    await owner.signTypedData({ name, version, chainId, verifyingContract }, PERMIT_TYPES, message),
   );
 }

@@ -11,47 +11,27 @@ import { ContractRunner } from "ethers";
 import type { Core } from "./handles";
 import type { Governance } from "./handles";
 import {
-  CapitalPool,
   CapitalPool__factory,
-  ContributionBucket,
   ContributionBucket__factory,
-  EmissionController,
   EmissionController__factory,
   IERC20Metadata,
   IERC20Metadata__factory,
   MockStakeToken__factory,
-  Subnet,
   Subnet__factory,
-  Tetrad,
-  TetradAccessManager,
   TetradAccessManager__factory,
   TetradGovernor,
   TetradGovernor__factory,
   TetradTimelock,
   TetradTimelock__factory,
   Tetrad__factory,
-  Treasury,
   Treasury__factory,
 } from "../../../typechain-types";
 
-/** Every contract a full deployment records, by the name used in the JSON file. */
-export const CONTRACT_NAMES = [
-  "TetradAccessManager",
-  "Tetrad",
-  "EmissionController",
-  "CapitalPool",
-  "ProtectionFund",
-  "CodeBucket",
-  "CommunityBucket",
-  "ComputeBucket",
-  "CodeSubnet",
-  "CommunitySubnet",
-  "ComputeSubnet",
-  "StakingToken",
-  "TetradGovernor",
-  "TetradTimelock",
-] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+// The file's format (the names, the shape) is shared with the web app: ../shared/deployments.
+import { CONTRACT_NAMES, ContractName, Deployment } from "../shared/deployments";
+
+export { CONTRACT_NAMES };
+export type { ContractName, Deployment };
 
 /** The artifact (contract type) behind each recorded name, for its ABI. */
 export const ARTIFACT_OF: Record<ContractName, string> = {
@@ -70,21 +50,6 @@ export const ARTIFACT_OF: Record<ContractName, string> = {
   TetradGovernor: "TetradGovernor",
   TetradTimelock: "TetradTimelock",
 };
-
-export interface Deployment {
-  /** Hardhat network name it was deployed with. */
-  network: string;
-  chainId: number;
-  deployer: string;
-  /** Block number of the first deployment transaction (front ends start their log queries here). */
-  startBlock?: number;
-  scheduleStart: number;
-  contracts: Record<ContractName, string>;
-  /** Who holds the AccessManager's admin role. */
-  admin: "TetradTimelock" | "deployer";
-  /** ABIs by artifact name (see ARTIFACT_OF). */
-  abis?: Record<string, unknown[]>;
-}
 
 /** The deployments folder: TETRAD_DEPLOYMENTS_DIR or `<project>/deployments`. */
 export function deploymentsDir(): string {
@@ -123,15 +88,11 @@ export function writeDeployment(deployment: Deployment, dir = deploymentsDir()):
 }
 
 /** Typed handles on every contract of a deployment. */
-export interface Connected {
+export interface Connected extends Pick<
+  Core,
+  "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets"
+> {
   deployment: Deployment;
-  manager: TetradAccessManager;
-  token: Tetrad;
-  controller: EmissionController;
-  pool: CapitalPool;
-  protectionFund: Treasury;
-  buckets: [ContributionBucket, ContributionBucket, ContributionBucket];
-  subnets: [Subnet, Subnet, Subnet];
   stakingToken: IERC20Metadata;
   governor: TetradGovernor;
   timelock: TetradTimelock;

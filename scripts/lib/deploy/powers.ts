@@ -25,51 +25,52 @@ function replay<R>(events: RoleEvent<R>[]): Map<R, Set<string>> {
   return members;
 }
 
-/** AccessManager role id → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
-export async function managerRoleMembers(
-  manager: TetradAccessManager,
-  fromBlock: number,
-): Promise<Map<bigint, Set<string>>> {
-  const grants = await manager.queryFilter(manager.filters.RoleGranted, fromBlock);
-  const revokes = await manager.queryFilter(manager.filters.RoleRevoked, fromBlock);
-  return replay([
-    ...grants.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.roleId,
-      account: e.args.account,
-      on: true,
-    })),
-    ...revokes.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.roleId,
-      account: e.args.account,
-      on: false,
-    })),
-  ]);
+/** A RoleGranted or RoleRevoked event, as TypeChain gives it. */
+interface RoleLog {
+  blockNumber: number;
+  index: number;
+  args: { account: string };
 }
 
-/** Timelock role hash → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
-export async function timelockRoleMembers(
-  timelock: TetradTimelock,
-  fromBlock: number,
-): Promise<Map<string, Set<string>>> {
-  const grants = await timelock.queryFilter(timelock.filters.RoleGranted, fromBlock);
-  const revokes = await timelock.queryFilter(timelock.filters.RoleRevoked, fromBlock);
-  return replay([
-    ...grants.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.role,
+/** Role → current members from the grants and revokes (queried in parallel); `role` reads an event's role. */
+async function members<R, G extends RoleLog, V extends RoleLog>(
+  grants: Promise<G[]>,
+  revokes: Promise<V[]>,
+  role: (e: G | V) => R,
+): Promise<Map<R, Set<string>>> {
+  const change =
+    (on: boolean) =>
+    (e: G | V): RoleEvent<R> => ({
+      at: [e.blockNumber, e.index],
+      role: role(e),
       account: e.args.account,
-      on: true,
-    })),
-    ...revokes.map((e) => ({
-      at: [e.blockNumber, e.index] as [number, number],
-      role: e.args.role,
-      account: e.args.account,
-      on: false,
-    })),
-  ]);
+      on,
+    });
+  const [granted, revoked] = await Promise.all([grants, revokes]);
+  return replay([...granted.map(change(true)), ...revoked.map(change(false))]);
 }
+
+/** AccessManager role id → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
+export const managerRoleMembers = (
+  m: TetradAccessManager,
+  fromBlock: number,
+): Promise<Map<bigint, Set<string>>> =>
+  members(
+    m.queryFilter(m.filters.RoleGranted, fromBlock),
+    m.queryFilter(m.filters.RoleRevoked, fromBlock),
+    (e) => e.args.roleId,
+  );
+
+/** Timelock role hash → current members, from RoleGranted/RoleRevoked since `fromBlock`. */
+export const timelockRoleMembers = (
+  t: TetradTimelock,
+  fromBlock: number,
+): Promise<Map<string, Set<string>>> =>
+  members(
+    t.queryFilter(t.filters.RoleGranted, fromBlock),
+    t.queryFilter(t.filters.RoleRevoked, fromBlock),
+    (e) => e.args.role,
+  );
 
 /** The selectors of every state-changing function of an ABI. */
 export function stateChangingSelectors(iface: Interface): string[] {

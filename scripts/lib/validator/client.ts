@@ -18,6 +18,7 @@ import { Provider, Signer, getAddress, hexlify, isAddress, isHexString, randomBy
 import { Subnet } from "../../../typechain-types";
 import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
 import { MAX_CONTRIBUTORS, commitment, encodeSheet } from "../chain/poc";
+import { DecodedRevert, ErrorDecoder, formatTimestamp } from "../chain/errors";
 
 /** `ISubnet.Phase`. */
 export enum Phase {
@@ -386,88 +387,27 @@ export async function readRound(subnet: Subnet, clock: Clock): Promise<RoundInfo
 }
 
 /** `2026-01-31 12:00:00 UTC (in 3h 20m)`. */
-export function formatTime(timestamp: bigint, now?: bigint): string {
-  const iso = new Date(Number(timestamp) * 1000)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, " UTC");
-  if (now === undefined) return iso;
-  const d = timestamp - now;
-  const abs = Number(d < 0n ? -d : d);
-  const parts = [
-    [Math.floor(abs / 86_400), "d"],
-    [Math.floor(abs / 3600) % 24, "h"],
-    [Math.floor(abs / 60) % 60, "m"],
-  ] as const;
-  const span =
-    parts
-      .filter(([n]) => n > 0)
-      .map(([n, u]) => `${n}${u}`)
-      .join(" ") || `${abs}s`;
-  return `${iso} (${d >= 0n ? `in ${span}` : `${span} ago`})`;
+export const formatTime = formatTimestamp;
+
+/** The subnet's reverts, decoded with its ABI (custom errors, Error(string), Panic), from any error. */
+function decoderOf(subnet: Subnet): ErrorDecoder {
+  return new ErrorDecoder([subnet.interface.fragments]);
 }
 
 /** A revert's custom error, decoded with the subnet's ABI, from an in-process or JSON-RPC error. */
-export function decodeRevert(
-  subnet: Subnet,
-  error: unknown,
-): { name: string; args: readonly unknown[] } | null {
-  const seen = new Set<unknown>();
-  const visit = (e: unknown): string | undefined => {
-    if (!isRecord(e) || seen.has(e)) return undefined;
-    seen.add(e);
-    if (typeof e.data === "string" && isHexString(e.data) && e.data.length >= 10) return e.data;
-    for (const k of ["error", "info", "cause", "data"]) {
-      const found = visit(e[k]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const data = visit(error);
-  if (data === undefined) return null;
-  try {
-    const parsed = subnet.interface.parseError(data);
-    return parsed === null ? null : { name: parsed.name, args: [...parsed.args] };
-  } catch {
-    return null;
-  }
+export function decodeRevert(subnet: Subnet, error: unknown): DecodedRevert | null {
+  return decoderOf(subnet).decode(error);
 }
 
-const PHASE_NAMES = ["commit", "reveal", "closed"] as const;
-
-/** Runs `send`; turns the subnet's custom errors into plain sentences. */
+/** Runs `send`; says the subnet's reverts in plain words, with the round's times (the one table, ../chain/errors). */
 async function explain<T>(subnet: Subnet, info: RoundInfo, send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (e) {
-    const err = decodeRevert(subnet, e);
-    if (err === null) throw e;
-    const r = info.round;
-    switch (err.name) {
-      case "NotValidator":
-        throw new Error("not a validator of this subnet (stake at least the minimum to take a permit)");
-      case "WrongPhase":
-        throw new Error(
-          `the subnet is in its ${PHASE_NAMES[Number(err.args[0])] ?? "?"} phase, ` +
-            `this needs the ${PHASE_NAMES[Number(err.args[1])] ?? "?"} phase (round ${r}: commit until ` +
-            `${formatTime(info.commitEnd)}, reveal until ${formatTime(info.revealEnd)})`,
-        );
-      case "NoCommitment":
-        throw new Error(`no commitment from this validator for round ${r} on chain: commit first`);
-      case "AlreadyRevealed":
-        throw new Error(`already revealed for round ${r}`);
-      case "CommitmentMismatch":
-        throw new Error(
-          `the saved salt and sheet for round ${r} do not match the commitment on chain ` +
-            `(a later commit was made from another salt store?)`,
-        );
-      case "MalformedScoresheet":
-        throw new Error(`the subnet rejects the sheet: ${err.args[0]} bytes for ${err.args[1]} metrics`);
-      case "EnforcedPause":
-        throw new Error("the subnet is paused");
-      default:
-        throw new Error(`the subnet reverted with ${err.name}(${err.args.map(String).join(", ")})`);
-    }
+    const decoder = decoderOf(subnet);
+    if (decoder.decode(e) === null) throw e;
+    const { round, commitEnd, revealEnd, now } = info;
+    throw new Error(decoder.explain(e, { now, round: { round, commitEnd, revealEnd } }), { cause: e });
   }
 }
 

@@ -541,10 +541,7 @@ export async function vote(
   const support = SUPPORT[String(args.support).trim().toLowerCase()];
   if (support === undefined)
     throw new TaskError(`--support must be for, against or abstain, got "${args.support}"`);
-  const s = await open(hre, args.from);
-  const { governor } = s.contracts;
-  const id = await resolveProposal(governor, args.proposal);
-  const [p, now] = await Promise.all([proposalInfo(governor, id), s.now()]);
+  const { s, governor, id, p, now } = await openProposal(hre, args);
   requireState(p, now, s.me, STATE.Active);
   if (await governor.hasVoted(id, s.me))
     throw new TaskError(`you have already voted on proposal ${shortId(id)}`);
@@ -577,15 +574,21 @@ export interface ProposalArgs extends CommonArgs {
   proposal: string;
 }
 
+/** The signer's session and the proposal of `--proposal`, as of the chain's clock. */
+async function openProposal(hre: HardhatRuntimeEnvironment, args: ProposalArgs) {
+  const s = await open(hre, args.from);
+  const { governor } = s.contracts;
+  const id = await resolveProposal(governor, args.proposal);
+  const [p, now] = await Promise.all([proposalInfo(governor, id), s.now()]);
+  return { s, governor, id, p, now };
+}
+
 /** Queues a Succeeded proposal in the Timelock. */
 export async function queue(
   args: ProposalArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ id: bigint; eta: bigint }> {
-  const s = await open(hre, args.from);
-  const { governor } = s.contracts;
-  const id = await resolveProposal(governor, args.proposal);
-  const [p, now] = await Promise.all([proposalInfo(governor, id), s.now()]);
+  const { s, governor, id, p, now } = await openProposal(hre, args);
   requireState(p, now, s.me, STATE.Succeeded);
   const receipt = await s.send(() => governor["queue(uint256)"](id), proposalCtx(p, now));
   const eta = await governor.proposalEta(id);
@@ -595,10 +598,7 @@ export async function queue(
 
 /** Executes a Queued proposal whose Timelock delay has passed. */
 export async function execute(args: ProposalArgs, hre: HardhatRuntimeEnvironment): Promise<{ id: bigint }> {
-  const s = await open(hre, args.from);
-  const { governor } = s.contracts;
-  const id = await resolveProposal(governor, args.proposal);
-  const [p, now] = await Promise.all([proposalInfo(governor, id), s.now()]);
+  const { s, governor, id, p, now } = await openProposal(hre, args);
   if (p.state === STATE.Succeeded && (await governor.proposalNeedsQueuing(id))) {
     throw new TaskError(`proposal ${shortId(id)} has Succeeded and is not queued yet: run gov:queue first`);
   }

@@ -69,6 +69,15 @@ async function requireBalance(s: Session, amount: bigint, what: string): Promise
   }
 }
 
+/** The signer's session and the subnet of `--subnet`. */
+async function openSubnet(
+  hre: HardhatRuntimeEnvironment,
+  args: SubnetArgs,
+): Promise<{ s: Session; ref: SubnetRef }> {
+  const s = await open(hre, args.from);
+  return { s, ref: await subnetOf(s, args.subnet) };
+}
+
 /*//////////////////////////////////////////////////////////////
                               CONTRIBUTORS
 //////////////////////////////////////////////////////////////*/
@@ -84,8 +93,7 @@ export async function register(
   args: RegisterArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ slot: bigint; bond: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   const existing = await contributorSlot(ref, s.me);
   if (existing !== undefined)
     throw new TaskError(`already registered in the ${ref.label} (slot ${existing})`);
@@ -122,8 +130,7 @@ export async function deregister(
   args: SubnetArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ returned: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   if ((await contributorSlot(ref, s.me)) === undefined)
     throw new TaskError(`not registered in the ${ref.label}`);
   await requireOpen(s, ref, "deregistration");
@@ -143,8 +150,7 @@ async function claimFrom(
   hre: HardhatRuntimeEnvironment,
   role: "contributor" | "validator",
 ): Promise<{ amount: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   const claimable = await ref.subnet.claimable(s.me);
   if (claimable === 0n) {
     const member =
@@ -197,8 +203,7 @@ export async function stake(
   args: StakeArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ slot: bigint; stake: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   const amount = parseAmount(args.amount, s.ttd);
   await requireNotPaused(ref, "staking");
   await requireOpen(s, ref, "staking");
@@ -244,8 +249,7 @@ export async function unstake(
   args: StakeArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ unbonding: bigint; releaseAt: bigint; stake: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   const slot = await validatorSlot(ref, s.me);
   if (slot === undefined) throw new TaskError(`not a validator of the ${ref.label}: you have no stake there`);
   const [v, [current]] = await Promise.all([ref.subnet.validatorAt(slot), ref.subnet.params()]);
@@ -278,8 +282,7 @@ export async function withdrawUnbonded(
   args: SubnetArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<{ amount: bigint }> {
-  const s = await open(hre, args.from);
-  const ref = await subnetOf(s, args.subnet);
+  const { s, ref } = await openSubnet(hre, args);
   const [[amount, releaseAt], now] = await Promise.all([ref.subnet.unbonding(s.me), s.now()]);
   if (amount === 0n) {
     throw new TaskError(

@@ -8,6 +8,10 @@
  * Dependency-free on purpose (no ethers, no viem): the app must not bundle ethers, the tasks must not
  * bundle viem, and both must say the same thing for the same revert.
  */
+import { PHASES, PROPOSAL_STATES } from "./governance";
+
+export { PHASES, PROPOSAL_STATES };
+
 /** A token's display units. */
 export interface Units {
   symbol: string;
@@ -36,21 +40,6 @@ export interface DecodedRevert {
   selector: string;
   args: readonly unknown[];
 }
-
-/** OpenZeppelin's `IGovernor.ProposalState`, by value. */
-export const PROPOSAL_STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
-
-/** `ISubnet.Phase`, by value. */
-export const PHASES = ["commit", "reveal", "closed"] as const;
 
 /** Solidity panic codes (0.8), as the compiler documents them. */
 export const PANIC_REASONS: Record<number, string> = {
@@ -474,4 +463,66 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
     default:
       return `the contract reverted with ${err.name}(${a.map((v) => String(v)).join(", ")})`;
   }
+}
+
+/*//////////////////////////////////////////////////////////////
+                      FINDING THE REVERT
+//////////////////////////////////////////////////////////////*/
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+const HEX = /^0x[0-9a-fA-F]*$/;
+
+/**
+ * The revert data (`0x` + selector + arguments) in an error from ethers, viem, wagmi, a wallet, Hardhat's
+ * in-process network or a JSON-RPC node, searched through the usual nesting (`data`, `error`, `info`,
+ * `cause`, `revert`, `errors`). `"0x"` when the call reverted without data; undefined when none is found.
+ */
+export function revertData(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let empty = false;
+  const visit = (e: unknown, depth: number): string | undefined => {
+    if (!isRecord(e) || seen.has(e) || depth > 10) return undefined;
+    seen.add(e);
+    // viem's ContractFunctionRevertedError keeps the bytes in `raw` (its `data` is already decoded).
+    const data = typeof e.raw === "string" && HEX.test(e.raw) ? e.raw : e.data;
+    if (typeof data === "string" && HEX.test(data)) {
+      if (data.length >= 10) return data;
+      if (data === "0x") empty = true;
+    }
+    for (const k of ["data", "error", "info", "cause", "revert", "errors"] as const) {
+      const v = e[k];
+      for (const item of Array.isArray(v) ? v : [v]) {
+        const found = visit(item, depth + 1);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  return visit(error, 0) ?? (empty ? "0x" : undefined);
+}
+
+/** The first useful line of an error that carries no revert data. */
+export function plainMessage(error: unknown): string {
+  let text: string;
+  if (isRecord(error) && typeof error.shortMessage === "string") text = error.shortMessage;
+  else if (error instanceof Error) text = error.message;
+  else if (isRecord(error) && typeof error.message === "string") text = error.message;
+  else text = String(error);
+  return (text.split("\n")[0] ?? "")
+    .trim()
+    .replace(/^VM Exception while processing transaction: /, "")
+    .replace(/^Error: /, "")
+    .replace(/^reverted with reason string '(.*)'$/, "reverted: $1");
+}
+
+/** One line for an error whose revert (if any) `decode` could not or did not name. */
+export function explainUndecoded(error: unknown): string {
+  const data = revertData(error);
+  if (data === "0x") return "the transaction reverted without a reason";
+  if (data !== undefined)
+    return `the transaction reverted with an unknown error (selector ${data.slice(0, 10)})`;
+  return plainMessage(error);
 }
