@@ -333,13 +333,6 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         emit Unbonded(account, amount, u.releaseAt);
     }
 
-    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
-    function _freeValidatorSlot() private view returns (uint256 slot) {
-        uint256 used = validatorSlotsUsed;
-        if (validatorCount == used) return used;
-        while (_validators[slot].account != address(0)) ++slot; // a freed slot exists below `used`
-    }
-
     /// @dev The slot with the smallest stake (the first of equals).
     function _smallestStake() private view returns (uint256 slot) {
         uint256 smallest = type(uint256).max;
@@ -349,6 +342,13 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
                 slot = i;
             }
         }
+    }
+
+    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
+    function _freeValidatorSlot() private view returns (uint256 slot) {
+        uint256 used = validatorSlotsUsed;
+        if (validatorCount == used) return used;
+        while (_validators[slot].account != address(0)) ++slot; // a freed slot exists below `used`
     }
 
     function _validatorSlot(address account) private view returns (uint256) {
