@@ -20,7 +20,7 @@
  *     under coverage (gas budgets measured on plain bytecode, the wallet test against a separate
  *     `hardhat node`) run first, plain, with `hardhat test --grep` (PLAIN_ONLY below), so each test runs
  *     exactly once;
- *   - forge: `forge coverage` under FOUNDRY_PROFILE=coverage, whose campaigns are as deep as the default
+ *   - forge: `forge coverage` under FOUNDRY_PROFILE=ci (foundry.toml), whose campaigns are as deep as the default
  *     profile's (>= 25,000 calls per invariant): the forge suites' only run, and their lcov;
  *   - app: its unit tests, as above;
  *   - then scripts/checks/coverage.ts --reuse-forge merges both lcov files and enforces the thresholds,
@@ -164,7 +164,7 @@ async function forgeSuite() {
     process.execPath,
     [FORGE, "coverage", "--report", "lcov", "--report-file", lcov],
     {
-      FOUNDRY_PROFILE: "coverage",
+      FOUNDRY_PROFILE: "ci",
     },
   );
   return result("forge", [r], forgeCounts);
