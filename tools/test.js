@@ -66,7 +66,11 @@ const WIDTH = 9;
 function run(label, command, argv, env = {}) {
   const prefix = `[${label}]`.padEnd(WIDTH);
   const t0 = Date.now();
-  console.log(`${prefix} $ ${[path.relative(ROOT, command) || command, ...argv].join(" ")}`);
+  const shown = [
+    command === process.execPath ? "node" : command,
+    ...argv.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) : a)),
+  ];
+  console.log(`${prefix} $ ${shown.join(" ")}`);
   return new Promise((resolve) => {
     const child = spawn(command, argv, {
       cwd: ROOT,
