@@ -146,12 +146,14 @@ function result(name, runs, counter) {
 
 const hardhat = (...a) => run("hardhat", process.execPath, [HARDHAT, ...a]);
 
-async function hardhatSuite(compiled) {
+async function hardhatSuite(compiled, appDone) {
   const ok = await compiled;
   if (!ok) return { name: "hardhat", passed: 0, failed: 0, skipped: 0, ok: false, status: 1, ms: 0 };
   if (!coverage) return result("hardhat", [await hardhat("test", "--no-compile")], mochaCounts);
   // Plain first (the instrumented run overwrites artifacts/ and typechain-types/), then coverage.
   const plain = await hardhat("test", "--no-compile", "--grep", PLAIN_ONLY);
+  // The app's tests read artifacts/ (its ABIs): let them finish before the instrumented build rewrites it.
+  await appDone;
   const instrumented = await hardhat("coverage");
   const r = result("hardhat", [plain, instrumented], mochaCounts);
   // The instrumented run reports the PLAIN_ONLY tests as pending: they passed (or failed) above.
@@ -188,10 +190,11 @@ async function main() {
     wants("hardhat") || wants("app")
       ? hardhat("compile", "--quiet").then((r) => r.status === 0)
       : Promise.resolve(true);
+  const app = wants("app") ? appSuite(compiled) : Promise.resolve(undefined);
   const suites = await Promise.all([
-    wants("hardhat") ? hardhatSuite(compiled) : undefined,
+    wants("hardhat") ? hardhatSuite(compiled, app) : undefined,
     wants("forge") ? forgeSuite() : undefined,
-    wants("app") ? appSuite(compiled) : undefined,
+    app,
   ]);
   const results = suites.filter(Boolean);
 
