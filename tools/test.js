@@ -110,7 +110,12 @@ function mochaCounts(output) {
 /** Counts from forge ("Ran 9 test suites in ...: 66 tests passed, 0 failed, 0 skipped (66 total tests)"). */
 function forgeCounts(output) {
   const m = output.match(/Ran \d+ test suites? in .*?: (\d+) tests? passed, (\d+) failed, (\d+) skipped/);
-  return m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) } : undefined;
+  if (m) return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) };
+  // Otherwise the per-suite lines ("Suite result: ok. 8 passed; 0 failed; 0 skipped; ...").
+  const suites = [...output.matchAll(/Suite result: \w+\. (\d+) passed; (\d+) failed; (\d+) skipped/g)];
+  if (suites.length === 0) return undefined;
+  const sum = (i) => suites.reduce((t, x) => t + Number(x[i]), 0);
+  return { passed: sum(1), failed: sum(2), skipped: sum(3) };
 }
 
 /** Counts from vitest ("Tests  2 failed | 40 passed (42)", "Tests  42 passed (42)"). */
