@@ -297,7 +297,9 @@ describe("Subnet (properties)", function () {
       await expectOutcome(subnet, record, outcome, pool, plans.filter((p) => p.reveal).length);
       book.credit(outcome);
       await book.expectMatches(subnet, everyone, `round ${round}`);
-      expect(credited, `round ${round}: tokens credited = RoundFinalized.paid`).to.equal(record.finalized.paid);
+      expect(credited, `round ${round}: tokens credited = RoundFinalized.paid`).to.equal(
+        record.finalized.paid,
+      );
       expect(credited, `round ${round}: tokens credited = reference`).to.equal(outcome.paid);
       pending = pool - credited;
       expect(await subnet.pendingEmission(), `round ${round}: carried`).to.equal(pending);

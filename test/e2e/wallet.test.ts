@@ -5,7 +5,12 @@
  * with an EIP-2612 permit deposit, an EIP-712 delegation and vote by signature relayed by a third
  * wallet, and a governance proposal carried to execution. The node is stopped by its PID.
  *
- * Only moving the clock (`evm_increaseTime`, `evm_mine`) uses the node's test methods.
+ * Only moving the clock (`evm_mine` with a timestamp) uses the node's test methods. The clock moves from
+ * the latest block's timestamp, never from the wall clock, so a slow machine changes no amount.
+ *
+ * Not under `hardhat coverage`: there artifacts/ holds instrumented bytecode (over EIP-170's size limit
+ * on a real node) and the deploy child would recompile plain artifacts over it mid-run. CI runs this
+ * file plain (tools/test.js --coverage, PLAIN_ONLY), the rest of the suite instrumented.
  */
 import { expect } from "chai";
 import { ChildProcess, spawn, spawnSync } from "child_process";
@@ -18,6 +23,7 @@ import { MockStakeToken__factory } from "../../typechain-types";
 import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
 import { Connected, connect, readDeployment } from "../../scripts/lib/deploy/deployments";
 import { ProposalState } from "../utils/governance-fixture";
+import { underCoverage } from "../utils/coverage";
 import {
   Vote,
   buildProposal,
@@ -35,6 +41,7 @@ const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
 /** Hardhat node's first account (the public test mnemonic): it deploys, then funds the wallets with ETH. */
 const FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/** A port nothing listens on right now (another process may still take it before the node does). */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -47,23 +54,48 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForNode(url: string, node: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (node.exitCode !== null) throw new Error(`hardhat node exited with ${node.exitCode}`);
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+/**
+ * Starts `hardhat node` on a free port and resolves once THIS node prints that it listens: a node left
+ * over on the port, or another engineer's, can never answer in its place. When the port was taken
+ * between freePort() and the node's bind, the node exits and another port is tried.
+ */
+async function startNode(timeoutMs: number): Promise<{ node: ChildProcess; url: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const node = spawn(
+      process.execPath,
+      [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => {
+        node.kill("SIGTERM");
+        reject(new Error(`hardhat node did not listen on port ${port} within ${timeoutMs} ms:\n${out}`));
+      }, timeoutMs);
+      const onData = (chunk: Buffer): void => {
+        out += chunk.toString();
+        if (out.includes(`Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:${port}/`)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      node.stdout!.on("data", onData);
+      node.stderr!.on("data", onData);
+      node.once("exit", () => {
+        clearTimeout(timer);
+        if (attempt < 3 && /EADDRINUSE/.test(out)) resolve(false);
+        else reject(new Error(`hardhat node exited before listening on port ${port}:\n${out}`));
       });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    });
+    // The node logs every request: keep draining its pipes, or it blocks once they fill.
+    node.stdout!.removeAllListeners("data").resume();
+    node.stderr!.removeAllListeners("data").resume();
+    if (listening) return { node, url: `http://127.0.0.1:${port}` };
   }
-  throw new Error(`hardhat node did not answer on ${url} within ${timeoutMs} ms`);
 }
 
 describe("Wallets against a local JSON-RPC node (hardhat node + deploy module)", function () {
@@ -80,13 +112,16 @@ describe("Wallets against a local JSON-RPC node (hardhat node + deploy module)",
   const bob = new Wallet(id("tetrad wallet test: bob"));
   const relayer = new Wallet(id("tetrad wallet test: relayer"));
 
+  /** Mines one block exactly `seconds` after the latest one (pinned, whatever the wall clock did). */
   async function warp(seconds: bigint): Promise<void> {
-    await provider.send("evm_increaseTime", [Number(seconds)]);
-    await provider.send("evm_mine", []);
+    const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
+    await provider.send("evm_mine", [Number(latest + seconds)]);
   }
 
   function deploy(): string {
-    const out = spawnSync(process.execPath, [HARDHAT, "run", "--network", "localhost", "deploy/deploy.ts"], {
+    // --no-compile: the test run compiled already; a compile here could only race with it.
+    const args = [HARDHAT, "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"];
+    const out = spawnSync(process.execPath, args, {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -101,15 +136,10 @@ describe("Wallets against a local JSON-RPC node (hardhat node + deploy module)",
     return out.stdout;
   }
 
-  before(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
+  before(async function () {
+    if (underCoverage()) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tetrad-wallet-"));
-    node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      stdio: "ignore",
-    });
-    await waitForNode(url, node, 60_000);
+    ({ node, url } = await startNode(120_000));
     provider = new JsonRpcProvider(url, undefined, {
       staticNetwork: true,
       pollingInterval: 50,
@@ -131,7 +161,7 @@ describe("Wallets against a local JSON-RPC node (hardhat node + deploy module)",
       node.kill("SIGTERM");
       await new Promise((r) => node.once("exit", r));
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   });
 

@@ -1,0 +1,263 @@
+/**
+ * The README's test-network path against a real node that is not Hardhat's in-process chain: starts
+ * anvil (Foundry's node, npm `@foundry-rs/anvil`) on a free loopback port, points RPC_URL and
+ * DEPLOYER_KEY (anvil's first default account) at it, deploys with `deploy/deploy.ts` on the `testnet`
+ * network, then drives the system only through the CLI tasks (`hardhat --network testnet <task>`), one
+ * action per role, checking each step's exit status and output:
+ *
+ *   status; capital:deposit (faucet, permit) and, after a distribution and the 7-day stream,
+ *   capital:claim; a keeper finalizes the closed round 1 (raw transaction: no CLI task does it without a
+ *   validator permit); validator:stake; contributor:register;
+ *   gov:delegate, gov:propose, gov:vote; status.
+ *
+ * The clock moves with anvil's `evm_mine <timestamp>` only, from the latest block's timestamp. anvil is
+ * stopped by its PID in every case. Nothing is written to the repository: the deployment file goes to a
+ * temporary TETRAD_DEPLOYMENTS_DIR and Ignition's journal (ignition/deployments/<id>/) is removed.
+ *
+ * Usage: npm run test:testnet   (compiles first unless --no-compile)
+ */
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { Interface, Wallet } from "ethers";
+
+const ROOT = path.join(__dirname, "..", "..");
+const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
+/** anvil's (and Hardhat's) first default account: public test key, funded with 10,000 ETH on anvil. */
+const ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const CHAIN_ID = 31338;
+const DAY = 86_400;
+
+/** The platform binary (node_modules/.bin/anvil is a Node wrapper: its PID is not anvil's). */
+function anvilBinary(): string {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as string];
+  const name = process.platform === "win32" ? "anvil.exe" : "anvil";
+  const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  try {
+    return require.resolve(`${pkg}/bin/${name}`);
+  } catch {
+    throw new Error(
+      `anvil: ${pkg} is not installed (npm install; it is an optional dependency of @foundry-rs/anvil)`,
+    );
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** Starts anvil and resolves once it answers with OUR chain id (a node left on the port would not). */
+async function startAnvil(): Promise<{ anvil: ChildProcess; url: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const anvil = spawn(
+      anvilBinary(),
+      ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID), "--silent"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    anvil.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && anvil.exitCode === null) {
+      try {
+        if (Number(await rpc<string>(url, "eth_chainId")) === CHAIN_ID && anvil.exitCode === null)
+          return { anvil, url };
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (anvil.exitCode === null) anvil.kill("SIGKILL");
+    if (attempt >= 3) throw new Error(`anvil did not answer on ${url}: ${stderr.trim() || "no output"}`);
+  }
+}
+
+interface Step {
+  name: string;
+  /** hardhat arguments after `--network testnet` */
+  args: string[];
+  /** what the output must contain */
+  expect: RegExp[];
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  if (!process.argv.includes("--no-compile")) {
+    const c = spawnSync(process.execPath, [HARDHAT, "compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
+    if (c.status !== 0) throw new Error("hardhat compile failed");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tetrad-testnet-"));
+  const deploymentId = `testnet-check-${process.pid}`;
+  let anvil: ChildProcess | undefined;
+  let failed = 0;
+  try {
+    const node = await startAnvil();
+    anvil = node.anvil;
+    const url = node.url;
+    console.log(`anvil ${anvilBinary()} (PID ${anvil.pid}) on ${url}, chain ${CHAIN_ID}`);
+    const env = {
+      ...process.env,
+      RPC_URL: url,
+      DEPLOYER_KEY: ANVIL_KEY_0,
+      CHAIN_ID: String(CHAIN_ID),
+      TETRAD_DEPLOYMENTS_DIR: dir,
+      TETRAD_DEPLOYMENT_ID: deploymentId,
+      IGNITION_UI: "0",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+    };
+    const hardhat = (name: string, args: string[], expect: RegExp[]): boolean => {
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [HARDHAT, ...args], { cwd: ROOT, env, encoding: "utf8" });
+      const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+      const missing = expect.filter((re) => !re.test(output));
+      const ok = r.status === 0 && missing.length === 0;
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      console.log(
+        `${ok ? "ok  " : "FAIL"} ${name.padEnd(22)} ${secs.padStart(5)} s   hardhat ${args.join(" ")}`,
+      );
+      if (!ok) {
+        failed++;
+        console.log(
+          `     exit ${r.status ?? r.signal}${missing.length ? `; output lacks ${missing.join(", ")}` : ""}`,
+        );
+        console.log(output.replace(/^/gm, "     | "));
+      }
+      return ok;
+    };
+    /** One block exactly `seconds` after the latest one. */
+    const warp = async (seconds: number): Promise<void> => {
+      const latest = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+      await rpc(url, "evm_mine", [Number(latest.timestamp) + seconds]);
+    };
+    /** finalizeRound(1000) on a subnet, sent by anvil's unlocked first account; throws unless it succeeds. */
+    const finalize = async (name: string): Promise<void> => {
+      const deployment = JSON.parse(fs.readFileSync(path.join(dir, `${CHAIN_ID}.json`), "utf8")) as {
+        contracts: Record<string, string>;
+      };
+      const data = new Interface(["function finalizeRound(uint256 maxSteps)"]).encodeFunctionData(
+        "finalizeRound",
+        [1000],
+      );
+      const from = new Wallet(ANVIL_KEY_0).address;
+      const hash = await rpc<string>(url, "eth_sendTransaction", [
+        { from, to: deployment.contracts[name], data },
+      ]);
+      const receipt = await rpc<{ status: string } | null>(url, "eth_getTransactionReceipt", [hash]);
+      const ok = receipt?.status === "0x1";
+      console.log(
+        `${ok ? "ok  " : "FAIL"} ${"finalize round 1".padEnd(22)}         keeper tx ${hash} (${name})`,
+      );
+      if (!ok) throw new Error(`finalizeRound on ${name} failed: ${JSON.stringify(receipt)}`);
+    };
+    const task = (step: Step): boolean =>
+      hardhat(step.name, ["--network", "testnet", ...step.args], step.expect);
+
+    const steps: (Step | (() => Promise<void>))[] = [
+      { name: "status (empty)", args: ["status"], expect: [/Emission/, /Capital pool/, /Subnets/] },
+      {
+        name: "capital:deposit",
+        args: ["capital:deposit", "--amount", "1", "--faucet"],
+        expect: [/deposited 1\.0 mLP into the capital pool \(EIP-2612 permit/],
+      },
+      () => warp(DAY),
+      { name: "distribute", args: ["distribute"], expect: [/^distributed [\d,.]+…? TTD \(tx 0x/m] },
+      () => warp(8 * DAY), // the 7-day stream runs out
+      {
+        name: "capital:claim",
+        args: ["capital:claim"],
+        expect: [/claimed [\d,.]+…? TTD of capital pool rewards/],
+      },
+      // Round 1 closed during those 9 days and the next one starts when it is finalized, which the
+      // contract lets anyone do. The CLI has no task for it (validator:run --action step --finalize
+      // wants a validator's permit, and staking waits for round 2): a keeper's raw transaction.
+      () => finalize("CodeSubnet"),
+      {
+        name: "validator:stake",
+        args: ["validator:stake", "--subnet", "code", "--amount", "150"],
+        expect: [/staked 150\.0 TTD in the code subnet: validator slot 0, stake 150\.0 TTD/],
+      },
+      {
+        name: "contributor:register",
+        args: ["contributor:register", "--subnet", "code", "--metadata", "ipfs://testnet-check"],
+        expect: [/registered in the code subnet as contributor slot 0, bond 10\.0 TTD/],
+      },
+      {
+        name: "gov:delegate",
+        args: ["gov:delegate"],
+        expect: [/delegated the votes of your .* to yourself/],
+      },
+      () => warp(1), // the delegation's checkpoint is in the past at the proposal's snapshot
+      {
+        name: "gov:propose",
+        args: ["gov:propose", "--shares", "2500,2500,2500,2100,400", "--description", "Testnet check."],
+        expect: [/proposed #1: /, /Set bucket shares to code 25%, community 25%, compute 25%, capital 21%/],
+      },
+      () => warp(301), // the testnet voting delay (deploy/parameters.json): 300 s
+      {
+        name: "gov:vote",
+        args: ["gov:vote", "--proposal", "latest", "--support", "for"],
+        expect: [/voted for on proposal 0x[0-9a-f]+… with [\d,.]+…? TTD/],
+      },
+      {
+        name: "status (after)",
+        args: ["status"],
+        expect: [/Proposals: 1 open/, /Active/, /code\b/],
+      },
+    ];
+
+    const deployed = hardhat(
+      "deploy/deploy.ts",
+      ["run", "--no-compile", "--network", "testnet", "deploy/deploy.ts"],
+      [new RegExp(`Deployed Tetrad on testnet \\(chain ${CHAIN_ID}\\)`)],
+    );
+    if (deployed) {
+      for (const step of steps) {
+        if (typeof step === "function") await step();
+        else if (!task(step)) break; // later steps depend on this one
+      }
+    }
+  } finally {
+    if (anvil && anvil.exitCode === null) {
+      const exited = new Promise((r) => anvil!.once("exit", r));
+      anvil.kill("SIGTERM");
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+  }
+  console.log(
+    `testnet check: ${failed === 0 ? "ok" : `${failed} step(s) FAILED`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  },
+);

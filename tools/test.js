@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every suite of the project in one command, concurrently, with one summary.
+ *
+ *   1. `hardhat compile` once (artifacts + TypeChain), while forge compiles and runs its own suites
+ *      (`node tools/forge.js test`, the default profile: fuzz 256 runs, invariants 256 x 100 calls);
+ *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`) and the web app's
+ *      unit tests (`npm run -w app test`, which reads the artifacts).
+ *
+ * Every line is streamed with its suite's prefix ([hardhat], [forge], [app]); the end is a table of the
+ * suites (tests passed/failed, seconds, exit status) and a last line `N passed, N failed`. Exits 1 when a
+ * suite fails (a failing test, a non-zero exit, or an output whose counts cannot be read).
+ *
+ *     node tools/test.js                       # = npm test
+ *     node tools/test.js --only hardhat,app    # a subset (hardhat, forge, app)
+ *     node tools/test.js --coverage            # CI: the same suites, ONE instrumented run (below)
+ *
+ * --coverage is CI's test step (`npm run test:ci`), so that no suite runs twice there:
+ *   - hardhat: `hardhat coverage` is the Hardhat suite's only run. The few tests that skip themselves
+ *     under coverage (gas budgets measured on plain bytecode, the wallet test against a separate
+ *     `hardhat node`) run first, plain, with `hardhat test --grep` (PLAIN_ONLY below), so each test runs
+ *     exactly once;
+ *   - forge: `forge coverage` under FOUNDRY_PROFILE=ci (foundry.toml), whose campaigns are as deep as the default
+ *     profile's (>= 25,000 calls per invariant): the forge suites' only run, and their lcov;
+ *   - app: its unit tests, as above;
+ *   - then scripts/checks/coverage.ts --reuse-forge merges both lcov files and enforces the thresholds,
+ *     and (unless --no-restore) `hardhat compile --force` puts the plain artifacts back.
+ */
+"use strict";
+const { spawn } = require("child_process");
+const path = require("path");
+const readline = require("readline");
+
+const ROOT = path.join(__dirname, "..");
+const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
+const FORGE = path.join(__dirname, "forge.js");
+const TS_NODE = path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js");
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/**
+ * The tests that skip themselves under coverage (`underCoverage()` in test/utils/coverage.ts): with
+ * --coverage they run plain, before the instrumented run. Keep in step with those `this.skip()` calls.
+ */
+const PLAIN_ONLY = "ADV-04 loops|ADV-04b claims|ADV-14 gas-starved|Wallets against a local JSON-RPC node";
+
+const args = process.argv.slice(2);
+const coverage = args.includes("--coverage");
+const restore = !args.includes("--no-restore");
+const onlyArg = args.find((a) => a.startsWith("--only"));
+const only = onlyArg
+  ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",")
+  : ["hardhat", "forge", "app"];
+for (const s of only) {
+  if (!["hardhat", "forge", "app"].includes(s)) {
+    console.error(`--only: unknown suite "${s}" (hardhat, forge, app)`);
+    process.exit(2);
+  }
+}
+
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+// The prefix is padded to the longest label so that the streams line up.
+const WIDTH = 9;
+
+/** Runs a command, streaming stdout and stderr line by line with a prefix; resolves with its status and output. */
+function run(label, command, argv, env = {}) {
+  const prefix = `[${label}]`.padEnd(WIDTH);
+  const t0 = Date.now();
+  const shown = [
+    command === process.execPath ? "node" : command,
+    ...argv.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) : a)),
+  ];
+  console.log(`${prefix} $ ${shown.join(" ")}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const lines = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      readline.createInterface({ input: stream }).on("line", (line) => {
+        lines.push(line);
+        console.log(`${prefix} ${line}`);
+      });
+    }
+    child.on("error", (e) => {
+      lines.push(String(e));
+      console.log(`${prefix} ${e.message}`);
+    });
+    child.on("close", (code, signal) => {
+      const status = code === null ? 1 : code;
+      console.log(`${prefix} exit ${code === null ? signal : code} after ${seconds(Date.now() - t0)}`);
+      resolve({ status, output: lines.join("\n"), ms: Date.now() - t0 });
+    });
+  });
+}
+
+/** Counts from mocha's spec reporter ("N passing", "N failing", "N pending"). */
+function mochaCounts(output) {
+  const n = (re) => {
+    const m = output.match(re);
+    return m ? Number(m[1]) : undefined;
+  };
+  const passed = n(/^\s*(\d+) passing/m);
+  if (passed === undefined) return undefined;
+  return { passed, failed: n(/^\s*(\d+) failing/m) ?? 0, skipped: n(/^\s*(\d+) pending/m) ?? 0 };
+}
+
+/** Counts from forge ("Ran 9 test suites in ...: 66 tests passed, 0 failed, 0 skipped (66 total tests)"). */
+function forgeCounts(output) {
+  const m = output.match(/Ran \d+ test suites? in .*?: (\d+) tests? passed, (\d+) failed, (\d+) skipped/);
+  if (m) return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) };
+  // Otherwise the per-suite lines ("Suite result: ok. 8 passed; 0 failed; 0 skipped; ...").
+  const suites = [...output.matchAll(/Suite result: \w+\. (\d+) passed; (\d+) failed; (\d+) skipped/g)];
+  if (suites.length === 0) return undefined;
+  const sum = (i) => suites.reduce((t, x) => t + Number(x[i]), 0);
+  return { passed: sum(1), failed: sum(2), skipped: sum(3) };
+}
+
+/** Counts from vitest ("Tests  2 failed | 40 passed (42)", "Tests  42 passed (42)"). */
+function vitestCounts(output) {
+  const line = output.split("\n").find((l) => /^\s*Tests\s+.*\(\d+\)\s*$/.test(l));
+  if (!line) return undefined;
+  const n = (word) => {
+    const m = line.match(new RegExp(`(\\d+) ${word}`));
+    return m ? Number(m[1]) : 0;
+  };
+  return { passed: n("passed"), failed: n("failed"), skipped: n("skipped") + n("todo") };
+}
+
+/** One suite's result: counts (summed over its runs), status, time. */
+function result(name, runs, counter) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  let readable = true;
+  for (const r of runs) {
+    const c = counter(r.output);
+    if (!c) {
+      readable = false;
+      continue;
+    }
+    counts.passed += c.passed;
+    counts.failed += c.failed;
+    counts.skipped += c.skipped;
+  }
+  const status = runs.reduce((s, r) => s || r.status, 0);
+  // A suite whose counts cannot be read failed to run (a compile error, a crash): it is not green.
+  const ok = status === 0 && readable && counts.failed === 0;
+  return { name, ...counts, ok, status, readable, ms: runs.reduce((s, r) => s + r.ms, 0) };
+}
+
+const hardhat = (...a) => run("hardhat", process.execPath, [HARDHAT, ...a]);
+
+async function hardhatSuite(compiled, appDone) {
+  const ok = await compiled;
+  if (!ok) return { name: "hardhat", passed: 0, failed: 0, skipped: 0, ok: false, status: 1, ms: 0 };
+  if (!coverage) return result("hardhat", [await hardhat("test", "--no-compile")], mochaCounts);
+  // Plain first (the instrumented run overwrites artifacts/ and typechain-types/), then coverage.
+  const plain = await hardhat("test", "--no-compile", "--grep", PLAIN_ONLY);
+  // The app's tests read artifacts/ (its ABIs): let them finish before the instrumented build rewrites it.
+  await appDone;
+  const instrumented = await hardhat("coverage");
+  const r = result("hardhat", [plain, instrumented], mochaCounts);
+  // The instrumented run reports the PLAIN_ONLY tests as pending: they passed (or failed) above.
+  r.skipped = Math.max(0, r.skipped - (mochaCounts(plain.output)?.passed ?? 0));
+  return r;
+}
+
+async function forgeSuite() {
+  if (!coverage) return result("forge", [await run("forge", process.execPath, [FORGE, "test"])], forgeCounts);
+  const lcov = path.join("coverage", "forge.lcov");
+  require("fs").mkdirSync(path.join(ROOT, "coverage"), { recursive: true });
+  const r = await run(
+    "forge",
+    process.execPath,
+    [FORGE, "coverage", "--report", "lcov", "--report-file", lcov],
+    {
+      FOUNDRY_PROFILE: "ci",
+    },
+  );
+  return result("forge", [r], forgeCounts);
+}
+
+async function appSuite(compiled) {
+  const ok = await compiled;
+  if (!ok) return { name: "app", passed: 0, failed: 0, skipped: 0, ok: false, status: 1, ms: 0 };
+  return result("app", [await run("app", NPM, ["run", "-w", "app", "test"])], vitestCounts);
+}
+
+async function main() {
+  const wants = (s) => only.includes(s);
+  // One compile for Hardhat and the app (forge compiles its own build, concurrently). Under --coverage
+  // the plain build is still needed: the PLAIN_ONLY tests and the app's ABIs read it.
+  const compiled =
+    wants("hardhat") || wants("app")
+      ? hardhat("compile", "--quiet").then((r) => r.status === 0)
+      : Promise.resolve(true);
+  const app = wants("app") ? appSuite(compiled) : Promise.resolve(undefined);
+  const suites = await Promise.all([
+    wants("hardhat") ? hardhatSuite(compiled, app) : undefined,
+    wants("forge") ? forgeSuite() : undefined,
+    app,
+  ]);
+  const results = suites.filter(Boolean);
+
+  let checks = true;
+  let checked = false;
+  if (coverage && results.every((r) => r.ok)) {
+    checked = true;
+    const c = await run("coverage", process.execPath, [
+      TS_NODE,
+      "scripts/checks/coverage.ts",
+      "--reuse-forge",
+    ]);
+    checks = c.status === 0;
+  }
+  if (coverage && restore && wants("hardhat")) await hardhat("compile", "--force", "--quiet");
+
+  console.log("");
+  console.log(
+    `${"suite".padEnd(8)} ${"passed".padStart(7)} ${"failed".padStart(7)} ${"skipped".padStart(8)}  time`,
+  );
+  for (const r of results) {
+    const note = r.ok
+      ? ""
+      : r.readable === false
+        ? "  FAILED (no test counts in its output)"
+        : `  FAILED (exit ${r.status})`;
+    console.log(
+      `${r.name.padEnd(8)} ${String(r.passed).padStart(7)} ${String(r.failed).padStart(7)} ${String(r.skipped).padStart(8)}  ${seconds(r.ms)}${note}`,
+    );
+  }
+  if (coverage)
+    console.log(
+      `coverage thresholds: ${checked ? (checks ? "ok" : "FAILED") : "not checked (a suite failed)"}`,
+    );
+  console.log(`wall ${seconds(Date.now() - started)}`);
+  const passed = results.reduce((s, r) => s + r.passed, 0);
+  // A suite that failed without counting a failed test (crash, compile error) still counts as one failure.
+  const failed = results.reduce((s, r) => s + (r.failed > 0 ? r.failed : r.ok ? 0 : 1), 0) + (checks ? 0 : 1);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
