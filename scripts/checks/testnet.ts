@@ -6,8 +6,8 @@
  * action per role, checking each step's exit status and output:
  *
  *   status; capital:deposit (faucet, permit) and, after a distribution and the 7-day stream,
- *   capital:claim; a keeper finalizes the closed round 1 (raw transaction: no CLI task does it without a
- *   validator permit); validator:stake; contributor:register;
+ *   capital:claim; subnet:finalize (a keeper closes round 1: anyone may); validator:stake;
+ *   contributor:register;
  *   gov:delegate, gov:propose, gov:vote; status.
  *
  * The clock moves with anvil's `evm_mine <timestamp>` only, from the latest block's timestamp. anvil is
@@ -21,7 +21,6 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { Interface, Wallet } from "ethers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
@@ -152,26 +151,6 @@ async function main(): Promise<number> {
       const latest = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
       await rpc(url, "evm_mine", [Number(latest.timestamp) + seconds]);
     };
-    /** finalizeRound(1000) on a subnet, sent by anvil's unlocked first account; throws unless it succeeds. */
-    const finalize = async (name: string): Promise<void> => {
-      const deployment = JSON.parse(fs.readFileSync(path.join(dir, `${CHAIN_ID}.json`), "utf8")) as {
-        contracts: Record<string, string>;
-      };
-      const data = new Interface(["function finalizeRound(uint256 maxSteps)"]).encodeFunctionData(
-        "finalizeRound",
-        [1000],
-      );
-      const from = new Wallet(ANVIL_KEY_0).address;
-      const hash = await rpc<string>(url, "eth_sendTransaction", [
-        { from, to: deployment.contracts[name], data },
-      ]);
-      const receipt = await rpc<{ status: string } | null>(url, "eth_getTransactionReceipt", [hash]);
-      const ok = receipt?.status === "0x1";
-      console.log(
-        `${ok ? "ok  " : "FAIL"} ${"finalize round 1".padEnd(22)}         keeper tx ${hash} (${name})`,
-      );
-      if (!ok) throw new Error(`finalizeRound on ${name} failed: ${JSON.stringify(receipt)}`);
-    };
     const task = (step: Step): boolean =>
       hardhat(step.name, ["--network", "testnet", ...step.args], step.expect);
 
@@ -190,10 +169,13 @@ async function main(): Promise<number> {
         args: ["capital:claim"],
         expect: [/claimed [\d,.]+…? TTD of capital pool rewards/],
       },
-      // Round 1 closed during those 9 days and the next one starts when it is finalized, which the
-      // contract lets anyone do. The CLI has no task for it (validator:run --action step --finalize
-      // wants a validator's permit, and staking waits for round 2): a keeper's raw transaction.
-      () => finalize("CodeSubnet"),
+      // Round 1 closed during those 9 days and the next one starts when it is finalized, which anyone
+      // may do (no permit, no registration): the keeper task.
+      {
+        name: "subnet:finalize",
+        args: ["subnet:finalize", "--subnet", "code"],
+        expect: [/finalized round 1 of the code subnet in \d+ transaction\(s\) .*round 2 has started/],
+      },
       {
         name: "validator:stake",
         args: ["validator:stake", "--subnet", "code", "--amount", "150"],

@@ -15,6 +15,7 @@
  *     npx hardhat --network localhost validator:withdraw --subnet code
  *     npx hardhat --network localhost validator:claim --subnet code
  *     npx hardhat --network localhost validator:run --subnet code --metrics metrics.json [--action step --finalize]
+ *     npx hardhat --network localhost subnet:finalize --subnet code [--page 32]
  *     npx hardhat --network localhost gov:delegate [--to 0x…]
  *     npx hardhat --network localhost gov:propose --shares 2400,2400,2400,2400,400 --description "…"
  *     npx hardhat --network localhost gov:vote --proposal latest --support for [--reason "…"]
@@ -30,5 +31,6 @@ import "./emission";
 import "./capital";
 import "./contributor";
 import "./validator";
+import "./subnet";
 import "./governance";
 import "./status";

@@ -276,6 +276,31 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       );
     });
 
+    it("subnet:finalize lets anyone (no permit, no registration) finalize a closed round; refuses an open one", async () => {
+      const { core } = await loadFixture(funded);
+      const subnet = core.subnets[0];
+      expect(await failure("subnet:finalize", { subnet: "code", from: 3 })).to.match(
+        /^round 2 of the code subnet is still open until .*: nothing to finalize yet$/,
+      );
+      await toPhase(subnet, "closed");
+      expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.include(
+        `anyone can finalize: npx hardhat subnet:finalize --subnet ${await subnet.getAddress()}`,
+      );
+      const { result, output } = await run<{ round: bigint; txs: number }>("subnet:finalize", {
+        subnet: "code",
+        page: 1,
+        from: 3,
+      });
+      expect(result.round).to.equal(2n);
+      expect(result.txs).to.be.greaterThan(0);
+      expect(output).to.match(
+        /finalized round 2 of the code subnet in \d+ transaction\(s\) .*round 3 has started/,
+      );
+      expect(await subnet.round()).to.equal(3n);
+      // The next round is open again: registration goes through.
+      await run("contributor:register", { subnet: "code", from: 1 });
+    });
+
     it("stakes (minimum enforced), unstakes below the minimum, withdraws after unbonding", async () => {
       const { core, validator } = await loadFixture(funded);
       expect(await failure("validator:stake", { subnet: "code", amount: "50", from: 2 })).to.equal(

@@ -42,7 +42,7 @@ async function requireOpen(s: Session, ref: SubnetRef, doing: string): Promise<v
     throw new TaskError(
       `the commit window is closed: round ${round} of the ${ref.label} ended at ${s.timeText(revealEnd, now)} ` +
         `and awaits finalization; ${doing} reopens when round ${round + 1n} starts ` +
-        `(anyone can finalize: npx hardhat validator:run --subnet ${ref.address} --action step --finalize)`,
+        `(anyone can finalize: npx hardhat subnet:finalize --subnet ${ref.address})`,
     );
   }
 }
@@ -297,4 +297,51 @@ export async function withdrawUnbonded(
   const receipt = await s.send(() => ref.subnet.withdrawUnbonded());
   log(`withdrew ${s.ttdText(amount)} of unbonded stake from the ${ref.label} (tx ${receipt.hash})`);
   return { amount };
+}
+
+/*//////////////////////////////////////////////////////////////
+                              FINALIZATION
+//////////////////////////////////////////////////////////////*/
+
+/** `subnet:finalize` arguments. */
+export interface FinalizeArgs extends SubnetArgs {
+  /** Finalization steps per transaction (the contract's `maxSteps`). */
+  page: number;
+}
+
+/** Upper bound on the transactions one `subnet:finalize` sends (a 256-contributor round at page 1). */
+export const MAX_FINALIZE_TXS = 600;
+
+/**
+ * Finalizes the subnet's closed round, page by page, until the next round starts. Anyone may: no
+ * permit or registration is needed (the contract's `finalizeRound` is permissionless).
+ */
+export async function finalize(
+  args: FinalizeArgs,
+  hre: HardhatRuntimeEnvironment,
+): Promise<{ round: bigint; txs: number }> {
+  const { s, ref } = await openSubnet(hre, args);
+  if (!Number.isInteger(args.page) || args.page < 1)
+    throw new TaskError(`--page must be a whole number >= 1`);
+  const ctx = { round: await roundContext(ref.subnet) };
+  const now = await s.now();
+  if (now < ctx.round.revealEnd) {
+    throw new TaskError(
+      `round ${ctx.round.round} of the ${ref.label} is still open until ${s.timeText(ctx.round.revealEnd, now)}: ` +
+        `nothing to finalize yet`,
+    );
+  }
+  for (let txs = 1; txs <= MAX_FINALIZE_TXS; txs++) {
+    const done = await ref.subnet.finalizeRound.staticCall(args.page);
+    const receipt = await s.send(() => ref.subnet.finalizeRound(args.page), ctx);
+    if (done) {
+      log(
+        `finalized round ${ctx.round.round} of the ${ref.label} in ${txs} transaction(s) (last tx ${receipt.hash}); ` +
+          `round ${ctx.round.round + 1n} has started`,
+      );
+      return { round: ctx.round.round, txs };
+    }
+    log(`  transaction ${txs}: ${args.page} finalization steps done, more to go (tx ${receipt.hash})`);
+  }
+  throw new TaskError(`round ${ctx.round.round} is not finalized after ${MAX_FINALIZE_TXS} transactions`);
 }
