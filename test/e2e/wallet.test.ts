@@ -15,7 +15,6 @@
 import { expect } from "chai";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { JsonRpcProvider, Wallet, id, parseEther } from "ethers";
@@ -35,24 +34,12 @@ import {
   signVote,
 } from "../../scripts/lib/chain/governance";
 import { signPermit } from "../../scripts/lib/chain/permit";
+import { freePort } from "../../scripts/lib/chain/local-node";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
 /** Hardhat node's first account (the public test mnemonic): it deploys, then funds the wallets with ETH. */
 const FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-/** A port nothing listens on right now (another process may still take it before the node does). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts `hardhat node` on a free port and resolves once THIS node prints that it listens: a node left
