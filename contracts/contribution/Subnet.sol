@@ -174,9 +174,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         address replaced;
         uint256 refund;
         if (contributorCount < MAX_CONTRIBUTORS) {
-            slot = _freeContributorSlot();
-            ++contributorCount;
-            if (slot >= contributorSlotsUsed) contributorSlotsUsed = slot + 1;
+            slot = _takeContributorSlot();
         } else {
             slot = _lowestReplaceable();
             replaced = _contributors[slot].account;
@@ -215,11 +213,12 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         owed = c.bond + _takeClaimable(c.account);
     }
 
-    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
-    function _freeContributorSlot() private view returns (uint256 slot) {
-        uint256 used = contributorSlotsUsed;
-        if (contributorCount == used) return used;
-        while (_contributors[slot].account != address(0)) ++slot; // a freed slot exists below `used`
+    /// @dev Counts one more contributor and returns its slot: the next never-used one when no slot was
+    /// freed, else the lowest free one (one exists below `contributorSlotsUsed`).
+    function _takeContributorSlot() private returns (uint256 slot) {
+        slot = contributorSlotsUsed;
+        if (contributorCount++ == slot) contributorSlotsUsed = slot + 1;
+        else for (slot = 0; _contributors[slot].account != address(0);) ++slot;
     }
 
     /// @dev The lowest-scored contributor whose immunity has passed (the first of equals).
@@ -260,9 +259,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         } else {
             if (amount < _params.minValidatorStake) revert StakeTooLow(amount, _params.minValidatorStake);
             if (validatorCount < MAX_VALIDATORS) {
-                slot = _freeValidatorSlot();
-                ++validatorCount;
-                if (slot >= validatorSlotsUsed) validatorSlotsUsed = slot + 1;
+                slot = _takeValidatorSlot();
             } else {
                 slot = _smallestStake();
                 uint256 smallest = _validators[slot].stake;
@@ -344,11 +341,12 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The next never-used slot when no slot was freed, else the lowest free one.
-    function _freeValidatorSlot() private view returns (uint256 slot) {
-        uint256 used = validatorSlotsUsed;
-        if (validatorCount == used) return used;
-        while (_validators[slot].account != address(0)) ++slot; // a freed slot exists below `used`
+    /// @dev Counts one more validator and returns its slot: the next never-used one when no slot was
+    /// freed, else the lowest free one (one exists below `validatorSlotsUsed`).
+    function _takeValidatorSlot() private returns (uint256 slot) {
+        slot = validatorSlotsUsed;
+        if (validatorCount++ == slot) validatorSlotsUsed = slot + 1;
+        else for (slot = 0; _validators[slot].account != address(0);) ++slot;
     }
 
     function _validatorSlot(address account) private view returns (uint256) {
