@@ -3,7 +3,7 @@
  * `npm test`: every suite of the project in one command, concurrently, with one summary.
  *
  *   1. `hardhat compile` once (artifacts + TypeChain), while forge compiles and runs its own suites
- *      (`node tools/forge.js test`, the default profile: fuzz 256 runs, invariants 256 x 100 calls);
+ *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full);
  *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`) and the web app's
  *      unit tests (`npm run -w app test`, which reads the artifacts).
  *
@@ -13,6 +13,7 @@
  *
  *     node tools/test.js                       # = npm test
  *     node tools/test.js --only hardhat,app    # a subset (hardhat, forge, app)
+ *     node tools/test.js --full                # invariant campaigns at full depth (25,600 calls each)
  *     node tools/test.js --coverage            # CI: the same suites, ONE instrumented run (below)
  *
  * --coverage is CI's test step (`npm run test:ci`), so that no suite runs twice there:
@@ -46,6 +47,13 @@ const PLAIN_ONLY = "ADV-04 loops|ADV-04b claims|ADV-14 gas-starved|Wallets again
 const args = process.argv.slice(2);
 const coverage = args.includes("--coverage");
 const restore = !args.includes("--no-restore");
+const full = args.includes("--full");
+/**
+ * Invariant runs per campaign in a plain `npm test` (x depth 100 = 3,200 calls per invariant): the
+ * local suite stays a few minutes on 2 cores. CI (--coverage) and `npm test -- --full` run the default
+ * profile's 256 x 100 = 25,600 calls per invariant.
+ */
+const QUICK_INVARIANT_RUNS = "32";
 const onlyArg = args.find((a) => a.startsWith("--only"));
 const only = onlyArg
   ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",")
@@ -167,7 +175,14 @@ async function hardhatSuite(compiled, appDone) {
 }
 
 async function forgeSuite() {
-  if (!coverage) return result("forge", [await run("forge", process.execPath, [FORGE, "test"])], forgeCounts);
+  if (!coverage) {
+    // The developer's run: every fuzz test at full runs, invariant campaigns at QUICK_INVARIANT_RUNS x 100
+    // calls (--full, or FOUNDRY_INVARIANT_RUNS, for the default profile's 256 x 100). CI's run
+    // (--coverage) always takes the full campaigns.
+    const env =
+      full || process.env.FOUNDRY_INVARIANT_RUNS ? {} : { FOUNDRY_INVARIANT_RUNS: QUICK_INVARIANT_RUNS };
+    return result("forge", [await run("forge", process.execPath, [FORGE, "test"], env)], forgeCounts);
+  }
   const lcov = path.join("coverage", "forge.lcov");
   require("fs").mkdirSync(path.join(ROOT, "coverage"), { recursive: true });
   const r = await run(
