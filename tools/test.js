@@ -54,9 +54,12 @@ const full = args.includes("--full");
  * profile's 256 x 100 = 25,600 calls per invariant.
  */
 const QUICK_INVARIANT_RUNS = "32";
-const onlyArg = args.find((a) => a.startsWith("--only"));
+// The last --only wins: package.json's `npm test` names all three suites (so the script says what it
+// runs), and `npm test -- --only app` narrows it.
+const onlyAt = args.findLastIndex((a) => a.startsWith("--only"));
+const onlyArg = onlyAt >= 0 ? args[onlyAt] : undefined;
 const only = onlyArg
-  ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",")
+  ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[onlyAt + 1]).split(",")
   : ["hardhat", "forge", "app"];
 for (const s of only) {
   if (!["hardhat", "forge", "app"].includes(s)) {
