@@ -38,6 +38,7 @@ import {
 import { cumulative, total } from "../../scripts/lib/models/schedule";
 import { deploySystem } from "../../deploy/system";
 import { deployCore, deployGovernance } from "../utils/deploy";
+import type { Core, Governance } from "../../scripts/lib/deploy/handles";
 
 /**
  * Who may call what, with addresses replaced by contract names: every role's members (AccessManager
@@ -222,46 +223,33 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       }
     });
 
+    /** Every contract whose permissions the powers audit reads, by a stable name. */
+    const targetsOf = (
+      core: Pick<
+        Core,
+        "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets"
+      >,
+      dao: Pick<Governance, "governor" | "timelock">,
+    ) => ({
+      manager: core.manager,
+      token: core.token,
+      controller: core.controller,
+      pool: core.pool,
+      fund: core.protectionFund,
+      ...Object.fromEntries(core.buckets.map((b, i) => [`bucket${i}`, b])),
+      ...Object.fromEntries(core.subnets.map((x, i) => [`subnet${i}`, x])),
+      governor: dao.governor,
+      timelock: dao.timelock,
+    });
+
     it("the two stages the tests and the simulation deploy (deploy/stages.ts) end with the same powers", async () => {
       const { c, fromBlock, deployer, guardian } = await loadFixture(deployWithGuardian);
       const people = { deployer: deployer.address, guardian: guardian.address, anyone: ZeroAddress };
-      const oneShot = await powersOf(
-        c.manager,
-        c.timelock,
-        {
-          manager: c.manager,
-          token: c.token,
-          controller: c.controller,
-          pool: c.pool,
-          fund: c.protectionFund,
-          ...Object.fromEntries(c.buckets.map((b, i) => [`bucket${i}`, b])),
-          ...Object.fromEntries(c.subnets.map((x, i) => [`subnet${i}`, x])),
-          governor: c.governor,
-          timelock: c.timelock,
-        },
-        people,
-        fromBlock,
-      );
+      const oneShot = await powersOf(c.manager, c.timelock, targetsOf(c, c), people, fromBlock);
       const from = await ethers.provider.getBlockNumber();
       const core = await deployCore(deployer);
       const dao = await deployGovernance(core, { guardian: guardian.address });
-      const staged = await powersOf(
-        core.manager,
-        dao.timelock,
-        {
-          manager: core.manager,
-          token: core.token,
-          controller: core.controller,
-          pool: core.pool,
-          fund: core.protectionFund,
-          ...Object.fromEntries(core.buckets.map((b, i) => [`bucket${i}`, b])),
-          ...Object.fromEntries(core.subnets.map((x, i) => [`subnet${i}`, x])),
-          governor: dao.governor,
-          timelock: dao.timelock,
-        },
-        people,
-        from,
-      );
+      const staged = await powersOf(core.manager, dao.timelock, targetsOf(core, dao), people, from);
       expect(staged).to.deep.equal(oneShot);
     });
 
