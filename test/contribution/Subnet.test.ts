@@ -44,6 +44,7 @@ enum Reason {
   LowAgreement,
   Outbid,
   BelowMinimum,
+  Inactive,
 }
 
 type Row = readonly number[];
@@ -193,6 +194,10 @@ function asParams(p: ParamsOut): SubnetParams {
     validatorShare: Number(p.validatorShare),
     agreementThreshold: Number(p.agreementThreshold),
     maxStrikes: Number(p.maxStrikes),
+    activityCutoff: Number(p.activityCutoff),
+    relativeThreshold: Number(p.relativeThreshold),
+    edgeShare: Number(p.edgeShare),
+    edgeFloor: Number(p.edgeFloor),
     bond: p.bond,
     minValidatorStake: p.minValidatorStake,
   };
@@ -266,6 +271,10 @@ const HAND_MIN = [523_500n, 623_500n, 400_000n];
 const HAND_MAX = [823_500n, 726_500n, 723_500n];
 const HAND_AGREEMENT = [6_357n, 8_582n, 5_528n];
 const HAND_STAKES = [MIN, 2n * MIN, 3n * MIN];
+/** Stake-weighted upper median of the agreements: 8,582 holds 2/6 of the stake, 6,357 reaches 3/6. */
+const HAND_MEDIAN = 6_357n;
+/** The first round's lagged consensus is all zero: it agrees 0 with the consensus. */
+const HAND_LAGGED = 0n;
 const HAND_POOL = 1_000n * E;
 
 interface HandExpectation {
@@ -278,10 +287,11 @@ interface HandExpectation {
 function handExpectation(): HandExpectation {
   const contributorPool = (HAND_POOL * BigInt(P.contributorShare)) / BPS;
   const contributorRewards = HAND_CONSENSUS.map((s) => (contributorPool * s) / HAND_SUM);
-  const weights = HAND_STAKES.map((s, i) => (s * HAND_MIN[i]) / HAND_MAX[i]);
-  const totalWeight = weights.reduce((a, b) => a + b, 0n);
+  // Every agreement is over 80% of the median (5,085.6) and its edge over the lagged consensus (0)
+  // reaches half the median's: each sheet earns its stake's full share.
+  const totalStake = HAND_STAKES.reduce((a, b) => a + b, 0n);
   const validatorPool = (HAND_POOL * BigInt(P.validatorShare)) / BPS;
-  const dividends = weights.map((w) => (validatorPool * w) / totalWeight);
+  const dividends = HAND_STAKES.map((s) => (validatorPool * s) / totalStake);
   const ownerReward = (HAND_POOL * (BPS - BigInt(P.contributorShare) - BigInt(P.validatorShare))) / BPS;
   const paid = [...contributorRewards, ...dividends, ownerReward].reduce((a, b) => a + b, 0n);
   return { contributorRewards, dividends, ownerReward, paid };
@@ -381,6 +391,13 @@ describe("Subnet", () => {
       ["contributorShare + validatorShare over 10,000", { contributorShare: 8_501, validatorShare: 1_500 }],
       ["agreementThreshold over 10,000", { agreementThreshold: 10_001 }],
       ["maxStrikes 0", { maxStrikes: 0 }],
+      ["activityCutoff 0", { activityCutoff: 0 }],
+      ["activityCutoff over 64 rounds", { activityCutoff: 65 }],
+      ["relativeThreshold over 10,000", { relativeThreshold: 10_001 }],
+      ["edgeShare 0", { edgeShare: 0 }],
+      ["edgeShare over 10,000", { edgeShare: 10_001 }],
+      ["edgeFloor 0", { edgeFloor: 0 }],
+      ["edgeFloor over 10,000", { edgeFloor: 10_001 }],
     ];
     for (const [name, patch] of badParams) {
       it(`reverts InvalidParams for ${name}`, async () => {
@@ -403,6 +420,10 @@ describe("Subnet", () => {
         validatorShare: 8_000,
         agreementThreshold: 10_000,
         maxStrikes: 1,
+        activityCutoff: 64,
+        relativeThreshold: 10_000,
+        edgeShare: 10_000,
+        edgeFloor: 10_000,
         bond: 0n,
         minValidatorStake: 0n,
       };
@@ -1172,6 +1193,7 @@ describe("Subnet", () => {
       expect(txs.length).to.equal(1);
       const tx = txs[0];
       const x = handExpectation();
+      expect(HAND_MIN.map((m, i) => (m * BPS) / HAND_MAX[i])).to.deep.equal(HAND_AGREEMENT);
       for (const [j, a] of c.contributors.slice(0, 3).entries()) {
         expect(await c.subnet.consensusScore(j), `consensus ${j}`).to.equal(HAND_CONSENSUS[j]);
         expect(await c.subnet.claimable(a.address), `contributor ${j}`).to.equal(x.contributorRewards[j]);
@@ -1190,6 +1212,7 @@ describe("Subnet", () => {
       expect(await c.subnet.claimable(c.owner.address)).to.equal(x.ownerReward);
       expect(x.ownerReward).to.equal(50n * E);
       await expect(tx).to.emit(c.subnet, "RoundFinalized").withArgs(round, HAND_POOL, x.paid, 3n);
+      await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, HAND_MEDIAN, HAND_LAGGED);
       expect(await c.subnet.pendingEmission()).to.equal(HAND_POOL - x.paid);
       expect(await c.subnet.totalClaimable()).to.equal(x.paid);
       expect(HAND_POOL - x.paid).to.be.lt(10n); // rounding dust only
@@ -1330,13 +1353,14 @@ describe("Subnet", () => {
       expect(await c.subnet.consensusScore(2)).to.equal(100_000n);
       expect((await c.subnet.validatorAt(2)).rows).to.equal(1n);
       // v2 agrees on 1 of 3: min sum 100,000, max sum 300,000 -> 3,333 bps.
-      // Now an empty sheet from the majority: c1 and c2 get 0 from 300 of 600 stake.
+      // Now empty sheets from the majority (v1 and v2: 500 of 600 stake): they score every row 0.
       const sheets2: Sheet[] = [
         { validator: v0, rows: [row(10), row(10), row(10)] },
+        { validator: v1, rows: [] },
         { validator: v2, rows: [] },
       ];
       await playRound(c, sheets2, 0n);
-      // v0 (100) vs v2 (300): v2's zeros have 75% of the stake: consensus 0 everywhere.
+      // v0 (100) vs v1 + v2 (500): their zeros have 5/6 of the stake: consensus 0 everywhere.
       for (const j of [0, 1, 2]) expect(await c.subnet.consensusScore(j)).to.equal(0n);
       expect((await c.subnet.validatorAt(2)).rows).to.equal(0n);
       return c;
@@ -1389,21 +1413,21 @@ describe("Subnet", () => {
         const [v0, , v2] = c.validators; // v0 100, v2 300; v1 does not take part
         const truth = [row(10), row(10), row(10)];
         const good: Sheet = { validator: v2, rows: truth };
-        // Exactly at the threshold (agreement 5,000) is no strike.
-        const half: Sheet = { validator: v0, rows: [row(5), row(5), row(5)] };
+        // Exactly at the relative threshold (80% of the median agreement, v2's 10,000) is no strike.
+        const half: Sheet = { validator: v0, rows: [row(8), row(8), row(8)] };
         // Far off: agreement 0.
         const bad: Sheet = { validator: v0, rows: [row(0), row(0), row(0)] };
         const strikes = async () => (await c.subnet.validatorAt(0)).strikes;
 
-        // half: v0 scores 50,000 where the consensus (v2, 75% of the stake) is 100,000: 150,000 / 300,000.
+        // half: v0 scores 80,000 where the consensus (v2, 75% of the stake) is 100,000: 240,000 / 300,000.
+        // Its edge over the lagged consensus (none yet: 0) is over half the median's: a full dividend,
+        // its share of the active stake (v0 + v2; v1 never revealed).
         let round = await c.subnet.round();
         let txs = await playRound(c, [good, half], 10n * E);
-        const w0 = (MIN * 150_000n) / 300_000n;
-        const w2 = 3n * MIN;
         const validatorPool = (10n * E * BigInt(P.validatorShare)) / BPS;
         await expect(txs[0])
           .to.emit(c.subnet, "ValidatorDividend")
-          .withArgs(round, v0.address, 5_000n, (validatorPool * w0) / (w0 + w2));
+          .withArgs(round, v0.address, 8_000n, (validatorPool * MIN) / (4n * MIN));
         expect(await strikes()).to.equal(0n);
         await playRound(c, [good, bad]);
         expect(await strikes()).to.equal(1n);
@@ -1419,7 +1443,11 @@ describe("Subnet", () => {
         const tx = txs[0];
         await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v0.address, 0n, 0n);
         await expect(tx).to.emit(c.subnet, "ValidatorExpelled").withArgs(v0.address, 0n, Reason.LowAgreement);
-        expect(await c.subnet.validatorCount()).to.equal(2n);
+        // v1, which never revealed, has been idle for `activityCutoff` (7) rounds by now: expelled too.
+        await expect(tx)
+          .to.emit(c.subnet, "ValidatorExpelled")
+          .withArgs(c.validators[1].address, 1n, Reason.Inactive);
+        expect(await c.subnet.validatorCount()).to.equal(1n);
         expect((await c.subnet.unbonding(v0.address))[0]).to.equal(MIN);
         expect((await c.subnet.validatorAt(0)).account).to.equal(ZeroAddress);
         expect((await c.subnet.validatorAt(0)).strikes).to.equal(0n);
@@ -1796,6 +1824,207 @@ describe("Subnet", () => {
     });
   });
 
+  describe("liveness, discipline and dividends for information", () => {
+    const T = [row(10), row(10), row(10)]; // every contributor at 100,000
+    const validatorPool = (pool: bigint) => (pool * BigInt(P.validatorShare)) / BPS;
+
+    flow(
+      "a skipped round keeps the last sheet in force: kappa counts its stake, it earns nothing",
+      async () => {
+        const c = await loadFixture(ready);
+        const [v0, v1, v2] = c.validators; // 100, 200, 300
+        await playRound(
+          c,
+          [0, 1, 2].map((i) => ({ validator: c.validators[i], rows: T })),
+        );
+        // v2 (half the stake) is offline; v1 (a third) scores c0 at 600,000 and the others 0. Among the
+        // revealers alone v1 would hold 2/3 and set the consensus; v2's standing sheet keeps it honest.
+        const round = await c.subnet.round();
+        const before = await c.subnet.claimable(v2.address);
+        const [tx] = await playRound(
+          c,
+          [
+            { validator: v0, rows: T },
+            { validator: v1, rows: [row(60), row(0), row(0)] },
+          ],
+          60n * E,
+        );
+        for (const j of [0, 1, 2]) expect(await c.subnet.consensusScore(j), `c${j}`).to.equal(100_000n);
+        await expect(tx)
+          .to.emit(c.subnet, "RoundFinalized")
+          .withArgs(round, 60n * E, 52_500n * 10n ** 15n, 2n);
+        // v0 earns its share of the ACTIVE stake (100 of 600); v2's share is carried, v1 is struck.
+        await expect(tx)
+          .to.emit(c.subnet, "ValidatorDividend")
+          .withArgs(round, v0.address, 10_000n, validatorPool(60n * E) / 6n);
+        await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v1.address, 1_250n, 0n);
+        expect((await c.subnet.validatorAt(1)).strikes).to.equal(1n);
+        expect(await c.subnet.claimable(v2.address)).to.equal(before);
+        expect(await c.subnet.pendingEmission()).to.equal(7_500n * 10n ** 15n); // v2's 4.5 and v1's 3 carried
+        return c;
+      },
+    );
+
+    flow(
+      "a sheet older than activityCutoff rounds stops counting and its idle permit is expelled",
+      async () => {
+        const c = await loadFixture(ready);
+        const [v0, v1, v2] = c.validators; // 100, 200, 300
+        // v2 scores c0 at 120,000 and then goes silent; v0 + v1 (300 of 600) score it 100,000.
+        await playRound(c, [
+          { validator: v0, rows: T },
+          { validator: v1, rows: T },
+          { validator: v2, rows: [row(12), row(10), row(10)] },
+        ]);
+        const revealed = (await c.subnet.validatorAt(2)).revealRound;
+        for (let k = 1n; k < BigInt(P.activityCutoff); k++) {
+          await playRound(c, [
+            { validator: v0, rows: T },
+            { validator: v1, rows: T },
+          ]);
+          // Still in force: v2 holds half the stake, the upper median is its 120,000.
+          expect(await c.subnet.consensusScore(0), `round ${revealed + k}`).to.equal(120_000n);
+          expect((await c.subnet.validatorAt(2)).account).to.equal(v2.address);
+        }
+        const round = await c.subnet.round();
+        expect(round - revealed).to.equal(BigInt(P.activityCutoff));
+        const [tx] = await playRound(c, [
+          { validator: v0, rows: T },
+          { validator: v1, rows: T },
+        ]);
+        expect(await c.subnet.consensusScore(0)).to.equal(100_000n);
+        await expect(tx).to.emit(c.subnet, "ValidatorExpelled").withArgs(v2.address, 2n, Reason.Inactive);
+        expect((await c.subnet.unbonding(v2.address))[0]).to.equal(3n * MIN);
+        expect(await c.subnet.validatorCount()).to.equal(2n);
+        return c;
+      },
+    );
+
+    flow("a contributor registered after a standing sheet's round scores 0 on it", async () => {
+      const c = await loadFixture(ready);
+      const [v0, v1, v2] = c.validators; // 100, 200, 300
+      const late = c.contributors[3];
+      // v2's sheet scores slot 3, still free, at 400,000; then v2 goes silent.
+      await playRound(c, [
+        { validator: v0, rows: T },
+        { validator: v1, rows: T },
+        { validator: v2, rows: [...T, row(40)] },
+      ]);
+      await c.subnet.connect(late).register("late"); // slot 3, during the next round
+      expect(await c.subnet.contributorSlot(late.address)).to.equal(3n);
+      await playRound(c, [
+        { validator: v0, rows: T },
+        { validator: v1, rows: T },
+      ]);
+      await playRound(c, [
+        { validator: v0, rows: [...T, row(10)] },
+        { validator: v1, rows: [...T, row(10)] },
+      ]);
+      // Counted, v2's 400,000 would hold half the stake and be the upper median; it scored an earlier
+      // occupant (nobody), so it counts 0 and v0 + v1's 100,000 holds half.
+      expect(await c.subnet.consensusScore(3)).to.equal(100_000n);
+      return c;
+    });
+
+    flow(
+      "nobody reveals but sheets stand: contributors are paid by them, the validators' pool is carried",
+      async () => {
+        const c = await loadFixture(ready);
+        await playRound(
+          c,
+          [0, 1, 2].map((i) => ({ validator: c.validators[i], rows: T })),
+        );
+        const round = await c.subnet.round();
+        const [tx] = await playRound(c, [], 90n * E);
+        await expect(tx)
+          .to.emit(c.subnet, "RoundFinalized")
+          .withArgs(round, 90n * E, 76_500n * 10n ** 15n, 0n);
+        for (const a of c.contributors.slice(0, 3))
+          expect(await c.subnet.claimable(a.address)).to.equal(24n * E);
+        expect(await c.subnet.pendingEmission()).to.equal(validatorPool(90n * E));
+        return c;
+      },
+    );
+
+    flow("a sheet under 80% of the median agreement takes a strike and earns nothing", async () => {
+      const c = await loadFixture(ready);
+      const [v0, v1, v2] = c.validators;
+      const round = await c.subnet.round();
+      // v0 at 70% of everyone: agreement 7,000, over the 5,000 floor but under 80% of the median 10,000.
+      const [tx] = await playRound(
+        c,
+        [
+          { validator: v0, rows: [row(7), row(7), row(7)] },
+          { validator: v1, rows: T },
+          { validator: v2, rows: T },
+        ],
+        60n * E,
+      );
+      await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, 10_000n, 0n);
+      await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v0.address, 7_000n, 0n);
+      await expect(tx)
+        .to.emit(c.subnet, "ValidatorDividend")
+        .withArgs(round, v1.address, 10_000n, validatorPool(60n * E) / 3n);
+      expect((await c.subnet.validatorAt(0)).strikes).to.equal(1n);
+      return c;
+    });
+
+    flow(
+      "copying last round's consensus earns only the dividend's part not paid for information",
+      async () => {
+        const c = await loadFixture(ready);
+        const [v0, v1, v2] = c.validators; // v0 copies the last consensus, v1 and v2 measure
+        const play = (copied: readonly Row[], measured: readonly Row[]) =>
+          playRound(
+            c,
+            [
+              { validator: v0, rows: copied },
+              { validator: v1, rows: measured },
+              { validator: v2, rows: measured },
+            ],
+            60n * E,
+          );
+        await play(T, T);
+        // c0 rises to 110,000: the lagged consensus (T) agrees 300,000 / 310,000 = 9,677 with it, the
+        // median sheet 10,000. Median edge 323 >= edgeFloor (100): the whole dividend pays for
+        // information, and the copier's edge is 0.
+        let round = await c.subnet.round();
+        const up = [row(11), row(10), row(10)];
+        let [tx] = await play(T, up);
+        await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, 10_000n, 9_677n);
+        await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v0.address, 9_677n, 0n);
+        await expect(tx)
+          .to.emit(c.subnet, "ValidatorDividend")
+          .withArgs(round, v1.address, 10_000n, validatorPool(60n * E) / 3n);
+        expect((await c.subnet.validatorAt(0)).strikes).to.equal(0n);
+        // c0 moves less, to 112,000 (the last metric at 12): lagged 310,000 / 312,000 = 9,935, median edge
+        // 65 < 100: phi = 65% of the dividend pays for information; the copier keeps the other 35%.
+        round = await c.subnet.round();
+        [tx] = await play(up, [[11, 11, 11, 12], row(10), row(10)]);
+        const lagged = (310_000n * BPS) / 312_000n;
+        const phi = ((BPS - lagged) * BPS) / BigInt(P.edgeFloor);
+        // The pool: 60 TTD, plus the copier's share of the last round, carried (1.5 TTD).
+        const pool = 60n * E + validatorPool(60n * E) / 6n;
+        const copierReward = (validatorPool(pool) * (MIN * (BPS - phi))) / (6n * MIN * BPS);
+        await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, 10_000n, lagged);
+        await expect(tx)
+          .to.emit(c.subnet, "ValidatorDividend")
+          .withArgs(round, v0.address, lagged, copierReward);
+        expect(phi).to.equal(6_500n);
+        return c;
+      },
+    );
+
+    flow("a freed contributor slot's consensus is zeroed (its next occupant has no history)", async () => {
+      const c = await loadFixture(ready);
+      await playRound(c, [{ validator: c.validators[2], rows: T }]);
+      expect(await c.subnet.consensusScore(1)).to.equal(100_000n);
+      await c.subnet.connect(c.contributors[1]).deregister();
+      expect(await c.subnet.consensusScore(1)).to.equal(0n);
+      return c;
+    });
+  });
+
   describe("views", () => {
     flow(
       "contributorAt, contributorSlot, validatorAt, validatorSlot, unbonding, consensusScore, claimable",
@@ -1817,7 +2046,7 @@ describe("Subnet", () => {
         expect(v.revealRound).to.equal(0n);
         expect(v.rows).to.equal(0n);
         expect(v.strikes).to.equal(0n);
-        expect(await c.subnet.validatorAt(63)).to.deep.equal([ZeroAddress, 0n, 0n, 0n, 0n, 0n]);
+        expect(await c.subnet.validatorAt(63)).to.deep.equal([ZeroAddress, 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
         await expect(c.subnet.validatorAt(64)).to.be.reverted;
         await expect(c.subnet.validatorSlot(c.stranger.address))
           .to.be.revertedWithCustomError(c.subnet, "NotValidator")
