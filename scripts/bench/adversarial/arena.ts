@@ -17,7 +17,13 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { solidityPackedKeccak256 } from "ethers";
 import { Subnet, MockStakeToken } from "../../../typechain-types";
 import { fundedAccounts } from "../../lib/chain/accounts";
-import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, commitment, encodeSheet } from "../../lib/chain/poc";
+import {
+  DEFAULT_METRIC_WEIGHTS,
+  DEFAULT_SUBNET_PARAMS,
+  SubnetParams,
+  commitment,
+  encodeSheet,
+} from "../../lib/chain/poc";
 import { Rng } from "../../lib/chain/random";
 import { finalizeRound, toPhase } from "../../lib/chain/rounds";
 import { deployStandaloneSubnet } from "../../lib/deploy/subnet-fixture";
@@ -75,6 +81,8 @@ export interface ArenaConfig {
   drift: number;
   /** In commit order: a strategy sees who committed before it. */
   validators: ValidatorSpec[];
+  /** Settings changed from DEFAULT_SUBNET_PARAMS. */
+  params?: Partial<SubnetParams>;
 }
 
 export interface RoundRecord {
@@ -92,6 +100,9 @@ export interface RoundRecord {
   revealed: string[];
   /** Published consensus after this round, sheet units. */
   consensus: number[];
+  /** RoundAgreement: the stake-weighted median agreement and the lagged consensus's (bps), if computed. */
+  medianBps: number | null;
+  laggedBps: number | null;
 }
 
 interface Seat {
@@ -130,7 +141,10 @@ export class Arena {
   /** Deploys the subnet, registers the contributors (honest slots first, then sybils) and stakes. */
   static async open(config: ArenaConfig): Promise<Arena> {
     const [deployer] = await ethers.getSigners();
-    const { subnet, token } = await deployStandaloneSubnet(deployer);
+    const { subnet, token } = await deployStandaloneSubnet(deployer, {
+      ...DEFAULT_SUBNET_PARAMS,
+      ...config.params,
+    });
     const address = await subnet.getAddress();
     const n = config.honestContributors + config.sybils;
     const contributors = await fundedAccounts("adversarial/contributor", n);
@@ -240,8 +254,9 @@ export class Arena {
     }
     const from = Math.min(...blocks);
     const to = Math.max(...blocks);
-    const [finalized, scores, dividends, expelled] = await Promise.all([
+    const [finalized, agreement, scores, dividends, expelled] = await Promise.all([
       subnet.queryFilter(subnet.filters.RoundFinalized, from, to),
+      subnet.queryFilter(subnet.filters.RoundAgreement, from, to),
       subnet.queryFilter(subnet.filters.ConsensusScore, from, to),
       subnet.queryFilter(subnet.filters.ValidatorDividend, from, to),
       subnet.queryFilter(subnet.filters.ValidatorExpelled, from, to),
@@ -277,6 +292,8 @@ export class Arena {
       expelled: expelled.map((e) => ({ name: this.nameOf(e.args.validator), reason: Number(e.args.reason) })),
       revealed: opened.map((o) => o.seat.spec.name),
       consensus: [],
+      medianBps: agreement.length ? Number(agreement[0].args.medianBps) : null,
+      laggedBps: agreement.length ? Number(agreement[0].args.laggedBps) : null,
     };
     for (const x of record.expelled) this.seat(x.name).active = false;
     for (const o of opened) this.prevSheets.set(o.seat.spec.name, o.rows);
