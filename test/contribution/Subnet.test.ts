@@ -1984,33 +1984,39 @@ describe("Subnet", () => {
             ],
             60n * E,
           );
+        // The copier's edge over the lagged consensus is 0: it earns the part (1 - phi) of its stake's
+        // dividend (v0: 100 of 600) that does not pay for information, phi = min(1, medianEdge / edgeFloor).
+        const copierReward = (pool: bigint, phi: bigint) =>
+          (validatorPool(pool) * (MIN * (BPS - phi))) / (6n * MIN * BPS);
         await play(T, T);
         // c0 rises to 110,000: the lagged consensus (T) agrees 300,000 / 310,000 = 9,677 with it, the
-        // median sheet 10,000. Median edge 323 >= edgeFloor (100): the whole dividend pays for
-        // information, and the copier's edge is 0.
+        // median sheet 10,000. Median edge 323: phi = 3,230 (edgeFloor 1,000). The measuring validators'
+        // edge (323) is over edgeShare (10%) of the median's: full dividends.
         let round = await c.subnet.round();
         const up = [row(11), row(10), row(10)];
         let [tx] = await play(T, up);
+        let phi = (323n * BPS) / BigInt(P.edgeFloor);
+        expect(phi).to.equal(3_230n);
+        const paid3 = copierReward(60n * E, phi);
         await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, 10_000n, 9_677n);
-        await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v0.address, 9_677n, 0n);
+        await expect(tx).to.emit(c.subnet, "ValidatorDividend").withArgs(round, v0.address, 9_677n, paid3);
         await expect(tx)
           .to.emit(c.subnet, "ValidatorDividend")
           .withArgs(round, v1.address, 10_000n, validatorPool(60n * E) / 3n);
         expect((await c.subnet.validatorAt(0)).strikes).to.equal(0n);
         // c0 moves less, to 112,000 (the last metric at 12): lagged 310,000 / 312,000 = 9,935, median edge
-        // 65 < 100: phi = 65% of the dividend pays for information; the copier keeps the other 35%.
+        // 65: phi = 650, the copier keeps 93.5% of its share. The pool: 60 TTD and what the copier did not
+        // earn last round, carried.
         round = await c.subnet.round();
         [tx] = await play(up, [[11, 11, 11, 12], row(10), row(10)]);
         const lagged = (310_000n * BPS) / 312_000n;
-        const phi = ((BPS - lagged) * BPS) / BigInt(P.edgeFloor);
-        // The pool: 60 TTD, plus the copier's share of the last round, carried (1.5 TTD).
-        const pool = 60n * E + validatorPool(60n * E) / 6n;
-        const copierReward = (validatorPool(pool) * (MIN * (BPS - phi))) / (6n * MIN * BPS);
+        phi = ((BPS - lagged) * BPS) / BigInt(P.edgeFloor);
+        expect(phi).to.equal(650n);
+        const pool = 60n * E + validatorPool(60n * E) / 6n - paid3;
         await expect(tx).to.emit(c.subnet, "RoundAgreement").withArgs(round, 10_000n, lagged);
         await expect(tx)
           .to.emit(c.subnet, "ValidatorDividend")
-          .withArgs(round, v0.address, lagged, copierReward);
-        expect(phi).to.equal(6_500n);
+          .withArgs(round, v0.address, lagged, copierReward(pool, phi));
         return c;
       },
     );

@@ -714,8 +714,8 @@ contract AdversarialTest is TetradTest {
                 maxStrikes: 3,
                 activityCutoff: 7,
                 relativeThreshold: 8_000,
-                edgeShare: 5_000,
-                edgeFloor: 100,
+                edgeShare: 1_000,
+                edgeFloor: 1_000,
                 bond: 10 ether,
                 minValidatorStake: 100 ether
             });

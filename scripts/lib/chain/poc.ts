@@ -40,8 +40,8 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   maxStrikes: 3,
   activityCutoff: 7,
   relativeThreshold: 8000,
-  edgeShare: 5000,
-  edgeFloor: 100,
+  edgeShare: 1000,
+  edgeFloor: 1000,
   bond: 10n * 10n ** 18n,
   minValidatorStake: 100n * 10n ** 18n,
 };
