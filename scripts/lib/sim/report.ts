@@ -10,6 +10,7 @@ import { fmt, table } from "../chain/format";
 import { VALIDATOR_KINDS } from "./agents";
 import { stringify } from "csv-stringify/sync";
 import { renderSvg, reportCharts } from "./charts";
+import { coalitionStats } from "./coalition";
 import { Section, escapeHtml, htmlTable, reportHtml } from "./html";
 import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";
 import { CONTRIBUTION_BUCKETS, DayRow, SimResult } from "./scenario";
@@ -244,6 +245,7 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
       friendsRewardShare: Number(fixed(b.friendsRewardShare, 4)),
       friendsOutputShare: Number(fixed(b.friendsOutputShare, 4)),
     })),
+    coalition: coalitionSummary(result),
     validators: validatorStats(result).map((v) => ({
       ...v,
       dividends: ttd(v.dividends),
@@ -269,6 +271,31 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
       quorum: ttd(g.quorum),
     },
     reconciliation: { ok: r.ok, checks: r.checks },
+  };
+}
+
+/**
+ * The coalition's friends' premium (coalition.ts): `friendsPremium` round by round after onboarding,
+ * the subnets pooled; `sharePremium` the whole run's reward share over output share of the worst subnet.
+ */
+export function coalitionSummary(result: SimResult): Record<string, unknown> {
+  const c = coalitionStats(result);
+  const n = (x: number) => Number(fixed(x, 4));
+  return {
+    friendsPremium: n(c.friendsPremium),
+    worstSubnetPremium: n(c.worstSubnetPremium),
+    sharePremium: n(c.sharePremium),
+    pooledSharePremium: n(c.pooledSharePremium),
+    subnets: c.subnets.map((s) => ({
+      bucket: s.bucket,
+      friends: s.friends,
+      colludingStakeShare: n(s.colludingStakeShare),
+      sharePremium: n(s.sharePremium),
+      roundPremium: n(s.roundPremium),
+      onboardedPremium: n(s.onboardedPremium),
+      onboardedRounds: s.onboardedRounds,
+      coalitionMajorityRounds: s.coalitionMajorityRounds,
+    })),
   };
 }
 
@@ -492,12 +519,16 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
 
 /** What the coalition's friends earned against what they produced (no lines without friends). */
 export function coalitionLines(result: SimResult): string[] {
-  return bucketStats(result)
-    .filter((b) => b.friends > 0)
-    .map(
-      (b) =>
-        `${b.bucket}: ${b.friends} friend(s) earned ${(b.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(b.friendsOutputShare * 100).toFixed(1)}% of the true output`,
+  const stats = coalitionStats(result);
+  const lines = stats.subnets.map(
+    (s) =>
+      `${s.bucket}: ${s.friends} friend(s) earned ${(s.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(s.friendsOutputShare * 100).toFixed(1)}% of the true output (x${s.sharePremium.toFixed(2)}; round by round after onboarding x${s.onboardedPremium.toFixed(2)})`,
+  );
+  if (lines.length > 0)
+    lines.push(
+      `friends' premium: x${stats.friendsPremium.toFixed(2)} round by round after onboarding, subnets pooled (whole run, worst subnet: x${stats.sharePremium.toFixed(2)})`,
     );
+  return lines;
 }
 
 /** The mid-run proposal: who proposed it when, the votes, whether it was executed. */
