@@ -53,6 +53,13 @@ export interface SubnetPremium {
 export interface CoalitionStats {
   /** Round by round, after onboarding, every subnet (and seed) pooled: the measurement for issue 14. */
   friendsPremium: number;
+  /**
+   * `friendsPremium - 1` taken apart: the friends' rewards over their fair rewards in the rounds after
+   * onboarding, from rounds where the coalition held half the revealed stake, rounds where an idle
+   * friend was paid, and the others (the consensus's bias for the friends when the coalition's
+   * maximum is the top vote: the friends get the highest other sheet, everyone else the upper median).
+   */
+  excess: { coalitionMajority: number; idlePaid: number; other: number };
   /** The largest onboarded round-by-round premium of a single subnet. */
   worstSubnetPremium: number;
   /** The issue's whole-run share ratio: the largest of a subnet (the demo's number), and pooled. */
@@ -67,6 +74,12 @@ const ratio = (part: bigint, whole: bigint): number =>
 /** What a round would have paid the friends for their true output (TTD wei, as a float). */
 const fair = (r: RoundTrace): number =>
   r.totalTruth === 0n ? 0 : (Number(r.totalReward) * Number(r.friendsTruth)) / Number(r.totalTruth);
+
+/** The category of a round for the decomposition. */
+function category(r: RoundTrace): "coalitionMajority" | "idlePaid" | "other" {
+  if (coalitionMajority(r)) return "coalitionMajority";
+  return r.friendsTruth === 0n && r.friendsReward > 0n ? "idlePaid" : "other";
+}
 
 /** Friends' rewards over their fair rewards, over some rounds (0 when they were owed nothing). */
 export function roundPremium(rounds: readonly RoundTrace[]): number {
@@ -145,8 +158,13 @@ export function coalitionStats(results: SimResult | readonly SimResult[]): Coali
     }
   }
   const outputShare = ratio(friendsOutput, totalOutput);
+  const owed = onboarded.reduce((a, r) => a + fair(r), 0);
+  const excess = { coalitionMajority: 0, idlePaid: 0, other: 0 };
+  for (const r of onboarded)
+    excess[category(r)] += owed === 0 ? 0 : (Number(r.friendsReward) - fair(r)) / owed;
   return {
     friendsPremium: roundPremium(onboarded),
+    excess,
     worstSubnetPremium: subnets.reduce((m, s) => Math.max(m, s.onboardedPremium), 0),
     sharePremium: subnets.reduce((m, s) => Math.max(m, s.sharePremium), 0),
     pooledSharePremium: outputShare === 0 ? 0 : ratio(friendsReward, totalReward) / outputShare,
