@@ -11,13 +11,16 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
 import {Consensus} from "../libraries/Consensus.sol";
+import {Dividends} from "../libraries/Dividends.sol";
 import {PackedScores, SHEET_ROWS, SHEET_WORDS} from "../libraries/PackedScores.sol";
 
 /// @title Subnet
 /// @notice Proof of contribution for one market (see ISubnet). Rounds follow each other: commit phase,
 /// reveal phase, then a permissionless, paged finalization that credits the round's emission and starts
 /// the next round. A round's emission is everything the subnet holds for rewards when it is finalized,
-/// so a round with no reveals, or with all scores zero, carries its emission to the next one.
+/// so a round with no active sheet, or with all scores zero, carries its emission to the next one.
+/// Liveness: a validator's last revealed sheet stays in force for `activityCutoff` rounds, so a round
+/// in which some validators are offline does not change who holds the majority of the consensus.
 /// @dev Accounting: the token balance covers `totalBonds + totalStake + totalUnbonding + totalClaimable
 /// + pendingEmission`; only slashing moves stake elsewhere (to the protection fund). Every loop is bounded
 /// by MAX_CONTRIBUTORS (256), MAX_VALIDATORS (64) or Consensus.MAX_METRICS (8). Entry points check, then
@@ -42,6 +45,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     uint256 private constant MAX_PHASE_DURATION = 30 days;
     uint256 private constant MAX_UNBONDING_DELAY = 2 * MAX_PHASE_DURATION;
     uint256 private constant MAX_IMMUNITY_PERIOD = 12 * MAX_PHASE_DURATION;
+    /// @dev Longest `activityCutoff`, in rounds.
+    uint256 private constant MAX_ACTIVITY_CUTOFF = 64;
 
     /*//////////////////////////////////////////////////////////////
                                   STORAGE
@@ -56,7 +61,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     struct Finalization {
         FinalizationStage stage;
         uint16 cursor;
-        uint64 revealMask; // validator slots whose sheets count
+        uint64 activeMask; // validator slots whose sheets count (revealed within `activityCutoff` rounds)
+        uint64 freshMask; // the active slots that revealed this round (paid, disciplined)
         uint128 pool; // the round's emission
         uint128 paid; // credited so far (across pages)
     }
@@ -101,8 +107,15 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     uint256 public validatorCount;
     mapping(address => Unbonding) private _unbonding;
 
+    /// @dev Agreement sums of last round's consensus with this round's (the lagged baseline).
+    struct LagSums {
+        uint128 minSum;
+        uint128 maxSum;
+    }
+
     Finalization private _fin;
     uint256 private _sumConsensus;
+    LagSums private _lag;
     uint256[SHEET_WORDS] private _consensusWords;
     uint256[MAX_VALIDATORS] private _minSum;
     uint256[MAX_VALIDATORS] private _maxSum;
@@ -209,6 +222,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         Contributor memory c = _contributors[slot];
         delete _contributors[slot];
         delete _contributorSlotPlusOne[c.account];
+        PackedScores.set(_consensusWords, slot, 0); // the next occupant starts with no consensus history
         totalBonds -= c.bond;
         owed = c.bond + _takeClaimable(c.account);
     }
@@ -268,6 +282,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
                 ++validatorCount;
             }
             _validators[slot].account = msg.sender;
+            _validators[slot].joinRound = round;
             _validatorSlotPlusOne[msg.sender] = slot + 1;
         }
         uint256 newStake = _validators[slot].stake + amount;
@@ -392,6 +407,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256 rows = _storeSheet(slot, sheet);
         v.revealRound = round_;
         v.rows = rows.toUint16();
+        v.sheetStart = roundStart;
         emit Revealed(msg.sender, round_, rows);
     }
 
@@ -424,20 +440,21 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (maxSteps == 0) revert ZeroAmount();
         Finalization memory f = _fin;
 
-        // Start: book the emission and find the revealed sheets.
+        // Start: book the emission and find the sheets in force.
         if (f.stage == FinalizationStage.Idle) {
             _intake();
-            f.revealMask = _revealers();
+            (f.activeMask, f.freshMask) = _activeSheets();
             f.pool = pendingEmission.toUint128();
-            if (f.revealMask == 0) {
-                _closeRound(f, 0, 0);
+            if (f.activeMask == 0) {
+                _closeRound(f, 0);
                 return true;
             }
             f.stage = FinalizationStage.Consensus;
             _sumConsensus = 0;
+            delete _lag;
         }
 
-        // Consensus pages: a score per contributor, and the validators' agreement sums.
+        // Consensus pages: a score per contributor, and the active sheets' agreement sums.
         if (f.stage == FinalizationStage.Consensus) {
             (f.cursor, maxSteps) = _consensusPage(f, maxSteps);
             if (f.cursor < contributorSlotsUsed) return _savePage(f);
@@ -454,7 +471,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         f.paid += paid.toUint128();
         if (f.cursor < contributorSlotsUsed) return _savePage(f);
         f.paid += _creditValidatorsAndOwner(f, sum).toUint128();
-        _closeRound(f, _popCount(f.revealMask), f.paid);
+        _closeRound(f, f.paid);
         return true;
     }
 
@@ -464,39 +481,46 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         return false;
     }
 
-    /// @dev The revealed sheets' validators, for one page of consensus, and scratch space.
+    /// @dev The active sheets' validators, for one page of consensus, and scratch space.
     struct Page {
         uint256[] slots;
         uint256[] stakes;
         uint256[] rows;
-        uint256[] scores; // one contributor's scores, per revealer (reused across contributors)
-        uint256[] mins; // sum over the page of min(score, consensus), per revealer
-        uint256[] maxs; // sum over the page of max(score, consensus), per revealer
+        uint256[] starts; // each sheet's round start: contributors registered since score 0 on it
+        uint256[] scores; // one contributor's scores, per sheet (reused across contributors)
+        uint256[] mins; // sum over the page of min(score, consensus), per sheet
+        uint256[] maxs; // sum over the page of max(score, consensus), per sheet
         uint256 kappa;
     }
 
     /// @dev Consensus for contributors from `f.cursor`, at most `steps` of them; accumulates every
-    /// revealer's agreement sums. Returns the new cursor and the steps left.
+    /// active sheet's agreement sums, and the lagged consensus's. Returns the new cursor and steps left.
     function _consensusPage(Finalization memory f, uint256 steps) private returns (uint16, uint256) {
-        Page memory pg = _page(f.revealMask);
+        Page memory pg = _page(f.activeMask);
         uint256 sheetsSlot = _sheetsSlot();
         uint40 start = roundStart;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
+        LagSums memory lag = _lag;
         uint256 end = contributorSlotsUsed;
         for (; j < end && steps > 0; ++j) {
             --steps;
             Contributor memory c = _contributors[j];
             uint256 score;
             if (c.account != address(0) && c.registeredAt < start) {
-                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, j, pg.scores);
+                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, pg.starts, j, c.registeredAt, pg.scores);
                 score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
                 Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
+                uint256 lagged = PackedScores.get(_consensusWords, j); // last round's, not yet overwritten
+                (uint256 lo, uint256 hi) = lagged < score ? (lagged, score) : (score, lagged);
+                lag.minSum += lo.toUint128();
+                lag.maxSum += hi.toUint128();
             }
             PackedScores.set(_consensusWords, j, score);
             sum += score;
         }
         _sumConsensus = sum;
+        _lag = lag;
         bool first = f.cursor == 0;
         for (uint256 v; v < pg.slots.length; ++v) {
             uint256 s = pg.slots[v];
@@ -511,6 +535,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         pg.slots = new uint256[](r);
         pg.stakes = new uint256[](r);
         pg.rows = new uint256[](r);
+        pg.starts = new uint256[](r);
         pg.scores = new uint256[](r);
         pg.mins = new uint256[](r);
         pg.maxs = new uint256[](r);
@@ -518,9 +543,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256 k;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             if ((uint256(mask) >> i) & 1 == 0) continue;
+            Validator storage v = _validators[i];
             pg.slots[k] = i;
-            pg.stakes[k] = _validators[i].stake;
-            pg.rows[k] = _validators[i].rows;
+            pg.stakes[k] = v.stake;
+            pg.rows[k] = v.rows;
+            pg.starts[k] = v.sheetStart;
             ++k;
         }
     }
@@ -561,42 +588,43 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         return (j.toUint16(), paid);
     }
 
-    /// @dev Pays validators by stake x agreement and the owner its share; counts strikes and expels;
-    /// returns what was credited. Nothing is paid when every consensus score was zero.
+    /// @dev The round's references for discipline and dividends.
+    struct Verdict {
+        uint256 median; // stake-weighted median agreement of the active sheets
+        uint256 lagged; // agreement of last round's consensus with this round's
+        uint256 validatorPool;
+        uint256 activeStake;
+    }
+
+    /// @dev Disciplines and pays this round's revealers, and pays the owner its share; returns what
+    /// was credited. A revealer's dividend is `validatorPool * stake * factor / activeStake`
+    /// (`Dividends.factor`): the active stake of stale sheets, and what factors under 1 leave, stay in
+    /// `pendingEmission` for the next round. Nothing is paid when every consensus score was zero.
     function _creditValidatorsAndOwner(Finalization memory f, uint256 sum) private returns (uint256 paid) {
-        uint256[MAX_VALIDATORS] memory weight;
-        uint256[MAX_VALIDATORS] memory agreement;
-        uint256 totalWeight;
         Params memory p = _params;
+        uint256 n = _popCount(f.activeMask);
+        uint256[] memory slots = new uint256[](n);
+        uint256[] memory agreements = new uint256[](n);
+        uint256[] memory stakes = new uint256[](n);
+        Verdict memory r;
+        uint256 k;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
-            if ((uint256(f.revealMask) >> i) & 1 == 0) continue;
-            Validator storage v = _validators[i];
-            if (v.account == address(0)) continue;
-            uint256 minSum = _minSum[i];
-            uint256 maxSum = _maxSum[i];
-            agreement[i] = Consensus.agreement(minSum, maxSum);
-            if (agreement[i] < p.agreementThreshold) ++v.strikes;
-            else v.strikes = 0;
-            if (v.strikes >= p.maxStrikes) continue; // expelled below, no dividend
-            weight[i] = maxSum == 0 ? v.stake : Math.mulDiv(v.stake, minSum, maxSum);
-            totalWeight += weight[i];
+            if ((uint256(f.activeMask) >> i) & 1 == 0) continue;
+            slots[k] = i;
+            stakes[k] = _validators[i].stake;
+            agreements[k] = Consensus.agreement(_minSum[i], _maxSum[i]);
+            r.activeStake += stakes[k];
+            ++k;
         }
-        uint256 validatorPool = sum == 0 || totalWeight == 0 ? 0 : (uint256(f.pool) * p.validatorShare) / BPS;
-        uint64 round_ = round;
-        for (uint256 i; i < MAX_VALIDATORS; ++i) {
-            Validator memory v = _validators[i];
-            if (v.account == address(0)) continue;
-            if ((uint256(f.revealMask) >> i) & 1 == 0) {
-                if (v.commitRound == round_) _expel(i, ExpelReason.NoReveal);
-                continue;
-            }
-            uint256 reward = validatorPool == 0 ? 0 : (validatorPool * weight[i]) / totalWeight;
-            if (reward > 0) {
-                _claimable[v.account] += reward;
-                paid += reward;
-            }
-            emit ValidatorDividend(round_, v.account, agreement[i], reward);
-            if (v.strikes >= p.maxStrikes) _expel(i, ExpelReason.LowAgreement);
+        r.median = Consensus.consensus(agreements, stakes, BPS / 2);
+        r.lagged = Consensus.agreement(_lag.minSum, _lag.maxSum);
+        if (sum > 0 && r.activeStake > 0) r.validatorPool = (uint256(f.pool) * p.validatorShare) / BPS;
+        emit RoundAgreement(round, r.median, r.lagged);
+
+        for (k = 0; k < n; ++k) {
+            // A stale sheet counts in the consensus and earns nothing.
+            if ((uint256(f.freshMask) >> slots[k]) & 1 != 0)
+                paid += _judge(slots[k], agreements[k], stakes[k], p, r);
         }
         if (sum > 0) {
             uint256 ownerReward = (uint256(f.pool) * (BPS - p.contributorShare - p.validatorShare)) / BPS;
@@ -607,17 +635,40 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         pendingEmission -= paid;
     }
 
-    function _closeRound(Finalization memory f, uint256 reveals, uint256 paid) private {
-        if (f.revealMask == 0) {
-            // Nobody revealed: expel those who committed and start over with the emission carried.
-            uint64 round_ = round;
-            for (uint256 i; i < MAX_VALIDATORS; ++i) {
-                if (_validators[i].account != address(0) && _validators[i].commitRound == round_) {
-                    _expel(i, ExpelReason.NoReveal);
-                }
-            }
+    /// @dev One revealer: a strike (no dividend; expelled at `maxStrikes`), or its dividend credited.
+    function _judge(
+        uint256 slot,
+        uint256 agreement,
+        uint256 stake_,
+        Params memory p,
+        Verdict memory r
+    ) private returns (uint256 reward) {
+        Validator storage v = _validators[slot];
+        address account = v.account;
+        if (Dividends.struck(agreement, r.median, p.agreementThreshold, p.relativeThreshold)) {
+            ++v.strikes;
+        } else {
+            v.strikes = 0;
+            uint256 share = Dividends.factor(agreement, r.median, r.lagged, p.edgeShare, p.edgeFloor);
+            reward = Math.mulDiv(r.validatorPool, stake_ * share, r.activeStake * BPS);
+            _claimable[account] += reward;
         }
-        emit RoundFinalized(round, f.pool, paid, reveals);
+        emit ValidatorDividend(round, account, agreement, reward);
+        if (v.strikes >= p.maxStrikes) _expel(slot, ExpelReason.LowAgreement);
+    }
+
+    /// @dev Expels this round's silent committers and the permits idle for `activityCutoff` rounds, and
+    /// starts the next round.
+    function _closeRound(Finalization memory f, uint256 paid) private {
+        uint64 round_ = round;
+        uint256 cutoff = _params.activityCutoff;
+        for (uint256 i; i < MAX_VALIDATORS; ++i) {
+            Validator memory v = _validators[i];
+            if (v.account == address(0)) continue;
+            if (v.commitRound == round_ && v.revealRound != round_) _expel(i, ExpelReason.NoReveal);
+            else if (round_ - Math.max(v.revealRound, v.joinRound) >= cutoff) _expel(i, ExpelReason.Inactive);
+        }
+        emit RoundFinalized(round_, f.pool, paid, _popCount(f.freshMask));
         delete _fin;
         _startRound();
     }
@@ -639,16 +690,20 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         if (balance > accounted) pendingEmission += balance - accounted;
     }
 
-    /// @dev The slots of the validators that revealed this round, as a bit mask.
-    function _revealers() private view returns (uint64 mask) {
+    /// @dev The validator slots whose last sheet is in force (revealed within `activityCutoff` rounds),
+    /// and those of them that revealed this round, as bit masks.
+    function _activeSheets() private view returns (uint64 active, uint64 fresh) {
         uint64 round_ = round;
+        uint256 cutoff = _params.activityCutoff;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
-            if (_validators[i].account != address(0) && _validators[i].revealRound == round_) {
-                mask |= (uint256(1) << i).toUint64();
-            }
+            Validator storage v = _validators[i];
+            uint64 revealed = v.revealRound;
+            if (v.account == address(0) || revealed == 0 || round_ - revealed >= cutoff) continue;
+            uint64 bit = (uint256(1) << i).toUint64();
+            active |= bit;
+            if (revealed == round_) fresh |= bit;
         }
     }
-
     function _popCount(uint64 x) private pure returns (uint256 n) {
         for (; x != 0; x &= x - 1) ++n; // at most 64 iterations
     }
@@ -761,7 +816,14 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             p.kappa > BPS ||
             uint256(p.contributorShare) + p.validatorShare > BPS ||
             p.agreementThreshold > BPS ||
-            p.maxStrikes == 0
+            p.maxStrikes == 0 ||
+            p.activityCutoff == 0 ||
+            p.activityCutoff > MAX_ACTIVITY_CUTOFF ||
+            p.relativeThreshold > BPS ||
+            p.edgeShare == 0 ||
+            p.edgeShare > BPS ||
+            p.edgeFloor == 0 ||
+            p.edgeFloor > BPS
         ) revert InvalidParams();
         _nextParams = p;
         emit ParamsQueued(p);

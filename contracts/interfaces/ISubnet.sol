@@ -8,8 +8,10 @@ import {IContributionBucket} from "./IContributionBucket.sol";
 /// @notice One market for one kind of contribution. Contributors register with a bond; validators stake
 /// TTD for one of 64 permits, commit and then reveal a scoresheet (a value per metric per contributor)
 /// each round; `finalizeRound` folds the metrics with governance's weights, takes the stake-weighted
-/// consensus per contributor (clipping the scores above it), and credits the round's emission to
-/// contributors (by consensus score), validators (by stake x agreement) and the subnet owner.
+/// consensus per contributor over every active sheet (a validator's last revealed sheet stays in force
+/// for `activityCutoff` rounds), and credits the round's emission to contributors (by consensus score),
+/// to this round's revealers (by stake, for agreement beyond what last round's consensus achieves) and
+/// to the subnet owner. Revealers far below the median agreement take strikes and earn nothing.
 interface ISubnet {
     /// @notice The stage of the current round, from the clock.
     enum Phase {
@@ -29,6 +31,10 @@ interface ISubnet {
         uint16 validatorShare; // ... for validators; the owner share is what is left of 10,000
         uint16 agreementThreshold; // basis points; a revealed sheet agreeing less counts as a strike
         uint8 maxStrikes; // consecutive strikes that expel a validator
+        uint8 activityCutoff; // rounds a revealed sheet stays in force; a permit idle this long is expelled
+        uint16 relativeThreshold; // basis points of the median agreement; a revealer under it takes a strike
+        uint16 edgeShare; // basis points of the median edge over the lagged consensus that earn a full dividend
+        uint16 edgeFloor; // median edge (basis points) from which dividends are paid for information only
         uint96 bond; // TTD a contributor locks to register
         uint96 minValidatorStake; // smallest stake that holds a permit
     }
@@ -38,7 +44,8 @@ interface ISubnet {
         NoReveal, // committed and did not reveal
         LowAgreement, // agreement under the threshold for `maxStrikes` rounds in a row
         Outbid, // a larger stake took its permit
-        BelowMinimum // unstaking or slashing left less than the minimum
+        BelowMinimum, // unstaking or slashing left less than the minimum
+        Inactive // revealed no sheet for `activityCutoff` rounds
     }
 
     /// @notice Where the closed round's paged finalization stands.
@@ -64,6 +71,8 @@ interface ISubnet {
         uint64 revealRound; // last round it revealed in
         uint16 rows; // rows of the last revealed sheet
         uint8 strikes; // consecutive rounds of agreement under the threshold
+        uint64 joinRound; // round in which it took the permit
+        uint40 sheetStart; // start of the round its last sheet was revealed in (later registrants score 0)
     }
 
     // ----- events -----
@@ -111,14 +120,18 @@ interface ISubnet {
     /// @notice In `round`, `contributor`'s consensus score was `score`, which earned it `reward`.
     event ConsensusScore(uint256 indexed round, address indexed contributor, uint256 score, uint256 reward);
 
-    /// @notice In `round`, `validator`'s sheet agreed `agreementBps` (basis points) with the consensus,
-    /// which, with its stake, earned it `reward`.
+    /// @notice In `round`, `validator`'s revealed sheet agreed `agreementBps` (basis points) with the
+    /// consensus, which, with its stake and its edge over the lagged consensus, earned it `reward`.
     event ValidatorDividend(
         uint256 indexed round,
         address indexed validator,
         uint256 agreementBps,
         uint256 reward
     );
+
+    /// @notice In `round`, the active sheets' stake-weighted median agreement was `medianBps` and last
+    /// round's consensus agreed `laggedBps` with this round's (what copying it would have scored).
+    event RoundAgreement(uint256 indexed round, uint256 medianBps, uint256 laggedBps);
 
     /// @notice `account` was paid `amount` of its credited rewards.
     event Claimed(address indexed account, uint256 amount);

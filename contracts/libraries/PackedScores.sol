@@ -77,16 +77,19 @@ library PackedScores {
     }
 
     /// @notice For every `v`, row `row` of sheet `ids[v]` of the sheet array at storage slot `sheetsSlot`
-    /// into `out[v]`, or 0 when `row` is past that sheet's `rows[v]` (its words there are stale).
+    /// into `out[v]`, or 0 when `row` is past that sheet's `rows[v]` (its words there are stale) or when
+    /// the row's owner is not older than the sheet (`born >= since[v]`: the row scored an earlier owner).
     /// @dev The hot loop of a subnet's finalization. A fixed-size array of sheets
     /// (`uint256[WORDS_PER_SHEET][N]`) is laid out contiguously: word `w` of sheet `i` is at slot
-    /// `sheetsSlot + i * WORDS_PER_SHEET + w`. `ids`, `rows` and `out` have the same length; every
+    /// `sheetsSlot + i * WORDS_PER_SHEET + w`. `ids`, `rows`, `since` and `out` have the same length; every
     /// `ids[v]` is below the array's `N`.
     function gather(
         uint256 sheetsSlot,
         uint256[] memory ids,
         uint256[] memory rows,
+        uint256[] memory since,
         uint256 row,
+        uint256 born,
         uint256[] memory out
     ) internal view {
         uint256 n = ids.length;
@@ -102,7 +105,7 @@ library PackedScores {
             } {
                 let off := add(0x20, shl(5, v))
                 let value := 0
-                if lt(row, mload(add(rows, off))) {
+                if and(lt(row, mload(add(rows, off))), lt(born, mload(add(since, off)))) {
                     let packed := sload(add(base, mul(mload(add(ids, off)), wordsPerSheet)))
                     value := and(shr(shift, packed), mask)
                 }

@@ -61,7 +61,9 @@ contract PackedScoresHarness {
     function gather(
         uint256[] calldata ids,
         uint256[] calldata rows,
-        uint256 row
+        uint256[] calldata since,
+        uint256 row,
+        uint256 born
     ) external view returns (uint256[] memory out) {
         out = new uint256[](ids.length);
         for (uint256 v; v < out.length; ++v) out[v] = type(uint256).max; // gather overwrites every entry
@@ -69,6 +71,6 @@ contract PackedScoresHarness {
         assembly ("memory-safe") {
             slot := _sheets.slot
         }
-        PackedScores.gather(slot, ids, rows, row, out);
+        PackedScores.gather(slot, ids, rows, since, row, born, out);
     }
 }

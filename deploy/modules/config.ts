@@ -28,6 +28,10 @@ export interface NetworkParameters {
     validatorShare: number;
     agreementThreshold: number;
     maxStrikes: number;
+    activityCutoff: number;
+    relativeThreshold: number;
+    edgeShare: number;
+    edgeFloor: number;
     bond: string;
     minValidatorStake: string;
   };
@@ -167,6 +171,10 @@ export function resolveConfig(p: NetworkParameters, now: bigint): SystemConfig {
       validatorShare: bps("subnet.validatorShare", s.validatorShare),
       agreementThreshold: bps("subnet.agreementThreshold", s.agreementThreshold),
       maxStrikes: s.maxStrikes,
+      activityCutoff: s.activityCutoff,
+      relativeThreshold: bps("subnet.relativeThreshold", s.relativeThreshold),
+      edgeShare: bps("subnet.edgeShare", s.edgeShare),
+      edgeFloor: bps("subnet.edgeFloor", s.edgeFloor),
       bond: amount("subnet.bond", s.bond),
       minValidatorStake: amount("subnet.minValidatorStake", s.minValidatorStake),
     },

@@ -339,6 +339,10 @@ contract SubnetHandler is TetradTest {
         );
         p.agreementThreshold = uint16(bound(uint256(keccak256(abi.encode(seed, 7))), 0, 9_000));
         p.maxStrikes = uint8(bound(uint256(keccak256(abi.encode(seed, 8))), 1, 4));
+        p.activityCutoff = uint8(bound(uint256(keccak256(abi.encode(seed, 11))), 1, 8));
+        p.relativeThreshold = uint16(bound(uint256(keccak256(abi.encode(seed, 12))), 0, 9_500));
+        p.edgeShare = uint16(bound(uint256(keccak256(abi.encode(seed, 13))), 1, 10_000));
+        p.edgeFloor = uint16(bound(uint256(keccak256(abi.encode(seed, 14))), 1, 10_000));
         p.bond = uint96(bound(uint256(keccak256(abi.encode(seed, 9))), 0, 50 ether));
         p.minValidatorStake = uint96(bound(uint256(keccak256(abi.encode(seed, 10))), 50 ether, 200 ether));
         subnet.setParams(p);
@@ -555,6 +559,10 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             validatorShare: 1500,
             agreementThreshold: 5000,
             maxStrikes: 2,
+            activityCutoff: 7,
+            relativeThreshold: 8_000,
+            edgeShare: 5_000,
+            edgeFloor: 100,
             bond: 10 ether,
             minValidatorStake: 100 ether
         });

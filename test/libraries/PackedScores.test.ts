@@ -84,11 +84,20 @@ describe("PackedScores (library)", () => {
       for (const row of [0, 9, 31, 255]) await lib.setInSheet(id, row, 1000 * (id + 1) + row);
     }
     // Sheets 3, 0, 2 with 256, 10 and 9 rows: row 9 is past the last sheet's rows (stale there).
-    expect(await lib.gather([3, 0, 2], [256, 10, 9], 9)).to.deep.equal([4009n, 1009n, 0n]);
-    expect(await lib.gather([3, 0, 2], [256, 10, 9], 0)).to.deep.equal([4000n, 1000n, 3000n]);
-    expect(await lib.gather([1, 2], [256, 255], 255)).to.deep.equal([2255n, 0n]);
-    expect(await lib.gather([1], [32], 31)).to.deep.equal([2031n]);
-    expect(await lib.gather([1], [0], 0)).to.deep.equal([0n]);
-    expect(await lib.gather([], [], 5)).to.deep.equal([]);
+    // Every sheet younger than the rows' owner (born 0 < since 1): only `rows` masks.
+    const all = (n: number) => Array<number>(n).fill(1);
+    expect(await lib.gather([3, 0, 2], [256, 10, 9], all(3), 9, 0)).to.deep.equal([4009n, 1009n, 0n]);
+    expect(await lib.gather([3, 0, 2], [256, 10, 9], all(3), 0, 0)).to.deep.equal([4000n, 1000n, 3000n]);
+    expect(await lib.gather([1, 2], [256, 255], all(2), 255, 0)).to.deep.equal([2255n, 0n]);
+    expect(await lib.gather([1], [32], all(1), 31, 0)).to.deep.equal([2031n]);
+    expect(await lib.gather([1], [0], all(1), 0, 0)).to.deep.equal([0n]);
+    expect(await lib.gather([], [], [], 5, 0)).to.deep.equal([]);
+  });
+
+  it("gather reads 0 from a sheet not younger than the row's owner (it scored an earlier owner)", async () => {
+    const { lib } = await loadFixture(fixture);
+    for (let id = 0; id < 3; id++) await lib.setInSheet(id, 7, 100 * (id + 1));
+    // The row's owner was born at 50: sheets from rounds that started at 40 and 50 scored someone else.
+    expect(await lib.gather([0, 1, 2], [256, 256, 256], [40, 50, 51], 7, 50)).to.deep.equal([0n, 0n, 300n]);
   });
 });

@@ -712,6 +712,10 @@ contract AdversarialTest is TetradTest {
                 validatorShare: 1_500,
                 agreementThreshold: 5_000,
                 maxStrikes: 3,
+                activityCutoff: 7,
+                relativeThreshold: 8_000,
+                edgeShare: 5_000,
+                edgeFloor: 100,
                 bond: 10 ether,
                 minValidatorStake: 100 ether
             });

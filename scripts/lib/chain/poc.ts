@@ -19,6 +19,10 @@ export interface SubnetParams {
   validatorShare: number;
   agreementThreshold: number;
   maxStrikes: number;
+  activityCutoff: number;
+  relativeThreshold: number;
+  edgeShare: number;
+  edgeFloor: number;
   bond: bigint;
   minValidatorStake: bigint;
 }
@@ -34,6 +38,10 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   validatorShare: 1500,
   agreementThreshold: 5000,
   maxStrikes: 3,
+  activityCutoff: 7,
+  relativeThreshold: 8000,
+  edgeShare: 5000,
+  edgeFloor: 100,
   bond: 10n * 10n ** 18n,
   minValidatorStake: 100n * 10n ** 18n,
 };

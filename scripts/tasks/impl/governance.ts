@@ -294,6 +294,10 @@ export async function parseActions(
           validatorShare: Number(next.validatorShare),
           agreementThreshold: Number(next.agreementThreshold),
           maxStrikes: Number(next.maxStrikes),
+          activityCutoff: Number(next.activityCutoff),
+          relativeThreshold: Number(next.relativeThreshold),
+          edgeShare: Number(next.edgeShare),
+          edgeFloor: Number(next.edgeFloor),
           bond: next.bond,
           minValidatorStake: next.minValidatorStake,
         };
@@ -317,7 +321,11 @@ export async function parseActions(
             k === "contributorShare" ||
             k === "validatorShare" ||
             k === "agreementThreshold" ||
-            k === "maxStrikes"
+            k === "maxStrikes" ||
+            k === "activityCutoff" ||
+            k === "relativeThreshold" ||
+            k === "edgeShare" ||
+            k === "edgeFloor"
           ) {
             if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
               throw new TaskError(`${where}: expected an integer`);
