@@ -134,6 +134,7 @@ export function validatorsCsv(result: SimResult): string {
       "earned_ttd",
       "expelled_no_reveal",
       "expelled_low_agreement",
+      "expelled_inactive",
       "status",
     ],
     result.validators.map((v) => [
@@ -146,6 +147,7 @@ export function validatorsCsv(result: SimResult): string {
       ttd(v.earned),
       v.expelledNoReveal,
       v.expelledLowAgreement,
+      v.expelledInactive,
       v.status,
     ]),
   );
@@ -186,6 +188,7 @@ export function validatorStats(result: SimResult) {
       meanAgreementBps: rounds === 0 ? 0 : vs.reduce((a, v) => a + v.agreementSum, 0) / rounds,
       expelledNoReveal: vs.reduce((a, v) => a + v.expelledNoReveal, 0),
       expelledLowAgreement: vs.reduce((a, v) => a + v.expelledLowAgreement, 0),
+      expelledInactive: vs.reduce((a, v) => a + v.expelledInactive, 0),
     };
   });
 }
@@ -499,6 +502,7 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
       "count",
       "expelled: no reveal",
       "low agreement",
+      "inactive",
       "dividends TTD",
       "per validator",
       "per staked TTD",
@@ -509,6 +513,7 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
       String(v.count),
       String(v.expelledNoReveal),
       String(v.expelledLowAgreement),
+      String(v.expelledInactive),
       fmt(v.dividends, 2),
       fmt(v.perValidator, 2),
       v.perStakedTtd.toFixed(4),

@@ -111,6 +111,8 @@ export interface ValidatorAgent {
   agreementSum: number;
   expelledNoReveal: number;
   expelledLowAgreement: number;
+  /** Expelled for revealing no sheet for `activityCutoff` rounds (ISubnet.ExpelReason.Inactive). */
+  expelledInactive: number;
   round?: { sheet: string; salt: string; reveal: boolean; rows: number[][] };
 }
 
@@ -400,6 +402,7 @@ class Simulation {
           agreementSum: 0,
           expelledNoReveal: 0,
           expelledLowAgreement: 0,
+          expelledInactive: 0,
         }),
       );
     }
@@ -816,7 +819,9 @@ class Simulation {
         const v = this.byAddress.get(e.args.validator) as ValidatorAgent;
         v.status = "unbonding";
         v.releaseAt = (await subnet.unbonding(v.signer.address)).releaseAt;
+        // ISubnet.ExpelReason: 0 NoReveal, 1 LowAgreement, 4 Inactive (Outbid and BelowMinimum do not occur here).
         if (e.args.reason === 0n) v.expelledNoReveal++;
+        else if (e.args.reason === 4n) v.expelledInactive++;
         else v.expelledLowAgreement++;
         expelled++;
       }
