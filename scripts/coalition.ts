@@ -3,6 +3,7 @@
  * in-process Hardhat network and prints the friends' premium, every subnet's, and with --rounds every round.
  *
  *   npx ts-node --transpile-only scripts/coalition.ts [--seeds 1,2,3] [--days 20] [--contributors 8] [--validators 4] [--stakers 1] [--rounds]
+ *       [--param kappa=6000 ...]   (subnet parameters other than DEFAULT_SUBNET_PARAMS, for experiments)
  */
 import hre from "hardhat";
 
@@ -14,7 +15,23 @@ async function main(): Promise<void> {
   };
   await hre.run("compile", { quiet: true });
   const { coalitionPremium, coalitionMajority } = await import("./lib/sim/coalition");
-  const { stages } = await import("../deploy/stages");
+  const { stages, deployCore, deployGovernance } = await import("../deploy/stages");
+  const { DEFAULT_SUBNET_PARAMS } = await import("./lib/chain/poc");
+  const params: Record<string, number> = {};
+  args.forEach((a, i) => {
+    if (a !== "--param") return;
+    const [k, v] = args[i + 1].split("=");
+    if (!(k in DEFAULT_SUBNET_PARAMS)) throw new Error(`--param: unknown subnet parameter ${k}`);
+    params[k] = Number(v);
+  });
+  const deploy =
+    Object.keys(params).length === 0
+      ? stages(hre)
+      : {
+          core: (deployer: Parameters<typeof deployCore>[1]) =>
+            deployCore(hre, deployer, { subnetParams: { ...DEFAULT_SUBNET_PARAMS, ...params } }),
+          governance: (core: Parameters<typeof deployGovernance>[1]) => deployGovernance(hre, core),
+        };
   const { BUCKET_NAMES } = await import("./lib/chain/constants");
   const opts: Record<string, number> = {};
   for (const k of ["days", "contributors", "validators", "stakers"]) {
@@ -26,7 +43,7 @@ async function main(): Promise<void> {
   const { results, ...stats } = await coalitionPremium({
     ...opts,
     ...(seeds ? { seeds } : {}),
-    deploy: stages(hre),
+    deploy,
   });
   const seconds = (Date.now() - started) / 1000;
   if (args.includes("--rounds")) {
@@ -50,7 +67,12 @@ async function main(): Promise<void> {
           : x;
   console.log(
     JSON.stringify(
-      round({ ...stats, size: { ...results[0].config, seeds: results.map((r) => r.config.seed) }, seconds }),
+      round({
+        ...stats,
+        size: { ...results[0].config, seeds: results.map((r) => r.config.seed) },
+        params,
+        seconds,
+      }),
       null,
       1,
     ),

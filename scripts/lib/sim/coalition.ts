@@ -87,7 +87,11 @@ export function roundPremium(rounds: readonly RoundTrace[]): number {
   return owed === 0 ? 0 : Number(sumBig(rounds.map((r) => r.friendsReward))) / owed;
 }
 
-/** Whether the coalition held at least half the stake that revealed in a round (it sets the consensus). */
+/**
+ * Whether the coalition held at least half the stake that revealed in a round (it sets the consensus).
+ * Counts fresh sheets only: where the subnet keeps stale sheets in force (activityCutoff), the
+ * consensus is over more stake than this, and such a round is not necessarily the coalition's.
+ */
 export function coalitionMajority(r: RoundTrace): boolean {
   const total = sumBig(r.revealers.map((v) => v.stake));
   const colluding = sumBig(r.revealers.filter((v) => v.kind === "colluding").map((v) => v.stake));
