@@ -15,6 +15,7 @@ import { gini, spearman } from "../../scripts/lib/sim/metrics";
 import { PROPOSED_SHARES, SimResult, runSimulation } from "../../scripts/lib/sim/scenario";
 import { systemStages } from "../utils/deploy";
 import { buildSummary, dailyCsv, toCsv, toJson, writeReport } from "../../scripts/lib/sim/report";
+import { coalitionMajority, coalitionPremium, roundPremium } from "../../scripts/lib/sim/coalition";
 
 /** CSV text back to rows of strings (csv-parse). */
 const parseCsv = (text: string): string[][] => parse(text) as string[][];
@@ -506,6 +507,79 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       expect(result.rows[result.rows.length - 1].shares).to.deep.equal([...PROPOSED_SHARES]);
       expect(chain.shareChanges[chain.shareChanges.length - 1].shares).to.deep.equal([...PROPOSED_SHARES]);
       expectReconciled(result, chain, size.days);
+    });
+  });
+
+  describe("coalition measurement (scripts/lib/sim/coalition.ts)", function () {
+    this.timeout(600_000);
+    const trace = (
+      friendsTruth: bigint,
+      friendsReward: bigint,
+      kinds: ["honest" | "colluding", bigint][],
+    ) => ({
+      day: 1,
+      bucket: 0,
+      revealers: kinds.map(([kind, stake]) => ({ kind, stake })),
+      onboarded: true,
+      friendsTruth,
+      totalTruth: 100n,
+      friendsScore: 0n,
+      totalScore: 0n,
+      friendsReward,
+      totalReward: 1000n,
+    });
+
+    it("roundPremium: friends' rewards over their share of each round's output; coalitionMajority: half the revealed stake", () => {
+      expect(roundPremium([trace(10n, 100n, []), trace(20n, 200n, [])])).to.equal(1);
+      expect(roundPremium([trace(10n, 100n, []), trace(0n, 300n, [])])).to.equal(4);
+      expect(roundPremium([trace(0n, 0n, [])])).to.equal(0);
+      expect(
+        coalitionMajority(
+          trace(0n, 0n, [
+            ["colluding", 5n],
+            ["honest", 5n],
+          ]),
+        ),
+      ).to.equal(true);
+      expect(
+        coalitionMajority(
+          trace(0n, 0n, [
+            ["colluding", 4n],
+            ["honest", 5n],
+          ]),
+        ),
+      ).to.equal(false);
+      expect(coalitionMajority(trace(0n, 0n, []))).to.equal(false);
+    });
+
+    it("coalitionPremium runs in-process, leaves the chain as found, and is deterministic", async () => {
+      const block = await ethers.provider.getBlockNumber();
+      const opts = { days: 8, seeds: [1], deploy: systemStages };
+      const { results, ...stats } = await coalitionPremium(opts);
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      const again = await coalitionPremium(opts);
+      expect(again.friendsPremium).to.equal(stats.friendsPremium);
+      expect(stats.subnets).to.have.length(3);
+      expect(stats.friendsPremium).to.be.greaterThan(0);
+      // The round traces add up to what the contributors were credited.
+      const [result] = results;
+      expect(result.rounds).to.have.length(3 * 8);
+      for (const s of stats.subnets) {
+        const b = BUCKET_NAMES.indexOf(s.bucket as (typeof BUCKET_NAMES)[number]);
+        const cs = result.contributors.filter((c) => c.bucket === b);
+        const rounds = result.rounds.filter((r) => r.bucket === b);
+        const sum = (xs: bigint[]) => xs.reduce((a, x) => a + x, 0n);
+        expect(sum(rounds.map((r) => r.totalReward))).to.equal(sum(cs.map((c) => c.earned)));
+        expect(sum(rounds.map((r) => r.friendsReward))).to.equal(
+          sum(cs.filter((c) => c.profile.friend).map((c) => c.earned)),
+        );
+        expect(sum(rounds.map((r) => r.totalTruth))).to.equal(sum(cs.map((c) => c.output)));
+        const d = s.decomposition;
+        expect(d.fair + d.coalitionMajority + d.idlePaid + d.other).to.be.closeTo(s.sharePremium, 1e-6);
+      }
+      expect((buildSummary(result).coalition as { friendsPremium: number }).friendsPremium).to.equal(
+        Number(stats.friendsPremium.toFixed(4)),
+      );
     });
   });
 });

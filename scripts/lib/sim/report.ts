@@ -10,6 +10,7 @@ import { fmt, table } from "../chain/format";
 import { VALIDATOR_KINDS } from "./agents";
 import { stringify } from "csv-stringify/sync";
 import { renderSvg, reportCharts } from "./charts";
+import { coalitionStats } from "./coalition";
 import { Section, escapeHtml, htmlTable, reportHtml } from "./html";
 import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";
 import { CONTRIBUTION_BUCKETS, DayRow, SimResult } from "./scenario";
@@ -133,6 +134,7 @@ export function validatorsCsv(result: SimResult): string {
       "earned_ttd",
       "expelled_no_reveal",
       "expelled_low_agreement",
+      "expelled_inactive",
       "status",
     ],
     result.validators.map((v) => [
@@ -145,6 +147,7 @@ export function validatorsCsv(result: SimResult): string {
       ttd(v.earned),
       v.expelledNoReveal,
       v.expelledLowAgreement,
+      v.expelledInactive,
       v.status,
     ]),
   );
@@ -185,6 +188,7 @@ export function validatorStats(result: SimResult) {
       meanAgreementBps: rounds === 0 ? 0 : vs.reduce((a, v) => a + v.agreementSum, 0) / rounds,
       expelledNoReveal: vs.reduce((a, v) => a + v.expelledNoReveal, 0),
       expelledLowAgreement: vs.reduce((a, v) => a + v.expelledLowAgreement, 0),
+      expelledInactive: vs.reduce((a, v) => a + v.expelledInactive, 0),
     };
   });
 }
@@ -244,6 +248,7 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
       friendsRewardShare: Number(fixed(b.friendsRewardShare, 4)),
       friendsOutputShare: Number(fixed(b.friendsOutputShare, 4)),
     })),
+    coalition: coalitionSummary(result),
     validators: validatorStats(result).map((v) => ({
       ...v,
       dividends: ttd(v.dividends),
@@ -269,6 +274,31 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
       quorum: ttd(g.quorum),
     },
     reconciliation: { ok: r.ok, checks: r.checks },
+  };
+}
+
+/**
+ * The coalition's friends' premium (coalition.ts): `friendsPremium` round by round after onboarding,
+ * the subnets pooled; `sharePremium` the whole run's reward share over output share of the worst subnet.
+ */
+export function coalitionSummary(result: SimResult): Record<string, unknown> {
+  const c = coalitionStats(result);
+  const n = (x: number) => Number(fixed(x, 4));
+  return {
+    friendsPremium: n(c.friendsPremium),
+    worstSubnetPremium: n(c.worstSubnetPremium),
+    sharePremium: n(c.sharePremium),
+    pooledSharePremium: n(c.pooledSharePremium),
+    subnets: c.subnets.map((s) => ({
+      bucket: s.bucket,
+      friends: s.friends,
+      colludingStakeShare: n(s.colludingStakeShare),
+      sharePremium: n(s.sharePremium),
+      roundPremium: n(s.roundPremium),
+      onboardedPremium: n(s.onboardedPremium),
+      onboardedRounds: s.onboardedRounds,
+      coalitionMajorityRounds: s.coalitionMajorityRounds,
+    })),
   };
 }
 
@@ -472,6 +502,7 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
       "count",
       "expelled: no reveal",
       "low agreement",
+      "inactive",
       "dividends TTD",
       "per validator",
       "per staked TTD",
@@ -482,6 +513,7 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
       String(v.count),
       String(v.expelledNoReveal),
       String(v.expelledLowAgreement),
+      String(v.expelledInactive),
       fmt(v.dividends, 2),
       fmt(v.perValidator, 2),
       v.perStakedTtd.toFixed(4),
@@ -492,12 +524,16 @@ export function validatorTable(result: SimResult): [string[], string[][]] {
 
 /** What the coalition's friends earned against what they produced (no lines without friends). */
 export function coalitionLines(result: SimResult): string[] {
-  return bucketStats(result)
-    .filter((b) => b.friends > 0)
-    .map(
-      (b) =>
-        `${b.bucket}: ${b.friends} friend(s) earned ${(b.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(b.friendsOutputShare * 100).toFixed(1)}% of the true output`,
+  const stats = coalitionStats(result);
+  const lines = stats.subnets.map(
+    (s) =>
+      `${s.bucket}: ${s.friends} friend(s) earned ${(s.friendsRewardShare * 100).toFixed(1)}% of contributor rewards for ${(s.friendsOutputShare * 100).toFixed(1)}% of the true output (x${s.sharePremium.toFixed(2)}; round by round after onboarding x${s.onboardedPremium.toFixed(2)})`,
+  );
+  if (lines.length > 0)
+    lines.push(
+      `friends' premium: x${stats.friendsPremium.toFixed(2)} round by round after onboarding, subnets pooled (whole run, worst subnet: x${stats.sharePremium.toFixed(2)})`,
     );
+  return lines;
 }
 
 /** The mid-run proposal: who proposed it when, the votes, whether it was executed. */

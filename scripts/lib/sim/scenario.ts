@@ -111,6 +111,8 @@ export interface ValidatorAgent {
   agreementSum: number;
   expelledNoReveal: number;
   expelledLowAgreement: number;
+  /** Expelled for revealing no sheet for `activityCutoff` rounds (ISubnet.ExpelReason.Inactive). */
+  expelledInactive: number;
   round?: { sheet: string; salt: string; reveal: boolean; rows: number[][] };
 }
 
@@ -164,6 +166,26 @@ export interface DayRow {
   transactions: number;
 }
 
+/** One subnet's scoring round as the coalition measurement sees it (see coalition.ts). */
+export interface RoundTrace {
+  /** 1-based day. */
+  day: number;
+  bucket: number;
+  /** The validators whose sheets were revealed this round: kind and stake. */
+  revealers: { kind: ValidatorKind; stake: bigint }[];
+  /** Every validator of the subnet has been onboarded (the coalition holds its nominal share of the permits). */
+  onboarded: boolean;
+  /** Folded true scores of the eligible contributors: the coalition's friends, and everyone. */
+  friendsTruth: bigint;
+  totalTruth: bigint;
+  /** Consensus scores published by the subnet (ConsensusScore events). */
+  friendsScore: bigint;
+  totalScore: bigint;
+  /** Contributor rewards credited this round. */
+  friendsReward: bigint;
+  totalReward: bigint;
+}
+
 export interface GovernanceOutcome {
   title: string;
   deployedDay: number | null;
@@ -184,6 +206,8 @@ export interface GovernanceOutcome {
 export interface SimResult {
   config: ScenarioSize;
   rows: DayRow[];
+  /** Every subnet's round, day by day. */
+  rounds: RoundTrace[];
   contributors: ContributorAgent[];
   validators: ValidatorAgent[];
   stakers: StakerAgent[];
@@ -247,6 +271,9 @@ class Simulation {
   private voted = new Set<string>();
   private primed = new Set<string>();
   private readonly rows: DayRow[] = [];
+  private readonly rounds: RoundTrace[] = [];
+  /** The day's folded true score per contributor slot and subnet (eligible contributors only). */
+  private truthToday: bigint[][] = [[], [], []];
   private readonly gov: GovernanceOutcome = {
     title: PROPOSAL_TITLE,
     deployedDay: null,
@@ -305,6 +332,7 @@ class Simulation {
         seed: this.config.seed,
       },
       rows: this.rows,
+      rounds: this.rounds,
       contributors: this.contributors,
       validators: this.validators,
       stakers: this.stakers,
@@ -374,6 +402,7 @@ class Simulation {
           agreementSum: 0,
           expelledNoReveal: 0,
           expelledLowAgreement: 0,
+          expelledInactive: 0,
         }),
       );
     }
@@ -674,9 +703,14 @@ class Simulation {
     const members = this.contributors.filter((c) => c.bucket === CONTRIBUTION_BUCKETS[i] && c.slot >= 0);
     const slots = members.reduce((m, c) => Math.max(m, c.slot + 1), 0);
     const truth: number[][] = Array.from({ length: slots }, () => Array<number>(BEHAVIOUR.metrics).fill(0));
+    this.truthToday[i] = Array<bigint>(slots).fill(0n);
     for (const c of members) {
       truth[c.slot] = dailyTruth(this.rng, c.profile);
-      if (c.registeredDay < d) c.output += fold(truth[c.slot], DEFAULT_METRIC_WEIGHTS);
+      if (c.registeredDay < d) {
+        const score = fold(truth[c.slot], DEFAULT_METRIC_WEIGHTS);
+        c.output += score;
+        this.truthToday[i][c.slot] = score;
+      }
     }
     let honestToday: number[][] | null = null;
     for (const v of this.validators) {
@@ -739,11 +773,38 @@ class Simulation {
     const dividends = [0n, 0n, 0n];
     let expelled = 0;
     for (const [i, subnet] of subnets.entries()) {
+      const trace: RoundTrace = {
+        day: d + 1,
+        bucket: CONTRIBUTION_BUCKETS[i],
+        revealers: this.validators
+          .filter((v) => v.bucket === CONTRIBUTION_BUCKETS[i] && v.round?.reveal)
+          .map((v) => ({ kind: v.kind, stake: v.stake })),
+        onboarded: this.validators.every(
+          (v) => v.bucket !== CONTRIBUTION_BUCKETS[i] || v.status !== "pending",
+        ),
+        friendsTruth: 0n,
+        totalTruth: 0n,
+        friendsScore: 0n,
+        totalScore: 0n,
+        friendsReward: 0n,
+        totalReward: 0n,
+      };
+      this.truthToday[i].forEach((t, slot) => {
+        trace.totalTruth += t;
+        if (this.friends[i].has(slot)) trace.friendsTruth += t;
+      });
       for (const e of await subnet.queryFilter(subnet.filters.ConsensusScore(), finalizeFrom, "latest")) {
         const c = this.byAddress.get(e.args.contributor) as ContributorAgent;
         c.earned += e.args.reward;
         contributorRewards[i] += e.args.reward;
+        trace.totalScore += e.args.score;
+        trace.totalReward += e.args.reward;
+        if (c.profile.friend) {
+          trace.friendsScore += e.args.score;
+          trace.friendsReward += e.args.reward;
+        }
       }
+      this.rounds.push(trace);
       for (const e of await subnet.queryFilter(subnet.filters.ValidatorDividend(), finalizeFrom, "latest")) {
         const v = this.byAddress.get(e.args.validator) as ValidatorAgent;
         v.earned += e.args.reward;
@@ -758,7 +819,9 @@ class Simulation {
         const v = this.byAddress.get(e.args.validator) as ValidatorAgent;
         v.status = "unbonding";
         v.releaseAt = (await subnet.unbonding(v.signer.address)).releaseAt;
+        // ISubnet.ExpelReason: 0 NoReveal, 1 LowAgreement, 4 Inactive (Outbid and BelowMinimum do not occur here).
         if (e.args.reason === 0n) v.expelledNoReveal++;
+        else if (e.args.reason === 4n) v.expelledInactive++;
         else v.expelledLowAgreement++;
         expelled++;
       }
