@@ -117,8 +117,9 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     uint256 private _sumConsensus;
     LagSums private _lag;
     uint256[SHEET_WORDS] private _consensusWords;
-    uint256[MAX_VALIDATORS] private _minSum;
-    uint256[MAX_VALIDATORS] private _maxSum;
+    /// @dev Each active sheet's agreement sums, `minSum << 128 | maxSum` (each below 2^38: 256 scores
+    /// below 2^30), one slot per validator so a page reads and writes it once.
+    uint256[MAX_VALIDATORS] private _sums;
 
     mapping(address => uint256) private _claimable;
     /// @inheritdoc ISubnet
@@ -487,6 +488,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256[] stakes;
         uint256[] rows;
         uint256[] starts; // each sheet's round start: contributors registered since score 0 on it
+        uint256 oldest; // the earliest of `starts`: contributors registered before it need no mask
         uint256[] scores; // one contributor's scores, per sheet (reused across contributors)
         uint256[] mins; // sum over the page of min(score, consensus), per sheet
         uint256[] maxs; // sum over the page of max(score, consensus), per sheet
@@ -501,31 +503,32 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint40 start = roundStart;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
-        LagSums memory lag = _lag;
+        (uint256 lagMin, uint256 lagMax) = (_lag.minSum, _lag.maxSum);
         uint256 end = contributorSlotsUsed;
+        uint256[] memory unmasked;
         for (; j < end && steps > 0; ++j) {
             --steps;
             Contributor memory c = _contributors[j];
             uint256 score;
             if (c.account != address(0) && c.registeredAt < start) {
-                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, pg.starts, j, c.registeredAt, pg.scores);
+                uint256[] memory since = c.registeredAt < pg.oldest ? unmasked : pg.starts;
+                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, since, j, c.registeredAt, pg.scores);
                 score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
                 Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
-                uint256 lagged = PackedScores.get(_consensusWords, j); // last round's, not yet overwritten
-                (uint256 lo, uint256 hi) = lagged < score ? (lagged, score) : (score, lagged);
-                lag.minSum += lo.toUint128();
-                lag.maxSum += hi.toUint128();
             }
-            PackedScores.set(_consensusWords, j, score);
+            uint256 lagged = PackedScores.swap(_consensusWords, j, score); // last round's consensus
+            if (score > 0 || lagged > 0)
+                (lagMin, lagMax) = lagged < score
+                    ? (lagMin + lagged, lagMax + score)
+                    : (lagMin + score, lagMax + lagged);
             sum += score;
         }
         _sumConsensus = sum;
-        _lag = lag;
+        _lag = LagSums(lagMin.toUint128(), lagMax.toUint128());
         bool first = f.cursor == 0;
         for (uint256 v; v < pg.slots.length; ++v) {
             uint256 s = pg.slots[v];
-            _minSum[s] = first ? pg.mins[v] : _minSum[s] + pg.mins[v];
-            _maxSum[s] = first ? pg.maxs[v] : _maxSum[s] + pg.maxs[v];
+            _sums[s] = (first ? 0 : _sums[s]) + ((pg.mins[v] << 128) | pg.maxs[v]);
         }
         return (j.toUint16(), steps);
     }
@@ -548,6 +551,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             pg.stakes[k] = v.stake;
             pg.rows[k] = v.rows;
             pg.starts[k] = v.sheetStart;
+            if (k == 0 || v.sheetStart < pg.oldest) pg.oldest = v.sheetStart;
             ++k;
         }
     }
@@ -612,7 +616,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             if ((uint256(f.activeMask) >> i) & 1 == 0) continue;
             slots[k] = i;
             stakes[k] = _validators[i].stake;
-            agreements[k] = Consensus.agreement(_minSum[i], _maxSum[i]);
+            uint256 sums = _sums[i];
+            agreements[k] = Consensus.agreement(sums >> 128, uint128(sums));
             r.activeStake += stakes[k];
             ++k;
         }
@@ -650,7 +655,9 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         } else {
             v.strikes = 0;
             uint256 share = Dividends.factor(agreement, r.median, r.lagged, p.edgeShare, p.edgeFloor);
-            reward = Math.mulDiv(r.validatorPool, stake_ * share, r.activeStake * BPS);
+            // (No pool without active stake: a zero-stake permit, `minValidatorStake` 0, divides by nothing.)
+            if (r.validatorPool > 0)
+                reward = Math.mulDiv(r.validatorPool, stake_ * share, r.activeStake * BPS);
             _claimable[account] += reward;
         }
         emit ValidatorDividend(round, account, agreement, reward);
@@ -699,6 +706,9 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             Validator storage v = _validators[i];
             uint64 revealed = v.revealRound;
             if (v.account == address(0) || revealed == 0 || round_ - revealed >= cutoff) continue;
+            // A committer that withholds its reveal is expelled; its last sheet no longer counts either
+            // (else it could choose, after seeing the reveals, between its commitment and its old sheet).
+            if (v.commitRound == round_ && revealed != round_) continue;
             uint64 bit = (uint256(1) << i).toUint64();
             active |= bit;
             if (revealed == round_) fresh |= bit;

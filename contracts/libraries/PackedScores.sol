@@ -76,12 +76,25 @@ library PackedScores {
         sheet[w] = withLane(sheet[w], row, value);
     }
 
+    /// @notice Sets row `row`'s score in `sheet` to `value` and returns the score it held.
+    function swap(
+        uint256[WORDS_PER_SHEET] storage sheet,
+        uint256 row,
+        uint256 value
+    ) internal returns (uint256 old) {
+        uint256 w = wordOf(row);
+        uint256 packed = sheet[w];
+        old = lane(packed, row);
+        if (old != value) sheet[w] = withLane(packed, row, value);
+    }
+
     /// @notice For every `v`, row `row` of sheet `ids[v]` of the sheet array at storage slot `sheetsSlot`
     /// into `out[v]`, or 0 when `row` is past that sheet's `rows[v]` (its words there are stale) or when
     /// the row's owner is not older than the sheet (`born >= since[v]`: the row scored an earlier owner).
+    /// `since` is empty when the caller knows every sheet is younger than the owner (no masking).
     /// @dev The hot loop of a subnet's finalization. A fixed-size array of sheets
     /// (`uint256[WORDS_PER_SHEET][N]`) is laid out contiguously: word `w` of sheet `i` is at slot
-    /// `sheetsSlot + i * WORDS_PER_SHEET + w`. `ids`, `rows`, `since` and `out` have the same length; every
+    /// `sheetsSlot + i * WORDS_PER_SHEET + w`. `ids`, `rows` and `out` have the same length, and `since` too unless it is empty; every
     /// `ids[v]` is below the array's `N`.
     function gather(
         uint256 sheetsSlot,
@@ -105,9 +118,12 @@ library PackedScores {
             } {
                 let off := add(0x20, shl(5, v))
                 let value := 0
-                if and(lt(row, mload(add(rows, off))), lt(born, mload(add(since, off)))) {
-                    let packed := sload(add(base, mul(mload(add(ids, off)), wordsPerSheet)))
-                    value := and(shr(shift, packed), mask)
+                if lt(row, mload(add(rows, off))) {
+                    // An empty `since`: no sheet is as old as the row's owner.
+                    if or(iszero(mload(since)), lt(born, mload(add(since, off)))) {
+                        let packed := sload(add(base, mul(mload(add(ids, off)), wordsPerSheet)))
+                        value := and(shr(shift, packed), mask)
+                    }
                 }
                 mstore(add(out, off), value)
             }
