@@ -33,6 +33,8 @@
  *    expelled (NoReveal); else round - max(revealRound, joinRound) >= activityCutoff: expelled
  *    (Inactive). This happens with A empty too;
  *  - whatever is not credited (`carried`) stays in `pendingEmission`; `RoundFinalized.reveals` = |F|.
+ * When S_A is 0 (every active permit at stake 0, possible only with minValidatorStake 0) and a fresh
+ * sheet is not struck, the contract's mulDiv divides by zero and finalization reverts; the model throws.
  */
 import { BPS, consensus, fold } from "./consensus";
 import { factor, struck } from "./dividends";
