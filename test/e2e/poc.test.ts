@@ -5,10 +5,13 @@
  * emission; then rounds of commit / reveal / paged finalization run with emission flowing through
  * `controller.distribute()`. Every round is held to the bigint reference (scripts/lib/models/poc-reference.ts)
  * to the wei: the pool (the bucket's 50% modelled independently), every event, every claimable balance,
- * strikes and expulsions. Scenario: a colluding validator inflates a friend (strikes, then expelled for
- * low agreement), one validator commits without revealing (expelled), a contributor leaves and a late
- * one takes its slot (ineligible for the round it joins), a short sheet, a metric-weights change, and
- * emission arriving in the middle of a paged finalization.
+ * consensus lanes, strikes and expulsions. Scenario: a colluding validator inflates a friend (strikes,
+ * then expelled for low agreement), one validator commits without revealing (expelled; its last sheet
+ * still counts in that round's consensus), a contributor leaves and a late one takes its slot
+ * (ineligible for the round it joins), a short sheet, a metric-weights change, a validator that skips a
+ * round (its sheet, folded with the old weights, stays in force and earns nothing), a validator that
+ * stakes and never reveals (expelled as inactive after `activityCutoff` rounds), and emission arriving
+ * in the middle of a paged finalization.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -19,20 +22,27 @@ import { DAY } from "../../scripts/lib/chain/constants";
 import { deployCore } from "../utils/deploy";
 import { MAX_METRIC_VALUE, fold } from "../../scripts/lib/models/consensus";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/chain/poc";
-import { ExpelReason, RoundOutcome, finalizeRound } from "../../scripts/lib/models/poc-reference";
+import { ExpelReason, RoundOutcome, SubnetState } from "../../scripts/lib/models/poc-reference";
 import { Rng } from "../../scripts/lib/chain/random";
 import {
   ClaimBook,
   SheetPlan,
   commitAndReveal,
-  expectOutcome,
   expectSolvent,
-  finalizeInPages,
   toPhase,
+  trackedDeregister,
+  trackedFinalize,
+  trackedRegister,
+  trackedStake,
 } from "../utils/subnet-rounds";
 
 const TTD = 10n ** 18n;
-const PARAMS: SubnetParams = { ...DEFAULT_SUBNET_PARAMS, agreementThreshold: 9500, maxStrikes: 2 };
+const PARAMS: SubnetParams = {
+  ...DEFAULT_SUBNET_PARAMS,
+  agreementThreshold: 9500,
+  maxStrikes: 2,
+  activityCutoff: 3,
+};
 const CONTRIBUTOR_FUNDS = 100n * TTD;
 const VALIDATOR_FUNDS = 1000n * TTD;
 /** Honest v0-v2 (and v4 while it reveals) hold 950 of 1,700 TTD: more than half. v3 colludes. */
@@ -46,6 +56,7 @@ describe("e2e: proof of contribution on the core system", () => {
     const contributors = signers.slice(2, 8);
     const late = signers[8];
     const validators = signers.slice(9, 14);
+    const idler = signers[14];
     const core = await deployCore(deployer);
     const [code] = core.buckets;
     const [genesis] = core.subnets;
@@ -61,7 +72,7 @@ describe("e2e: proof of contribution on the core system", () => {
       DEFAULT_METRIC_WEIGHTS,
     );
     await (await code.setWeights([genesis, subnet], [5000, 5000])).wait();
-    return { core, deployer, owner, contributors, late, validators, subnet };
+    return { core, deployer, owner, contributors, late, validators, idler, subnet };
   }
 
   /**
@@ -69,7 +80,7 @@ describe("e2e: proof of contribution on the core system", () => {
    * with 6 contributor slots, page 2 takes 6 transactions a round, page 256 one).
    */
   async function scenario(page: number): Promise<void> {
-    const { core, owner, contributors, late, validators, subnet } = await loadFixture(fixture);
+    const { core, owner, contributors, late, validators, idler, subnet } = await loadFixture(fixture);
     const { controller, token, protectionFund } = core;
     const [code] = core.buckets;
     const subnetAddress = await subnet.getAddress();
@@ -101,7 +112,7 @@ describe("e2e: proof of contribution on the core system", () => {
     for (const [who, amount] of [
       ...contributors.map((c) => [c, CONTRIBUTOR_FUNDS] as const),
       [late, CONTRIBUTOR_FUNDS] as const,
-      ...validators.map((v) => [v, VALIDATOR_FUNDS] as const),
+      ...[...validators, idler].map((v) => [v, VALIDATOR_FUNDS] as const),
     ]) {
       await (await protectionFund.release(token, who.address, amount)).wait();
       await (await token.connect(who).approve(subnetAddress, ethers.MaxUint256)).wait();
@@ -109,72 +120,49 @@ describe("e2e: proof of contribution on the core system", () => {
     }
 
     // ----- the reference's state -----
-    const everyone = [owner, ...contributors, late, ...validators].map((s) => s.address);
+    const everyone = [owner, ...contributors, late, ...validators, idler].map((s) => s.address);
     const book = new ClaimBook();
     const earned = new Map<string, bigint>();
-    const members = new Map<number, { signer: HardhatEthersSigner; joined: bigint }>(); // contributor slots
-    const permits = new Map<number, { signer: HardhatEthersSigner; stake: bigint; strikes: number }>();
+    const state = new SubnetState(await subnet.roundStart());
     let pending = 0n;
     let totalPulled = 0n;
     let weights = [...DEFAULT_METRIC_WEIGHTS];
     const outcomes: RoundOutcome[] = [];
 
-    const slotOf = (v: HardhatEthersSigner): number => {
-      for (const [slot, p] of permits) if (p.signer.address === v.address) return slot;
-      throw new Error(`${v.address} holds no permit`);
-    };
-
     /** Commits/reveals `plans`, lets emission flow, finalizes in pages and checks everything. */
     const playRound = async (plans: SheetPlan[], midFinalizationEmission = false): Promise<RoundOutcome> => {
       const round = await subnet.round();
-      await commitAndReveal(subnet, plans, weights.length);
+      await commitAndReveal(subnet, plans, weights.length, { state, weights });
       await toPhase(subnet, "closed");
       await time.increase(3600);
       await distribute();
       const pool = pending + allocation;
-      const outcome = finalizeRound({
-        pool,
-        params: PARAMS,
-        weights,
-        owner: owner.address,
-        contributors: [...members]
-          .filter(([, m]) => m.joined < round)
-          .map(([slot, m]) => ({ slot, account: m.signer.address })),
-        revealed: plans
-          .filter((p) => p.reveal)
-          .map((p) => {
-            const slot = slotOf(p.validator);
-            const { stake, strikes } = permits.get(slot)!;
-            return { slot, account: p.validator.address, stake, rows: p.rows, strikes };
-          }),
-        unrevealed: plans
-          .filter((p) => !p.reveal)
-          .map((p) => ({ slot: slotOf(p.validator), account: p.validator.address })),
-      });
       totalPulled += allocation;
       allocation = 0n; // pulled by the first page
-      const record = await finalizeInPages(subnet, page, async (done) => {
-        expect(await subnet.phase(), "closed while finalizing").to.equal(2n);
-        if (midFinalizationEmission && done === 1) {
-          await time.increase(600);
-          await distribute(); // reaches the bucket, not this round's pool
-        }
+      const { outcome, record } = await trackedFinalize(subnet, state, {
+        pool,
+        params: PARAMS,
+        owner: owner.address,
+        maxSteps: page,
+        betweenPages: async (done) => {
+          expect(await subnet.phase(), "closed while finalizing").to.equal(2n);
+          if (midFinalizationEmission && done === 1) {
+            await time.increase(600);
+            await distribute(); // reaches the bucket, not this round's pool
+          }
+        },
       });
       // Consensus then credit, `page` slots a transaction across both stages; the last page also pays
       // the validators and the owner. Without reveals, one transaction.
       const slots = Number(await subnet.contributorSlotsUsed());
       const pages = outcome.consensusComputed ? Math.ceil((2 * slots) / page) : 1;
       expect(record.pages, `round ${round}: pages`).to.equal(pages);
-      await expectOutcome(subnet, record, outcome, pool, plans.filter((p) => p.reveal).length);
 
       pending = outcome.carried;
       expect(await subnet.pendingEmission(), `round ${round}: pendingEmission`).to.equal(pending);
       book.credit(outcome);
       for (const [a, x] of outcome.credits) earned.set(a, (earned.get(a) ?? 0n) + x);
       await book.expectMatches(subnet, everyone, `round ${round}`);
-      for (const v of outcome.validators) permits.get(v.slot)!.strikes = v.strikes;
-      for (const x of outcome.expelled) permits.delete(x.slot);
-      expect(await subnet.validatorCount()).to.equal(BigInt(permits.size));
       await expectSolvent(subnet, await token.balanceOf(subnetAddress), true);
       outcomes.push(outcome);
       return outcome;
@@ -211,14 +199,10 @@ describe("e2e: proof of contribution on the core system", () => {
     // Round 2: contributors register and validators stake; nobody is eligible yet (registered during
     // the round), so the sheets enter a consensus over no contributor and nothing is paid.
     for (const [i, c] of contributors.entries()) {
-      await (await subnet.connect(c).register(`https://contributor-${i}.example`)).wait();
-      expect(await subnet.contributorSlot(c.address)).to.equal(BigInt(i));
-      members.set(i, { signer: c, joined: await subnet.round() });
+      expect(await trackedRegister(subnet, state, c, `https://contributor-${i}.example`)).to.equal(i);
     }
-    for (const [i, v] of validators.entries()) {
-      await (await subnet.connect(v).stake(STAKES[i])).wait();
-      permits.set(Number(await subnet.validatorSlot(v.address)), { signer: v, stake: STAKES[i], strikes: 0 });
-    }
+    for (const [i, v] of validators.entries())
+      expect(await trackedStake(subnet, state, v, STAKES[i])).to.equal(i);
     let truth = truthFor(contributors.length, weights.length);
     const r2 = await playRound([
       plan(v0, honest(truth)),
@@ -240,17 +224,17 @@ describe("e2e: proof of contribution on the core system", () => {
     expect(r3.validators.filter((v) => v.strikes > 0)).to.have.length(1);
 
     // Round 4: contributor 5 leaves (bond and rewards paid back) and a late contributor takes slot 5;
-    // v4 commits and does not reveal; the colluder's second strike expels it; emission arrives in the
-    // middle of the finalization.
+    // v4 commits and does not reveal (its round-3 sheet still counts, unpaid); the colluder's second
+    // strike expels it; a validator stakes and will never reveal; emission arrives in the middle of the
+    // finalization.
     const leaver = contributors[5];
     const before = await token.balanceOf(leaver.address);
-    await (await subnet.connect(leaver).deregister()).wait();
+    await trackedDeregister(subnet, state, leaver);
     expect((await token.balanceOf(leaver.address)) - before).to.equal(PARAMS.bond + book.of(leaver.address));
     book.clear(leaver.address);
-    members.delete(5);
-    await (await subnet.connect(late).register("https://late.example")).wait();
-    expect(await subnet.contributorSlot(late.address)).to.equal(5n);
-    members.set(5, { signer: late, joined: await subnet.round() });
+    expect(await subnet.consensusScore(5), "a freed slot's lane is zeroed").to.equal(0n);
+    expect(await trackedRegister(subnet, state, late, "https://late.example")).to.equal(5);
+    const idlerSlot = await trackedStake(subnet, state, idler, PARAMS.minValidatorStake);
     truth = truthFor(contributors.length, weights.length);
     sheets = [honest(truth), honest(truth), honest(truth), colluding(truth), honest(truth)];
     const r4 = await playRound(
@@ -262,7 +246,10 @@ describe("e2e: proof of contribution on the core system", () => {
       { slot: 3, account: v3.address, reason: ExpelReason.LowAgreement },
       { slot: 4, account: v4.address, reason: ExpelReason.NoReveal },
     ]);
-    expectFriendHonest(r4, [sheets[0], sheets[1], sheets[2]]);
+    expect(r4.active).to.deep.equal([0, 1, 2, 3, 4]); // v4's round-3 sheet is in force
+    expect(r4.fresh).to.deep.equal([0, 1, 2, 3]);
+    expect(r4.validators.map((v) => v.slot)).to.deep.equal([0, 1, 2, 3]); // v4 earns nothing
+    expect(r4.lagged, "round 3's consensus, of other truths").to.be.lt(r4.median);
     for (const v of [v3, v4]) {
       await expect(subnet.validatorSlot(v.address)).to.be.revertedWithCustomError(subnet, "NotValidator");
     }
@@ -279,15 +266,26 @@ describe("e2e: proof of contribution on the core system", () => {
     expect(r5.contributors.map((c) => c.account)).to.include(late.address);
     expect(r5.validators.find((v) => v.account === v2.address)!.agreement).to.be.lt(10_000n);
 
-    // Rounds 6 and 7 score three metrics.
+    // Rounds 6 and 7 score three metrics. In round 6, v1 skips: its round-5 sheet (four metrics) stays
+    // in force and earns nothing; its strikes stay. In round 7 the idle permit is expelled.
     weights = [5000, 3000, 2000];
-    for (let r = 0; r < 2; r++) {
-      truth = truthFor(contributors.length, weights.length);
-      await playRound([plan(v0, honest(truth)), plan(v1, honest(truth)), plan(v2, honest(truth))]);
-    }
+    truth = truthFor(contributors.length, weights.length);
+    const v1Strikes = state.validator(1).strikes;
+    const r6 = await playRound([plan(v0, honest(truth)), plan(v2, honest(truth))]);
+    expect(r6.active).to.deep.equal([0, 1, 2]);
+    expect(r6.fresh).to.deep.equal([0, 2]);
+    expect(r6.sheets[1].fresh).to.equal(false);
+    expect(r6.validators.map((v) => v.slot)).to.deep.equal([0, 2]);
+    expect(state.validator(1).strikes).to.equal(v1Strikes);
+    expect(r6.expelled).to.deep.equal([]);
+    truth = truthFor(contributors.length, weights.length);
+    const r7 = await playRound([plan(v0, honest(truth)), plan(v1, honest(truth)), plan(v2, honest(truth))]);
+    expect(r7.expelled).to.deep.equal([
+      { slot: idlerSlot, account: idler.address, reason: ExpelReason.Inactive },
+    ]);
 
     // ----- everyone claims; the expelled withdraw their stake after the unbonding delay -----
-    for (const a of [owner, ...contributors.slice(0, 5), late, ...validators]) {
+    for (const a of [owner, ...contributors.slice(0, 5), late, ...validators, idler]) {
       const owed = book.of(a.address);
       const tx = subnet.connect(a).claim();
       if (owed > 0n) await expect(tx).to.emit(subnet, "Claimed").withArgs(a.address, owed);
@@ -298,6 +296,7 @@ describe("e2e: proof of contribution on the core system", () => {
     for (const [v, stake] of [
       [v3, STAKES[3]],
       [v4, STAKES[4]],
+      [idler, PARAMS.minValidatorStake],
     ] as const) {
       await expect(subnet.connect(v).withdrawUnbonded()).to.changeTokenBalance(token, v, stake);
     }

@@ -1,15 +1,15 @@
 /**
  * Round driving and checking helpers for the Subnet tests (test/e2e/poc.test.ts and
  * test/contribution/Subnet.property.test.ts): phase moves, commit/reveal, paged finalization with its
- * events collected, and comparison with the bigint reference (scripts/lib/models/poc-reference.ts).
- * No tests here.
+ * events collected, and comparison with the bigint reference (scripts/lib/models/poc-reference.ts),
+ * whose `SubnetState` the `tracked*` helpers keep in step with the contract. No tests here.
  */
 import { expect } from "chai";
 import { hexlify, randomBytes } from "ethers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Subnet } from "../../typechain-types";
 import { commitment, encodeSheet } from "../../scripts/lib/chain/poc";
-import { RoundOutcome } from "../../scripts/lib/models/poc-reference";
+import { FinalizeParams, RoundOutcome, SubnetState, foldSheet } from "../../scripts/lib/models/poc-reference";
 import { toPhase } from "../../scripts/lib/chain/rounds";
 
 export { toPhase };
@@ -23,12 +23,14 @@ export interface SheetPlan {
 
 /**
  * Commits every plan's sheet (the round must be in its commit phase), moves to the reveal phase and
- * reveals the sheets of the plans that reveal.
+ * reveals the sheets of the plans that reveal. With `track`, records the commits and the reveals (folded
+ * with `track.weights`, the round's metric weights) in `track.state`.
  */
 export async function commitAndReveal(
   subnet: Subnet,
   plans: readonly SheetPlan[],
   metrics: number,
+  track?: { state: SubnetState; weights: readonly number[] },
 ): Promise<void> {
   const address = await subnet.getAddress();
   const round = await subnet.round();
@@ -38,11 +40,104 @@ export async function commitAndReveal(
     const salt = hexlify(randomBytes(32));
     const who = plan.validator.address;
     await (await subnet.connect(plan.validator).commit(commitment(address, round, who, salt, sheet))).wait();
+    track?.state.commit(Number(await subnet.validatorSlot(who)));
     opened.push({ plan, sheet, salt });
   }
   await toPhase(subnet, "reveal");
   for (const { plan, sheet, salt } of opened) {
-    if (plan.reveal) await (await subnet.connect(plan.validator).reveal(sheet, salt)).wait();
+    if (!plan.reveal) continue;
+    await (await subnet.connect(plan.validator).reveal(sheet, salt)).wait();
+    if (track) {
+      const slot = Number(await subnet.validatorSlot(plan.validator.address));
+      track.state.reveal(slot, foldSheet(plan.rows, track.weights));
+    }
+  }
+}
+
+/** Registers `who` and records it (and the contributor it replaced, if any) in `state`; returns its slot. */
+export async function trackedRegister(
+  subnet: Subnet,
+  state: SubnetState,
+  who: HardhatEthersSigner,
+  uri = "",
+): Promise<number> {
+  const receipt = await (await subnet.connect(who).register(uri)).wait();
+  if (receipt === null) throw new Error("register: no receipt");
+  const slot = Number(await subnet.contributorSlot(who.address));
+  const replaced = await subnet.queryFilter(
+    subnet.filters.ContributorReplaced,
+    receipt.blockNumber,
+    receipt.blockNumber,
+  );
+  if (replaced.length > 0) state.removeContributor(slot);
+  const block = await receipt.getBlock();
+  state.register(slot, who.address, BigInt(block.timestamp));
+  return slot;
+}
+
+/** Deregisters `who` and records it in `state`. */
+export async function trackedDeregister(
+  subnet: Subnet,
+  state: SubnetState,
+  who: HardhatEthersSigner,
+): Promise<void> {
+  const slot = Number(await subnet.contributorSlot(who.address));
+  await (await subnet.connect(who).deregister()).wait();
+  state.removeContributor(slot);
+}
+
+/** Stakes `amount` for `who` (no outbidding) and records it in `state`; returns its slot. */
+export async function trackedStake(
+  subnet: Subnet,
+  state: SubnetState,
+  who: HardhatEthersSigner,
+  amount: bigint,
+): Promise<number> {
+  await (await subnet.connect(who).stake(amount)).wait();
+  const slot = Number(await subnet.validatorSlot(who.address));
+  state.stake(slot, who.address, amount);
+  return slot;
+}
+
+/**
+ * Finalizes the closed round in pages of `maxSteps` (see `finalizeInPages`), holds it to the reference
+ * outcome of `state`'s round for `pool` (see `expectOutcome`), applies the outcome to `state` and checks
+ * the permits left against it.
+ */
+export async function trackedFinalize(
+  subnet: Subnet,
+  state: SubnetState,
+  args: {
+    pool: bigint;
+    params: FinalizeParams;
+    owner: string;
+    maxSteps: number;
+    betweenPages?: (page: number) => Promise<void>;
+  },
+): Promise<{ outcome: RoundOutcome; record: FinalizeRecord }> {
+  expect(await subnet.round(), "tracked round").to.equal(state.round);
+  expect(await subnet.roundStart(), "tracked round start").to.equal(state.roundStart);
+  const outcome = state.preview(args.pool, args.params, args.owner);
+  const record = await finalizeInPages(subnet, args.maxSteps, args.betweenPages);
+  await expectOutcome(subnet, record, outcome, args.pool);
+  state.apply(outcome, await subnet.roundStart());
+  await expectPermits(subnet, state);
+  return { outcome, record };
+}
+
+/** The contract's permits are `state`'s: holders, stakes, strikes, join and reveal rounds. */
+export async function expectPermits(subnet: Subnet, state: SubnetState): Promise<void> {
+  expect(await subnet.validatorCount(), "validatorCount").to.equal(BigInt(state.validators.size));
+  for (const v of state.validators.values()) {
+    const onChain = await subnet.validatorAt(v.slot);
+    const label = `validator slot ${v.slot}`;
+    expect(onChain.account, label).to.equal(v.account);
+    expect(onChain.stake, `${label}: stake`).to.equal(v.stake);
+    expect(onChain.strikes, `${label}: strikes`).to.equal(BigInt(v.strikes));
+    expect(onChain.joinRound, `${label}: joinRound`).to.equal(v.joinRound);
+    expect(onChain.revealRound, `${label}: revealRound`).to.equal(v.revealRound);
+    expect(onChain.sheetStart, `${label}: sheetStart`).to.equal(v.sheetStart);
+    expect(onChain.rows, `${label}: rows`).to.equal(BigInt(v.sheet.length));
   }
 }
 
@@ -52,6 +147,8 @@ export interface FinalizeRecord {
   /** Transactions it took. */
   pages: number;
   finalized: { round: bigint; pool: bigint; paid: bigint; reveals: bigint };
+  /** `RoundAgreement` (null when none was emitted: no active sheet). */
+  agreement: { median: bigint; lagged: bigint } | null;
   scores: { contributor: string; score: bigint; reward: bigint }[];
   dividends: { validator: string; agreement: bigint; reward: bigint }[];
   expelled: { validator: string; slot: bigint; reason: bigint }[];
@@ -88,10 +185,16 @@ export async function finalizeInPages(
   const scores = await subnet.queryFilter(subnet.filters.ConsensusScore, first, last);
   const dividends = await subnet.queryFilter(subnet.filters.ValidatorDividend, first, last);
   const expelled = await subnet.queryFilter(subnet.filters.ValidatorExpelled, first, last);
+  const agreements = await subnet.queryFilter(subnet.filters.RoundAgreement, first, last);
+  expect(agreements.length, "at most one RoundAgreement").to.be.lte(1);
   return {
     round,
     pages,
     finalized: { round: e.round, pool: e.pool, paid: e.paid, reveals: e.reveals },
+    agreement:
+      agreements.length === 0
+        ? null
+        : { median: agreements[0].args.medianBps, lagged: agreements[0].args.laggedBps },
     scores: scores.map((l) => ({
       contributor: l.args.contributor,
       score: l.args.score,
@@ -111,15 +214,16 @@ export async function finalizeInPages(
 }
 
 /**
- * Holds the contract's events and views to the reference outcome of the round: RoundFinalized, every
- * ConsensusScore and ValidatorDividend, the expulsions, the consensus scores and the strikes.
+ * Holds the contract's events and views to the reference outcome of the round: RoundFinalized (its
+ * `reveals` is the number of fresh sheets, and `reveals` when given), RoundAgreement, every
+ * ConsensusScore and ValidatorDividend, the expulsions, every consensus lane and the strikes.
  */
 export async function expectOutcome(
   subnet: Subnet,
   record: FinalizeRecord,
   outcome: RoundOutcome,
   pool: bigint,
-  reveals: number,
+  reveals: number = outcome.fresh.length,
 ): Promise<void> {
   const r = `round ${record.round}`;
   expect(record.finalized.round, r).to.equal(record.round);
@@ -128,6 +232,10 @@ export async function expectOutcome(
     outcome.paid,
   );
   expect(record.finalized.reveals, `${r}: RoundFinalized.reveals`).to.equal(BigInt(reveals));
+  expect(outcome.fresh.length, `${r}: fresh sheets`).to.equal(reveals);
+  expect(record.agreement, `${r}: RoundAgreement`).to.deep.equal(
+    outcome.consensusComputed ? { median: outcome.median, lagged: outcome.lagged } : null,
+  );
   const expectedScores = outcome.consensusComputed
     ? outcome.contributors.map((c) => ({ contributor: c.account, score: c.score, reward: c.reward }))
     : [];
@@ -138,10 +246,8 @@ export async function expectOutcome(
   expect(record.expelled, `${r}: ValidatorExpelled events`).to.deep.equal(
     outcome.expelled.map((x) => ({ validator: x.account, slot: BigInt(x.slot), reason: BigInt(x.reason) })),
   );
-  if (outcome.consensusComputed) {
-    for (const c of outcome.contributors) {
-      expect(await subnet.consensusScore(c.slot), `${r}: consensusScore(${c.slot})`).to.equal(c.score);
-    }
+  for (const [slot, score] of outcome.consensus.entries()) {
+    expect(await subnet.consensusScore(slot), `${r}: consensusScore(${slot})`).to.equal(score);
   }
   for (const v of outcome.validators) {
     if (v.expelled) continue;
