@@ -7,7 +7,8 @@
  * The model, for round `round` (started at `roundStart`) whose emission is `pool` (the subnet's
  * `pendingEmission` once finalization has pulled the bucket's allocation), all divisions floored:
  *  - active sheets A: permit holders that revealed at least once (revealRound >= 1) with
- *    round - revealRound < activityCutoff; fresh sheets F ⊆ A: revealRound == round. A stale sheet
+ *    round - revealRound < activityCutoff, except those that committed this round and did not
+ *    reveal (they lose their standing sheet); fresh sheets F ⊆ A: revealRound == round. A stale sheet
  *    (A \ F) is the validator's last revealed sheet, folded with the weights of its own round;
  *  - with A empty: nothing is computed (the consensus lanes keep their values), nothing is credited,
  *    the whole pool is carried, and only the expulsions below happen;
@@ -200,7 +201,11 @@ export function finalizeRound(input: RoundInput): RoundOutcome {
   const { round, roundStart, pool, params, owner } = input;
   const cutoff = BigInt(params.activityCutoff);
   const validators = bySlot(input.validators);
-  const active = validators.filter((v) => v.revealRound >= 1n && round - v.revealRound < cutoff);
+  // A committer that withheld its reveal this round loses its standing sheet too.
+  const withheld = (v: (typeof validators)[number]) => v.commitRound === round && v.revealRound !== round;
+  const active = validators.filter(
+    (v) => v.revealRound >= 1n && round - v.revealRound < cutoff && !withheld(v),
+  );
   const isFresh = (v: ValidatorState): boolean => v.revealRound === round;
   const eligible = bySlot(input.contributors).filter((c) => c.registeredAt < roundStart);
   const credits = new Map<string, bigint>();
