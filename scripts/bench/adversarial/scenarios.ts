@@ -25,6 +25,9 @@
  * blatant every round is expelled for low agreement after 3 rounds, before anyone goes offline).
  */
 import { Result } from "ethers";
+import hre from "hardhat";
+import { stages } from "../../../deploy/stages";
+import { coalitionPremium } from "../../lib/sim/coalition";
 import {
   Arena,
   ArenaConfig,
@@ -369,6 +372,23 @@ export const SCENARIOS: ScenarioDef[] = [
       metrics[`${key}.dividendRatio`] = round4(worst);
       metrics[`${key}.expelled`] = expelled;
       return { metrics, runs };
+    },
+  },
+  {
+    id: "sim.coalition25",
+    description:
+      "The economy simulation (scripts/lib/sim) with a quarter of each subnet's validators colluding (20-31% of the stake): 20 days, 8 contributors and 4 validators per subnet, seeds 1-3. friendsPremium = the colluders' friends' rewards over what the same rounds would have paid them for their true output, counted after every validator joined, pooled (scripts/lib/sim/coalition.ts); sharePremium = the whole-run share ratio of the worst subnet (reported).",
+    bounds: [{ key: "sim.coalition25.friendsPremium", op: "<=", limit: 1.1 }],
+    run: async () => {
+      const stats = await coalitionPremium({ deploy: stages(hre) });
+      return {
+        metrics: {
+          "sim.coalition25.friendsPremium": round4(stats.friendsPremium),
+          "sim.coalition25.worstSubnetPremium": round4(stats.worstSubnetPremium),
+          "sim.coalition25.sharePremium": round4(stats.sharePremium),
+        },
+        runs: [],
+      };
     },
   },
 ];
