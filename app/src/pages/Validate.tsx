@@ -71,7 +71,8 @@ export default function Validate() {
   const table = rounds.data
     ? roundTable(rounds.data.dividends, rounds.data.agreements, s.params, {
         limit: ROUNDS_SHOWN,
-        fromRound: v?.joinRound,
+        // Without a permit, only the rounds it was paid or struck in (no "no reveal" rows).
+        fromRound: v?.joinRound ?? s.round + 1n,
       })
     : [];
 
@@ -160,7 +161,7 @@ export default function Validate() {
                 ? "no permit"
                 : standing.activeUntil === undefined
                   ? "none revealed yet"
-                  : `revealed in round ${String(standing.lastRevealed)}, in force until round ${String(standing.activeUntil)}${standing.inForce ? "" : " (expired)"}`
+                  : `revealed in round ${String(standing.lastRevealed)}, active until round ${String(standing.activeUntil)}${standing.inForce ? "" : " (no longer in force)"}`
             }
           />
           <Stat
