@@ -30,7 +30,7 @@ contract Treasury is ITreasury, AccessManaged {
     /// @notice Most a loosening may add to the limit in force; it applies `WINDOW` after it is set.
     uint256 public constant MAX_LOOSENING_BPS = 500;
 
-    /// @dev Releases of one token in the window `index` (30-day periods since the epoch) and the one before.
+    /// @dev Releases of one token in the window `index` (`block.timestamp / WINDOW`) and the one before.
     struct Releases {
         uint32 era;
         uint64 index;

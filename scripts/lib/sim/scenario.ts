@@ -606,7 +606,9 @@ class Simulation {
       // The holder with the most votes proposes, once it passes the threshold.
       const holders = this.holders();
       const votes: bigint[] = [];
-      for (const h of holders) votes.push(await token.getVotes(h.signer.address));
+      // As the Governor counts them: held for its vote lookback too (issue 15).
+      const now = (await this.clock.latest()) - 1n;
+      for (const h of holders) votes.push(await governor.getVotes(h.signer.address, now));
       let best = 0;
       votes.forEach((v, i) => (v > votes[best] ? (best = i) : undefined));
       if (holders.length === 0 || votes[best] < (await governor.proposalThreshold())) return;
