@@ -3,10 +3,12 @@
  *
  *   SUBNET=0x… METRICS=round-7.json ACTION=commit npx hardhat run --network <net> scripts/validator.ts
  *   SUBNET=0x… ACTION=reveal npx hardhat run --network <net> scripts/validator.ts
+ *   SUBNET=0x… ACTION=status npx hardhat run --network <net> scripts/validator.ts
  *
  *   SUBNET         the subnet's address (required)
  *   ACTION         commit | reveal | step (default: step, whatever the current phase allows; run it
- *                  from cron)
+ *                  from cron) | status (permit, strikes, the sheet's standing with a warning before an
+ *                  expulsion for inactivity, the last round's agreement, median, lag and dividend)
  *   METRICS        path of the round's metrics JSON (needed to commit; see scripts/lib/validator/client.ts)
  *   SALT_DIR       where salts wait between commit and reveal (default: .validator/)
  *   VALIDATOR_KEY  the validator's private key (default: the network's first signer)
@@ -16,9 +18,16 @@ import { readFile } from "fs/promises";
 import { ethers } from "hardhat";
 import { Signer, Wallet, isAddress } from "ethers";
 import { Subnet__factory } from "../typechain-types";
-import { SaltStore, commitScores, formatTime, revealScores, step } from "./lib/validator/client";
+import {
+  SaltStore,
+  commitScores,
+  formatTime,
+  revealScores,
+  step,
+  validatorStatus,
+} from "./lib/validator/client";
 
-const ACTIONS = ["commit", "reveal", "step"] as const;
+const ACTIONS = ["commit", "reveal", "step", "status"] as const;
 type Action = (typeof ACTIONS)[number];
 
 function message(e: unknown): string {
@@ -83,6 +92,12 @@ async function main(): Promise<void> {
         finalize: env.FINALIZE === "1" || env.FINALIZE === "true",
       });
       console.log(`${who}: ${r.message}`);
+      break;
+    }
+    case "status": {
+      const r = await validatorStatus(subnet, signer);
+      console.log(`validator ${who}`);
+      for (const line of r.lines) console.log(`  ${line}`);
       break;
     }
   }

@@ -4,8 +4,9 @@
  *
  *   1. `hardhat compile` once (artifacts + TypeChain), while forge compiles and runs its own suites
  *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full);
- *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`) and the web app's
- *      unit tests (`npm run -w app test`, which reads the artifacts).
+ *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`, in two processes
+ *      that split the test files between them) and the web app's unit tests (`npm run -w app test`,
+ *      which reads the artifacts).
  *
  * Every line is streamed with its suite's prefix ([hardhat], [forge], [app]); the end is a table of the
  * suites (tests passed/failed, seconds, exit status) and a last line `N passed, N failed`. Exits 1 when a
@@ -71,7 +72,7 @@ for (const s of only) {
 const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 // The prefix is padded to the longest label so that the streams line up.
-const WIDTH = 9;
+const WIDTH = 10;
 
 /** Runs a command, streaming stdout and stderr line by line with a prefix; resolves with its status and output. */
 function run(label, command, argv, env = {}) {
@@ -162,10 +163,57 @@ function result(name, runs, counter) {
 
 const hardhat = (...a) => run("hardhat", process.execPath, [HARDHAT, ...a]);
 
+/**
+ * The plain Hardhat suite runs as HARDHAT_SHARDS processes side by side (a machine of 2 cores runs the
+ * suite about twice as fast), each given a share of the test files balanced by weight: the seconds a
+ * file took on 2 cores when it is known to be slow (SLOW_FILES), else its size as a proxy.
+ */
+const HARDHAT_SHARDS = 2;
+const SLOW_FILES = {
+  "test/security/Adversarial.test.ts": 70,
+  "test/security/Consensus.attacks.test.ts": 70,
+  "test/contribution/Subnet.property.test.ts": 70,
+  "test/scripts/simulate.test.ts": 50,
+  "test/rewards/CapitalPool.property.test.ts": 30,
+  "test/deploy/Tetrad.module.test.ts": 25,
+  "test/contribution/Subnet.test.ts": 25,
+  "test/scripts/tasks.test.ts": 20,
+  "test/e2e/wallet.test.ts": 15,
+};
+
+/** The Hardhat test files split into `n` lists of about equal weight (heaviest first, to the lightest list). */
+function hardhatShards(n) {
+  const fs = require("fs");
+  const files = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith(".test.ts")) files.push(rel);
+    }
+  };
+  walk("test");
+  const weight = (f) => SLOW_FILES[f] ?? fs.statSync(path.join(ROOT, f)).size / 4000;
+  const shards = Array.from({ length: n }, () => ({ files: [], weight: 0 }));
+  for (const f of files.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
+    const lightest = shards.reduce((m, s) => (s.weight < m.weight ? s : m));
+    lightest.files.push(f);
+    lightest.weight += weight(f);
+  }
+  return shards.map((s) => s.files.sort());
+}
+
 async function hardhatSuite(compiled, appDone) {
   const ok = await compiled;
   if (!ok) return { name: "hardhat", passed: 0, failed: 0, skipped: 0, ok: false, status: 1, ms: 0 };
-  if (!coverage) return result("hardhat", [await hardhat("test", "--no-compile")], mochaCounts);
+  if (!coverage) {
+    const runs = await Promise.all(
+      hardhatShards(HARDHAT_SHARDS).map((files, i) =>
+        run(`hardhat${i + 1}`, process.execPath, [HARDHAT, "test", "--no-compile", ...files]),
+      ),
+    );
+    return result("hardhat", runs, mochaCounts);
+  }
   // Plain first (the instrumented run overwrites artifacts/ and typechain-types/), then coverage.
   const plain = await hardhat("test", "--no-compile", "--grep", PLAIN_ONLY);
   // The app's tests read artifacts/ (its ABIs): let them finish before the instrumented build rewrites it.

@@ -240,6 +240,10 @@ describe("Tetrad app end to end", () => {
     await expect.poll(() => pageA.getByTestId("permit").textContent()).toBe("held (slot 0)");
     expect(await pageA.getByTestId("validator-stake").textContent()).toBe("150 TTD");
     expect(await pageA.getByTestId("commit-status").textContent()).toBe("not committed");
+    expect(await pageA.getByTestId("sheet-standing").textContent()).toBe("none revealed yet");
+    expect(await pageA.getByTestId("strikes").textContent()).toMatch(
+      /^0 of 3 \(struck under 50\.0% agreement/,
+    );
   });
 
   it("delegates by signature (EIP-712), then submits the signature", async () => {

@@ -499,38 +499,40 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// active sheet's agreement sums, and the lagged consensus's. Returns the new cursor and steps left.
     function _consensusPage(Finalization memory f, uint256 steps) private returns (uint16, uint256) {
         Page memory pg = _page(f.activeMask);
-        uint256 sheetsSlot = _sheetsSlot();
         uint40 start = roundStart;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
-        (uint256 lagMin, uint256 lagMax) = (_lag.minSum, _lag.maxSum);
+        uint256[2] memory lag = [uint256(_lag.minSum), _lag.maxSum];
         uint256 end = contributorSlotsUsed;
-        uint256[] memory unmasked;
         for (; j < end && steps > 0; ++j) {
             --steps;
             Contributor memory c = _contributors[j];
-            uint256 score;
-            if (c.account != address(0) && c.registeredAt < start) {
-                uint256[] memory since = c.registeredAt < pg.oldest ? unmasked : pg.starts;
-                PackedScores.gather(sheetsSlot, pg.slots, pg.rows, since, j, c.registeredAt, pg.scores);
-                score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
-                Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
-            }
+            uint256 score =
+                c.account != address(0) && c.registeredAt < start ? _score(pg, j, c.registeredAt) : 0;
             uint256 lagged = PackedScores.swap(_consensusWords, j, score); // last round's consensus
-            if (score > 0 || lagged > 0)
-                (lagMin, lagMax) = lagged < score
-                    ? (lagMin + lagged, lagMax + score)
-                    : (lagMin + score, lagMax + lagged);
+            (uint256 lo, uint256 hi) = lagged < score ? (lagged, score) : (score, lagged);
+            lag[0] += lo;
+            lag[1] += hi;
             sum += score;
         }
         _sumConsensus = sum;
-        _lag = LagSums(lagMin.toUint128(), lagMax.toUint128());
+        _lag = LagSums(lag[0].toUint128(), lag[1].toUint128());
         bool first = f.cursor == 0;
         for (uint256 v; v < pg.slots.length; ++v) {
             uint256 s = pg.slots[v];
             _sums[s] = (first ? 0 : _sums[s]) + ((pg.mins[v] << 128) | pg.maxs[v]);
         }
         return (j.toUint16(), steps);
+    }
+
+    /// @dev Contributor `j`'s consensus score over the page's sheets (a contributor registered at `born`),
+    /// and every sheet's agreement sums updated with it.
+    function _score(Page memory pg, uint256 j, uint256 born) private view returns (uint256 score) {
+        // Sheets from rounds that started after `born` cannot hold an earlier occupant's row: no mask.
+        uint256[] memory since = born < pg.oldest ? new uint256[](0) : pg.starts;
+        PackedScores.gather(_sheetsSlot(), pg.slots, pg.rows, since, j, born, pg.scores);
+        score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
+        Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
     }
 
     function _page(uint64 mask) private view returns (Page memory pg) {

@@ -92,6 +92,7 @@ export const REACH: Record<string, readonly string[]> = {
   "ContributionBucket.pull()": [
     "SubnetHandler.finalize",
     "SubnetHandler.playRound",
+    "SubnetHandler.playRounds",
     "SubnetHandler.otherSubnetPulls",
   ],
   "ContributionBucket.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
@@ -100,18 +101,29 @@ export const REACH: Record<string, readonly string[]> = {
   // Subnet
   "Subnet.claim()": ["SubnetHandler.claim"],
   "Subnet.claimFor(address)": ["SubnetHandler.claimFor"],
-  "Subnet.commit(bytes32)": ["SubnetHandler.commitAll", "SubnetHandler.playRound"],
+  "Subnet.commit(bytes32)": [
+    "SubnetHandler.commitAll",
+    "SubnetHandler.playRound",
+    "SubnetHandler.playRounds",
+  ],
   "Subnet.deregister()": ["SubnetHandler.deregister"],
-  "Subnet.finalizeRound(uint256)": ["SubnetHandler.finalize", "SubnetHandler.playRound"],
+  "Subnet.finalizeRound(uint256)": [
+    "SubnetHandler.finalize",
+    "SubnetHandler.playRound",
+    "SubnetHandler.playRounds",
+  ],
   "Subnet.pause()": ["SubnetHandler.pause"],
   "Subnet.register(string)": ["SubnetHandler.register"],
-  "Subnet.reveal(bytes,bytes32)": ["SubnetHandler.revealAll", "SubnetHandler.playRound"],
+  "Subnet.reveal(bytes,bytes32)": [
+    "SubnetHandler.revealAll",
+    "SubnetHandler.playRound",
+    "SubnetHandler.playRounds",
+  ],
   "Subnet.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
   "Subnet.setMetadataURI(string)": ["SubnetHandler.setMetadataURI"],
   "Subnet.setMetricWeights(uint16[])": ["SubnetHandler.setMetricWeights"],
-  "Subnet.setParams((uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint96,uint96))": [
-    "SubnetHandler.setParams",
-  ],
+  "Subnet.setParams((uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96))":
+    ["SubnetHandler.setParams"],
   "Subnet.slash(address,uint256)": ["SubnetHandler.slash"],
   "Subnet.stake(uint256)": ["SubnetHandler.stake"],
   "Subnet.transferOwnership(address)": ["SubnetHandler.transferOwnership"],

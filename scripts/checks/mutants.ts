@@ -58,6 +58,7 @@ const FORGE = {
   controller: "test/emission/EmissionController.invariant.t.sol",
   pool: "test/rewards/CapitalPool.invariant.t.sol",
   subnet: "test/contribution/Subnet.invariant.t.sol",
+  subnetLiveness: "test/contribution/SubnetLiveness.t.sol",
   governance: "test/governance/Governance.invariant.t.sol",
 } as const;
 
@@ -68,7 +69,10 @@ interface Selection {
 }
 
 const POOL: Selection = { hardhat: [HH.pool, HH.poolProperties], forge: [FORGE.pool] };
-const SUBNET: Selection = { hardhat: [HH.subnet, HH.subnetProperties], forge: [FORGE.subnet] };
+const SUBNET: Selection = {
+  hardhat: [HH.subnet, HH.subnetProperties],
+  forge: [FORGE.subnet, FORGE.subnetLiveness],
+};
 const GOVERNOR: Selection = {
   hardhat: [HH.attacks, HH.governance, HH.guardianTerm],
   forge: [FORGE.governance],
@@ -109,6 +113,14 @@ const CATALOGUE: Record<string, Selection> = {
   "subnet-no-reveal-not-expelled": SUBNET,
   "subnet-agreement-sums-not-reset": { hardhat: [...SUBNET.hardhat, HH.poc], forge: SUBNET.forge },
   "subnet-short-sheet-stale-rows": SUBNET,
+  // Issue 14 (liveness, lagged baseline, relative strikes): caught by the forge suites (SubnetLiveness.t.sol's
+  // scenarios; the invariant handler's stale-paid and idle-permit checks).
+  "subnet-stale-sheets-not-counted": SUBNET,
+  "subnet-strikes-absolute-only": SUBNET,
+  "subnet-factor-no-lag": SUBNET,
+  "subnet-stale-validators-paid": SUBNET,
+  "subnet-idle-permits-kept": SUBNET,
+  "subnet-sheet-start-mask-dropped": SUBNET,
   "consensus-median-strict": { hardhat: [HH.consensus, HH.subnetProperties, HH.poc], forge: [] },
   "treasury-release-unrestricted": { hardhat: [HH.treasury, HH.attacks], forge: [FORGE.governance] },
   "token-nonce-not-used": { hardhat: [HH.token, HH.governance], forge: [] },

@@ -44,7 +44,7 @@ withFrom(
     ["metrics", "The round's metrics JSON file (needed to commit)", "optional"],
     [
       "action",
-      "run (commit, wait, reveal: one round), step (what the phase allows, once: for cron), commit or reveal",
+      "run (commit, wait, reveal: one round), step (what the phase allows, once: for cron), commit, reveal, or status (sheet standing, strikes, last round)",
       { default: "run" },
     ],
     ["saltDir", "Where salts wait between commit and reveal", { default: ".validator" }],

@@ -16,7 +16,8 @@ import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice Drives one subnet: contributors come and go, validators stake, unstake and get slashed,
 /// honest validators reveal the truth, colluders inflate contributor 0 and zero the rest, some
-/// validators skip their reveal, emission arrives, rounds finalize in random page sizes, people claim.
+/// validators skip their reveal, others go offline for rounds (their last sheet stale, then their permit idle
+/// past activityCutoff) and come back, emission arrives, rounds finalize in random page sizes, people claim.
 /// Governance (this handler is the AccessManagers' admin) slashes, pauses, queues settings and metric
 /// weights, reweights the bucket between this subnet and another, releases the protection fund and moves
 /// contracts between AccessManagers; the owner renames and hands over the subnet; strangers try it all.
@@ -65,6 +66,33 @@ contract SubnetHandler is TetradTest {
     bytes32 public ghostQueuedWeights;
     bytes32 public ghostAppliedWeights;
     mapping(address target => address) public ghostAuthority;
+
+    // ----- issue 14: liveness, dividends, discipline -----
+    /// @dev Validators (by index) that are offline: they neither commit nor reveal until they wake, so
+    /// their last sheet goes stale and, past `activityCutoff` rounds, their permit idle.
+    uint256 public asleepMask;
+    /// @dev The round being finalized: its emission (pending + intake at its first page).
+    uint256 public ghostRoundPool;
+    /// @dev (a) A round whose validator dividends exceeded pool * validatorShare / 10000.
+    bool public ghostValidatorsOverpaid;
+    uint256 public ghostMaxValidatorPaidBps; // the largest paid / (pool * validatorShare) seen, in bps
+    /// @dev (b) Every credit of every finalization page (the growth of totalClaimable), and the emission
+    /// each page paid (pendingEmission + intake - pendingEmission after), summed.
+    uint256 public ghostCredited;
+    uint256 public ghostEmissionPaid;
+    /// @dev A validator that did not reveal in the round was credited at its finalization.
+    bool public ghostStalePaid;
+    /// @dev The last finalized round and the settings in force for it (strikes and idleness are judged
+    /// with those), and those of the round being finalized (read at its first page).
+    uint256 public ghostLastFinalized;
+    uint256 public ghostLastMaxStrikes;
+    uint256 public ghostLastCutoff;
+    ISubnet.Params internal roundParams;
+    /// @dev Each validator's credit as last seen (at a round's close or its claim; only these move it),
+    /// and the last round it revealed in.
+    uint256[VALIDATORS] internal creditSeen;
+    uint256[VALIDATORS] internal revealedIn;
+    uint256 public staleRounds; // finalized rounds in which some validator did not reveal
 
     uint256 internal truthSeed;
     mapping(address => bytes) internal sheetOf;
@@ -183,6 +211,7 @@ contract SubnetHandler is TetradTest {
         uint256 round = subnet.round();
         for (uint256 i; i < VALIDATORS; ++i) {
             address v = validators[i];
+            if ((asleepMask >> i) & 1 == 1) continue; // offline: no commitment, its last sheet goes stale
             try subnet.validatorSlot(v) returns (uint256) {} catch {
                 continue;
             }
@@ -199,9 +228,12 @@ contract SubnetHandler is TetradTest {
         if (subnet.phase() != ISubnet.Phase.Reveal) return;
         for (uint256 i; i < VALIDATORS; ++i) {
             if ((skipMask >> i) & 1 == 1 && skipMask % 3 == 0) continue; // sometimes someone skips
+            if ((asleepMask >> i) & 1 == 1) continue;
             address v = validators[i];
             vm.prank(v);
-            try subnet.reveal(sheetOf[v], saltOf[v]) {} catch {} // solhint-disable-line no-empty-blocks
+            try subnet.reveal(sheetOf[v], saltOf[v]) {
+                revealedIn[i] = subnet.round();
+            } catch {} // solhint-disable-line no-empty-blocks
         }
     }
 
@@ -209,9 +241,12 @@ contract SubnetHandler is TetradTest {
         if (subnet.phase() != ISubnet.Phase.Closed) return;
         steps = bound(steps, 1, 16);
         uint256 balance = token.balanceOf(address(subnet));
-        uint256 before = subnet.pendingEmission() + subnet.totalClaimable();
         uint256 round = subnet.round();
         (uint256 honestMax, uint256 honestStake, uint256 colluderStake) = _revealedStakes();
+        (ISubnet.FinalizationStage stage, ) = subnet.finalization();
+        if (stage == ISubnet.FinalizationStage.Idle) (roundParams, ) = subnet.params();
+        uint256 pendingBefore = subnet.pendingEmission();
+        uint256 claimableBefore = subnet.totalClaimable();
         bool done;
         try subnet.finalizeRound(steps) returns (bool d) {
             done = d;
@@ -221,8 +256,13 @@ contract SubnetHandler is TetradTest {
         }
         // Finalization only takes in (the bucket's allocation) and credits: what came in is all there.
         uint256 intake = token.balanceOf(address(subnet)) - balance;
-        if (subnet.pendingEmission() + subnet.totalClaimable() != before + intake)
-            ghostEmissionNotConserved = true;
+        uint256 credited = subnet.totalClaimable() - claimableBefore;
+        uint256 taken = pendingBefore + intake - subnet.pendingEmission();
+        if (credited != taken) ghostEmissionNotConserved = true;
+        ghostCredited += credited;
+        ghostEmissionPaid += taken;
+        if (stage == ISubnet.FinalizationStage.Idle) ghostRoundPool = pendingBefore + intake;
+        if (subnet.round() != round) _checkClosedRound(round);
         if (subnet.round() != round) {
             // A new round starts with the settings and weights queued last.
             ghostAppliedParams = ghostQueuedParams;
@@ -250,6 +290,30 @@ contract SubnetHandler is TetradTest {
         revealAll(skipMask);
         vm.warp(revealEnd);
         _finishRound(seed);
+    }
+
+    /// @dev Validator `seed % VALIDATORS` goes offline, or comes back (its stale sheet, if still in
+    /// force, is replaced by its next reveal).
+    function toggleAsleep(uint256 seed) external {
+        asleepMask ^= 1 << (seed % VALIDATORS);
+    }
+
+    /// @dev One or two whole rounds in a row, so that offline validators' sheets go stale and their
+    /// permits idle past `activityCutoff` within one campaign; someone may be put to sleep or woken first.
+    function playRounds(uint256 seed, uint256 n) external {
+        if (seed % 4 == 0) asleepMask ^= 1 << ((seed >> 8) % VALIDATORS);
+        n = bound(n, 1, 2); // (more per call would double the campaigns' time)
+        for (uint256 r; r < n; ++r) {
+            uint256 s = uint256(keccak256(abi.encode(seed, r)));
+            _finishRound(s);
+            if (ghostExitBlockedByPause) return;
+            commitAll(s);
+            (, uint256 commitEnd, uint256 revealEnd) = subnet.roundTimes();
+            vm.warp(commitEnd);
+            revealAll(s >> 16);
+            vm.warp(revealEnd);
+            _finishRound(s);
+        }
     }
 
     function _finishRound(uint256 seed) internal {
@@ -339,7 +403,7 @@ contract SubnetHandler is TetradTest {
         );
         p.agreementThreshold = uint16(bound(uint256(keccak256(abi.encode(seed, 7))), 0, 9_000));
         p.maxStrikes = uint8(bound(uint256(keccak256(abi.encode(seed, 8))), 1, 4));
-        p.activityCutoff = uint8(bound(uint256(keccak256(abi.encode(seed, 11))), 1, 8));
+        p.activityCutoff = uint8(bound(uint256(keccak256(abi.encode(seed, 11))), 1, 4));
         p.relativeThreshold = uint16(bound(uint256(keccak256(abi.encode(seed, 12))), 0, 9_500));
         p.edgeShare = uint16(bound(uint256(keccak256(abi.encode(seed, 13))), 1, 10_000));
         p.edgeFloor = uint16(bound(uint256(keccak256(abi.encode(seed, 14))), 1, 10_000));
@@ -451,6 +515,40 @@ contract SubnetHandler is TetradTest {
 
     // ----- helpers -----
 
+    /// @dev At the page that closed `round`: (a) the validators' dividends within the validator share of
+    /// the round's pool, and nothing for those that did not reveal in it (stale sheets, idle permits);
+    /// the settings in force recorded for (c) and (e).
+    function _checkClosedRound(uint256 round) internal {
+        uint256 dividends;
+        bool stale;
+        for (uint256 i; i < VALIDATORS; ++i) {
+            uint256 credit = subnet.claimable(validators[i]);
+            uint256 gained = credit - creditSeen[i];
+            creditSeen[i] = credit;
+            dividends += gained;
+            if (revealedIn[i] != round) {
+                stale = true;
+                if (gained != 0) ghostStalePaid = true;
+            }
+        }
+        if (stale) ++staleRounds;
+        uint256 share = (ghostRoundPool * roundParams.validatorShare) / 10_000;
+        if (dividends > share) ghostValidatorsOverpaid = true;
+        if (share > 0 && (dividends * 10_000) / share > ghostMaxValidatorPaidBps)
+            ghostMaxValidatorPaidBps = (dividends * 10_000) / share;
+        ghostLastFinalized = round;
+        ghostLastMaxStrikes = roundParams.maxStrikes;
+        ghostLastCutoff = roundParams.activityCutoff;
+    }
+
+    /// @dev Every account's credit, summed (contributors, validators, the past and present owners:
+    /// everyone a finalization can credit).
+    function creditsOfEveryone() external view returns (uint256 all) {
+        for (uint256 i; i < VALIDATORS; ++i) all += subnet.claimable(validators[i]);
+        for (uint256 i; i < CONTRIBUTORS; ++i) all += subnet.claimable(contributors[i]);
+        for (uint256 i; i < OWNERS; ++i) all += subnet.claimable(owners[i]);
+    }
+
     /// @dev Claims `a`'s credit (as `a`, or for it by `caller`) and checks it paid exactly the credit;
     /// while paused the claim must be refused.
     function _claimChecked(address a, address caller) internal {
@@ -475,6 +573,7 @@ contract SubnetHandler is TetradTest {
         uint256 got = token.balanceOf(a) - before;
         if (got != owed) ghostClaimMismatch = true;
         ghostClaimed += got;
+        for (uint256 i; i < VALIDATORS; ++i) if (validators[i] == a) creditSeen[i] = 0;
     }
 
     /// @dev Exits (deregister, unstake, withdrawal of unbonded stake, finalization) are never paused.
@@ -533,7 +632,9 @@ contract SubnetHandler is TetradTest {
 
 /// @notice Proof-of-contribution invariants: solvency, conservation of bonds, stakes and emission,
 /// slashing only to the protection fund, exact claims, and colluders under half the stake unable to lift
-/// a score above the honest one.
+/// a score above the honest one; for the issue-14 rule (notes/spec14.md): validator dividends within the
+/// validator share and none for stale sheets, credits equal to the emission paid, strikes under the limit,
+/// sheets in force only for permit holders, and no idle permit surviving a finalization.
 contract SubnetInvariantTest is TetradTest, InvariantTargets {
     Subnet internal subnet;
     MockStakeToken internal token;
@@ -559,7 +660,7 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             validatorShare: 1500,
             agreementThreshold: 5000,
             maxStrikes: 2,
-            activityCutoff: 7,
+            activityCutoff: 3, // short, so that offline validators idle out within a campaign
             relativeThreshold: 8_000,
             edgeShare: 1_000,
             edgeFloor: 1_000,
@@ -589,7 +690,8 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             handler.setBucketWeights.selector, handler.setParams.selector, handler.setMetricWeights.selector,
             handler.pause.selector, handler.unpause.selector, handler.release.selector,
             handler.migrateAuthority.selector, handler.setMetadataURI.selector,
-            handler.transferOwnership.selector, handler.strangerTries.selector, handler.playRound.selector]));
+            handler.transferOwnership.selector, handler.strangerTries.selector, handler.playRound.selector,
+            handler.toggleAsleep.selector, handler.playRounds.selector]));
     }
 
     function invariant_SolventToTheWei() public {
@@ -641,6 +743,85 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             handler.ghostColludersLifted(),
             "colluders lifted a consensus score above the honest one"
         );
+    }
+
+    /// @notice (a) A round's validator dividends never exceed its validator share, pool * validatorShare / 1e4
+    /// (stale sheets, factors under 1 and strikes leave the rest pending); stale validators earn nothing.
+    function invariant_ValidatorDividendsWithinTheirShare() public {
+        assertFalse(handler.ghostValidatorsOverpaid(), "validator dividends above pool * validatorShare");
+        assertFalse(handler.ghostStalePaid(), "a validator that did not reveal was paid");
+        assertLte(handler.ghostMaxValidatorPaidBps(), 10_000);
+    }
+
+    /// @notice (b) Nothing minted or lost: the books cover the balance to the wei; the finalizations credited
+    /// exactly the emission they took from `pendingEmission`; the credits of all accounts sum to
+    /// totalClaimable.
+    function invariant_CreditsAreTheEmissionPaid() public {
+        assertEq(
+            token.balanceOf(address(subnet)),
+            subnet.totalBonds() +
+                subnet.totalStake() +
+                subnet.totalUnbonding() +
+                subnet.totalClaimable() +
+                subnet.pendingEmission(),
+            "balance != obligations"
+        );
+        assertEq(handler.ghostCredited(), handler.ghostEmissionPaid(), "credited != emission paid");
+        assertEq(
+            handler.creditsOfEveryone(),
+            subnet.totalClaimable(),
+            "the accounts' credits != totalClaimable"
+        );
+    }
+
+    /// @notice (c) Strikes stay under the limit: no permit holder judged at the last finalization keeps
+    /// maxStrikes strikes (it is expelled), and none ever reaches the largest limit the settings allow (4).
+    function invariant_StrikesUnderTheLimit() public {
+        uint256 last = handler.ghostLastFinalized();
+        uint256 used = subnet.validatorSlotsUsed();
+        for (uint256 i; i < used; ++i) {
+            ISubnet.Validator memory v = subnet.validatorAt(i);
+            if (v.account == address(0)) continue;
+            assertLt(v.strikes, 4, "strikes >= every limit");
+            if (last != 0 && v.revealRound == last)
+                assertLt(v.strikes, handler.ghostLastMaxStrikes(), "a struck-out validator kept its permit");
+        }
+    }
+
+    /// @notice (d) A sheet is in force only for a permit holder: a free slot keeps no reveal, stake or
+    /// strikes (its stored sheet is never read as active), and a holder's last reveal is a past round.
+    function invariant_ActiveSheetsBelongToPermitHolders() public {
+        uint256 round = subnet.round();
+        uint256 used = subnet.validatorSlotsUsed();
+        (uint256 start, , ) = subnet.roundTimes();
+        for (uint256 i; i < used; ++i) {
+            ISubnet.Validator memory v = subnet.validatorAt(i);
+            if (v.account == address(0)) {
+                assertEq(v.revealRound, 0, "a free slot has a sheet in force");
+                assertEq(v.stake, 0, "a free slot has stake");
+                continue;
+            }
+            assertEq(subnet.validatorSlot(v.account), i, "slot map");
+            assertLte(v.revealRound, round, "revealed in the future");
+            assertLte(v.joinRound, round, "joined in the future");
+            assertLte(v.sheetStart, start, "sheet from the future");
+            if (v.revealRound != 0) assertGt(v.sheetStart, 0, "revealed sheet without its round start");
+        }
+    }
+
+    /// @notice (e) No permit survives a finalization idle: after round r closes, every holder revealed or
+    /// joined within the cutoff in force for r (round - max(revealRound, joinRound) <= cutoff).
+    function invariant_NoIdlePermitSurvivesFinalization() public {
+        uint256 cutoff = handler.ghostLastCutoff();
+        if (cutoff == 0) return; // no round finalized yet
+        uint256 round = subnet.round();
+        uint256 used = subnet.validatorSlotsUsed();
+        for (uint256 i; i < used; ++i) {
+            ISubnet.Validator memory v = subnet.validatorAt(i);
+            if (v.account == address(0)) continue;
+            uint256 lastActive = v.revealRound > v.joinRound ? v.revealRound : v.joinRound;
+            assertLte(round - lastActive, cutoff, "an idle permit survived its finalization");
+        }
     }
 
     function invariant_PermitAndSlotBounds() public {

@@ -7,7 +7,7 @@
  * to the wei: the pool (the bucket's 50% modelled independently), every event, every claimable balance,
  * consensus lanes, strikes and expulsions. Scenario: a colluding validator inflates a friend (strikes,
  * then expelled for low agreement), one validator commits without revealing (expelled; its last sheet
- * still counts in that round's consensus), a contributor leaves and a late one takes its slot
+ * stops counting: it may not choose between its commitment and its old sheet), a contributor leaves and a late one takes its slot
  * (ineligible for the round it joins), a short sheet, a metric-weights change, a validator that skips a
  * round (its sheet, folded with the old weights, stays in force and earns nothing), a validator that
  * stakes and never reveals (expelled as inactive after `activityCutoff` rounds), and emission arriving
@@ -224,7 +224,7 @@ describe("e2e: proof of contribution on the core system", () => {
     expect(r3.validators.filter((v) => v.strikes > 0)).to.have.length(1);
 
     // Round 4: contributor 5 leaves (bond and rewards paid back) and a late contributor takes slot 5;
-    // v4 commits and does not reveal (its round-3 sheet still counts, unpaid); the colluder's second
+    // v4 commits and does not reveal (its round-3 sheet no longer counts); the colluder's second
     // strike expels it; a validator stakes and will never reveal; emission arrives in the middle of the
     // finalization.
     const leaver = contributors[5];
@@ -246,7 +246,7 @@ describe("e2e: proof of contribution on the core system", () => {
       { slot: 3, account: v3.address, reason: ExpelReason.LowAgreement },
       { slot: 4, account: v4.address, reason: ExpelReason.NoReveal },
     ]);
-    expect(r4.active).to.deep.equal([0, 1, 2, 3, 4]); // v4's round-3 sheet is in force
+    expect(r4.active).to.deep.equal([0, 1, 2, 3]); // v4 withheld its reveal: its round-3 sheet is out
     expect(r4.fresh).to.deep.equal([0, 1, 2, 3]);
     expect(r4.validators.map((v) => v.slot)).to.deep.equal([0, 1, 2, 3]); // v4 earns nothing
     expect(r4.lagged, "round 3's consensus, of other truths").to.be.lt(r4.median);

@@ -336,6 +336,29 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       );
     });
 
+    it("status warns a validator that never reveals; subnet:finalize reports its Inactive expulsion", async () => {
+      const { core, validator } = await loadFixture(funded);
+      const subnet = core.subnets[0];
+      await run("validator:stake", { subnet: "code", amount: "200", from: 2 }); // joins in round 2
+      while ((await subnet.round()) < 9n) {
+        await toPhase(subnet, "closed");
+        await run("subnet:finalize", { subnet: "code", from: 3 });
+      }
+      const { output } = await run("status", { from: 2 });
+      expect(output).to.include("strikes 0/3, no sheet revealed yet");
+      expect(output).to.include(
+        "WARNING: no sheet revealed since joining in round 2: reveal in round 9, or its finalization expels the permit (Inactive)",
+      );
+      await toPhase(subnet, "closed");
+      const fin = await run("subnet:finalize", { subnet: "code", from: 3 });
+      expect(fin.output).to.include(
+        `validator ${validator.address} (slot 0) expelled: Inactive (revealed no sheet for activityCutoff rounds)`,
+      );
+      expect(await failure("validator:run", { subnet: "code", action: "status", from: 2 })).to.match(
+        /^not a validator of this subnet/,
+      );
+    });
+
     it("validator:run scores a round (commit, reveal, finalize); contributor and validator claim", async () => {
       const { core, contributor, validator } = await loadFixture(funded);
       const subnet = core.subnets[0];
@@ -386,6 +409,18 @@ describe("Hardhat tasks (scripts/tasks)", function () {
         });
         expect(step.result.step).to.include({ action: "finalized", done: true });
         expect(await subnet.round()).to.equal(4n);
+        const status = await run<{ status: { standing: { activeUntil: bigint }; last: { round: bigint } } }>(
+          "validator:run",
+          { subnet: "code", action: "status", from: 2 },
+        );
+        expect(status.result.status.standing.activeUntil).to.equal(9n); // revealed in round 3, cutoff 7
+        expect(status.result.status.last).to.deep.include({ round: 3n, revealed: true, struck: false });
+        expect(status.output).to.include("sheet: revealed in round 3, active until round 9");
+        expect(status.output).to.include("strikes 0 of 3");
+        expect(status.output).to.match(
+          /last round 3: agreement 100\.0%, median 100\.0%, lagged [\d.]+%, edge /,
+        );
+        expect(status.output).not.to.include("WARNING");
       } finally {
         await fs.rm(work, { recursive: true, force: true });
       }
@@ -562,6 +597,10 @@ describe("Hardhat tasks (scripts/tasks)", function () {
         expect(output).to.include(heading);
       }
       expect(output).to.match(/protection fund\s+4\.00%/);
+      expect(output).to.include(
+        "code validators: struck under 50.0% agreement or 80.0% of the median, expelled after 3 strikes; " +
+          "sheets in force 7 rounds (activityCutoff)",
+      );
     });
   });
 });

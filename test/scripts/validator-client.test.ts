@@ -27,6 +27,7 @@ import {
   revealScores,
   runValidator,
   step,
+  validatorStatus,
 } from "../../scripts/lib/validator/client";
 import { toPhase } from "../../scripts/lib/chain/rounds";
 
@@ -485,6 +486,70 @@ describe("validator client", () => {
       const missed = await step(subnet, validator, store, opts);
       expect(missed).to.deep.include({ action: "waiting", round: 3n });
       expect(missed.message).to.match(/no commitment this round/);
+    });
+
+    it("status: the sheet's standing, the last round from events, and a warning before an Inactive expulsion", async () => {
+      const { token, bucket, subnet, address, contributors, validator } = await loadFixture(fixture);
+      const store = freshStore();
+      const opts = { clock: hardhatClock };
+      const cutoff = BigInt(DEFAULT_SUBNET_PARAMS.activityCutoff);
+
+      const fresh = await validatorStatus(subnet, validator, opts);
+      expect(fresh.standing).to.deep.include({
+        lastRevealed: undefined,
+        activeUntil: undefined,
+        inForce: false,
+      });
+      expect(fresh.last).to.equal(undefined);
+      expect(fresh.lines).to.include("sheet: none revealed yet");
+
+      await runValidator(subnet, validator, metricsFor(address, contributors[2].address), store, opts);
+      await token.mint(await bucket.getAddress(), 1_000n * 10n ** 18n);
+      await toPhase(subnet, "closed");
+      while (!(await subnet.finalizeRound.staticCall(32))) await subnet.finalizeRound(32);
+      await subnet.finalizeRound(32);
+
+      const s3 = await validatorStatus(subnet, validator, opts);
+      expect(s3.round).to.equal(3n);
+      expect(s3.standing).to.deep.include({ lastRevealed: 2n, activeUntil: 1n + cutoff, inForce: true });
+      expect(s3.standing.warning).to.equal(undefined);
+      const [dividend] = await subnet.queryFilter(subnet.filters.ValidatorDividend(2n, validator.address));
+      const [agreement] = await subnet.queryFilter(subnet.filters.RoundAgreement(2n));
+      expect(s3.last).to.deep.include({
+        round: 2n,
+        revealed: true,
+        agreement: dividend.args.agreementBps,
+        median: agreement.args.medianBps,
+        lagged: agreement.args.laggedBps,
+        edge: dividend.args.agreementBps - agreement.args.laggedBps,
+        reward: dividend.args.reward,
+        struck: false,
+      });
+      expect(dividend.args.reward).to.be.greaterThan(0n);
+      expect(s3.lines).to.include(`sheet: revealed in round 2, active until round ${1n + cutoff}`);
+      expect(s3.lines.at(-1)).to.match(
+        /^last round 2: agreement 100\.0%, median 100\.0%, lagged 0\.0%, edge \+100\.0%, dividend [\d.]+ TTD$/,
+      );
+
+      // No more reveals: the sheet stays in force through round 1 + cutoff; round 2 + cutoff expels.
+      while ((await subnet.round()) < 2n + cutoff) {
+        await toPhase(subnet, "closed");
+        while (!(await subnet.finalizeRound.staticCall(32))) await subnet.finalizeRound(32);
+        await subnet.finalizeRound(32);
+      }
+      const last = await validatorStatus(subnet, validator, opts);
+      expect(last.standing).to.deep.include({ inForce: false, atRisk: "Inactive", certain: false });
+      expect(last.lines).to.include(`WARNING: ${last.standing.warning}`);
+      expect(last.standing.warning).to.match(
+        new RegExp(`reveal in round ${2n + cutoff}, or its finalization expels`),
+      );
+      expect(last.last).to.deep.include({ round: 1n + cutoff, revealed: false });
+      await toPhase(subnet, "closed");
+      expect((await validatorStatus(subnet, validator, opts)).standing.certain).to.equal(true);
+      while (!(await subnet.finalizeRound.staticCall(32))) await subnet.finalizeRound(32);
+      const tx = await subnet.finalizeRound(32);
+      await expect(tx).to.emit(subnet, "ValidatorExpelled").withArgs(validator.address, 0n, 4n);
+      expect(await failure(() => validatorStatus(subnet, validator, opts))).to.match(/^not a validator/);
     });
 
     it("runValidator commits, waits for the reveal window through the clock, and reveals", async () => {

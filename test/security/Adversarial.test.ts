@@ -48,7 +48,13 @@ import {
   commitment,
   encodeSheet,
 } from "../../scripts/lib/chain/poc";
-import { RoundOutcome, finalizeRound as referenceRound } from "../../scripts/lib/models/poc-reference";
+import {
+  ExpelReason,
+  RoundOutcome,
+  SubnetState,
+  finalizeRound as referenceRound,
+  foldSheet,
+} from "../../scripts/lib/models/poc-reference";
 import { Rng } from "../../scripts/lib/chain/random";
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 import { StandaloneSubnet, deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
@@ -64,8 +70,10 @@ import {
   FinalizeRecord,
   SheetPlan,
   commitAndReveal,
-  expectOutcome,
   finalizeInPages,
+  trackedFinalize,
+  trackedRegister,
+  trackedStake,
 } from "../utils/subnet-rounds";
 import { underCoverage } from "../utils/coverage";
 
@@ -166,31 +174,42 @@ async function closeRound(subnet: Subnet, page = 1_000): Promise<void> {
   await finalizeRound(subnet, page);
 }
 
-/** What the reference says a round pays, for revealers given as (validator, stake, rows, strikes). */
-function expected(
-  pool: bigint,
-  owner: string,
-  contributors: HardhatEthersSigner[],
-  revealed: { v: HardhatEthersSigner; slot: number; stake: bigint; rows: number[][]; strikes: number }[],
-  unrevealed: { v: HardhatEthersSigner; slot: number }[] = [],
-  params: SubnetParams = P,
-): RoundOutcome {
-  return referenceRound({
-    pool,
-    params,
-    weights: DEFAULT_METRIC_WEIGHTS,
-    owner,
-    contributors: contributors.map((c, slot) => ({ slot, account: c.address })),
-    revealed: revealed.map((r) => ({
-      slot: r.slot,
-      account: r.v.address,
-      stake: r.stake,
-      rows: r.rows,
-      strikes: r.strikes,
-    })),
-    unrevealed: unrevealed.map((u) => ({ slot: u.slot, account: u.v.address })),
-  });
+/** The reference's state of a standalone subnet, started at its current round (round 1, no permits). */
+async function trackSubnet(subnet: Subnet): Promise<SubnetState> {
+  expect(await subnet.round()).to.equal(1n);
+  return new SubnetState(await subnet.roundStart());
 }
+
+/** Tracked registrations and stakes, in order (their slots are their positions in the subnet). */
+async function trackedJoin(
+  subnet: Subnet,
+  state: SubnetState,
+  contributors: HardhatEthersSigner[],
+  validators: { v: HardhatEthersSigner; stake: bigint }[],
+): Promise<void> {
+  for (const c of contributors) await trackedRegister(subnet, state, c, c.address);
+  for (const { v, stake } of validators) await trackedStake(subnet, state, v, stake);
+}
+
+/**
+ * Mints `minted` to the bucket (the subnet's whole allocation), closes the round and finalizes it, held
+ * to the reference to the wei (pool = the carried `pendingEmission` + `minted`).
+ */
+async function closeTracked(
+  net: StandaloneSubnet,
+  state: SubnetState,
+  minted = 0n,
+): Promise<{ outcome: RoundOutcome; record: FinalizeRecord }> {
+  const { subnet, token, bucket } = net;
+  if (minted > 0n) await (await token.mint(await bucket.getAddress(), minted)).wait();
+  const pool = (await subnet.pendingEmission()) + minted;
+  await toPhase(subnet, "closed");
+  const [deployer] = await ethers.getSigners();
+  return trackedFinalize(subnet, state, { pool, params: P, owner: deployer.address, maxSteps: 1_000 });
+}
+
+/** What a tracked commit/reveal needs: the state and the round's metric weights. */
+const track = (state: SubnetState) => ({ state, weights: DEFAULT_METRIC_WEIGHTS });
 
 /** The dividend a finalization credited `validator` (0 when it got no ValidatorDividend event). */
 function dividendOf(record: FinalizeRecord, validator: HardhatEthersSigner): bigint {
@@ -755,46 +774,68 @@ describe("Adversarial catalogue", () => {
   });
 
   describe("validators and contributors", () => {
-    it("ADV-10 weight copying: a copied commitment cannot be opened (CommitmentMismatch, then expelled for not revealing); a copier of the last public consensus is paid by its agreement: 42.85% of an honest dividend when scores move, all of it when they stand still", async () => {
+    it("ADV-10 weight copying: a copied commitment cannot be opened (CommitmentMismatch, then expelled for not revealing); a copier of the last public consensus earns (1 - phi) of an honest dividend: nothing (and a strike) after a large move, half after a 5% move, all of it when scores stand still", async () => {
       const signers = await ethers.getSigners();
-      const [deployer] = signers;
       const cs = signers.slice(1, 5);
       const [h1, h2, h3, k, k2] = signers.slice(5, 10);
       const honest = [h1, h2, h3];
-      const { subnet, token, bucket } = await subnetWith([...cs, h1, h2, h3, k, k2]);
-      for (const [i, c] of cs.entries()) await subnet.connect(c).register(`c${i}`);
-      for (const v of [...honest, k]) await subnet.connect(v).stake(MIN);
-      await closeRound(subnet);
+      const net = await subnetWith([...cs, h1, h2, h3, k, k2]);
+      const { subnet } = net;
+      const state = await trackSubnet(subnet);
+      await trackedJoin(
+        subnet,
+        state,
+        cs,
+        [...honest, k].map((v) => ({ v, stake: MIN })),
+      );
+      await closeTracked(net, state);
       const T1 = [10, 20, 30, 40].map(row);
       const T2 = [40, 30, 20, 10].map(row);
+      const T3 = [35, 30, 20, 10].map(row); // a 5% move from T2: agreement 95 / 100
       const POOL = 1_000n * TTD;
-      const bucketAddress = await bucket.getAddress();
+      /** The last public consensus, as a sheet (every lane is a multiple of 10,000 here). */
+      const lastConsensus = async (): Promise<number[][]> =>
+        (await Promise.all(cs.map((_, j) => subnet.consensusScore(j)))).map((x) => row(Number(x / 10_000n)));
+      /** Honest sheets `rows`, and k's copy of the last consensus. */
+      const copyRound = async (rows: number[][], copy: number[][]) => {
+        await commitAndReveal(
+          subnet,
+          [
+            ...honest.map((validator) => ({ validator, rows, reveal: true })),
+            { validator: k, rows: copy, reveal: true },
+          ],
+          METRICS,
+          track(state),
+        );
+        return closeTracked(net, state, POOL);
+      };
 
       // Round 2: everybody reveals T1.
       await commitAndReveal(
         subnet,
         [...honest, k].map((validator) => ({ validator, rows: T1, reveal: true })),
         METRICS,
+        track(state),
       );
-      await token.mint(bucketAddress, POOL);
-      await toPhase(subnet, "closed");
-      const r2 = await finalizeInPages(subnet, 1_000);
+      const r2 = await closeTracked(net, state, POOL);
+      expect(r2.outcome.carried).to.equal(0n);
 
       // Round 3: the scores move to T2. k copies the last consensus, which is public.
-      await subnet.connect(k2).stake(MIN); // slot 4
-      const last = await Promise.all(cs.map((_, j) => subnet.consensusScore(j)));
-      expect(last).to.deep.equal([100_000n, 200_000n, 300_000n, 400_000n]);
-      const lagged = last.map((x) => row(Number(x / 10_000n)));
+      expect(await trackedStake(subnet, state, k2, MIN)).to.equal(4);
+      const lagged = await lastConsensus();
+      expect(lagged).to.deep.equal(T1);
       const opened = new Map<string, Opened>();
       for (const v of honest) opened.set(v.address, await commitRows(subnet, v, T2));
       opened.set(k.address, await commitRows(subnet, k, lagged));
       // k2 copies h1's commitment as it appears in the Committed event.
       const h1Opened = opened.get(h1.address)!;
       await subnet.connect(k2).commit(h1Opened.commitment);
+      for (let slot = 0; slot <= 4; slot++) state.commit(slot);
       await toPhase(subnet, "reveal");
-      for (const v of [...honest, k]) {
+      for (const [slot, v] of [...honest, k].entries()) {
         const o = opened.get(v.address)!;
         await subnet.connect(v).reveal(o.sheet, o.salt);
+        state.reveal(slot, foldSheet(v === k ? lagged : T2, DEFAULT_METRIC_WEIGHTS));
       }
       // h1's sheet and salt are now public; the commitment binds h1's address, so k2 cannot open it...
       await expect(subnet.connect(k2).reveal(h1Opened.sheet, h1Opened.salt)).to.be.revertedWithCustomError(
@@ -805,185 +846,210 @@ describe("Adversarial catalogue", () => {
       await expect(subnet.connect(k2).commit(h1Opened.commitment))
         .to.be.revertedWithCustomError(subnet, "WrongPhase")
         .withArgs(1n, 0n);
-      await token.mint(bucketAddress, POOL);
-      await toPhase(subnet, "closed");
-      const r3 = await finalizeInPages(subnet, 1_000);
-      expect(r3.finalized.pool).to.equal(POOL + r2.finalized.pool - r2.finalized.paid);
-      const x3 = expected(
-        r3.finalized.pool,
-        deployer.address,
-        cs,
-        [
-          ...honest.map((v, slot) => ({ v, slot, stake: MIN, rows: T2, strikes: 0 })),
-          { v: k, slot: 3, stake: MIN, rows: lagged, strikes: 0 },
-        ],
-        [{ v: k2, slot: 4 }],
-      );
-      await expectOutcome(subnet, r3, x3, r3.finalized.pool, 4);
-      // sum(min(T1, T2)) / sum(max(T1, T2)) = 60 / 140.
-      expect(x3.validators[3].agreement).to.equal(4_285n);
-      expect(x3.validators[3].strikes).to.equal(1);
-      const honestDividend = dividendOf(r3, h1);
-      expect((dividendOf(r3, k) * BPS) / honestDividend, "42.85% of an honest dividend").to.equal(4_285n);
-      expect(r3.expelled).to.deep.equal([{ validator: k2.address, slot: 4n, reason: 0n }]);
-      expect(dividendOf(r3, k2)).to.equal(0n);
+      const r3 = await closeTracked(net, state, POOL);
+      expect(r3.record.finalized.pool).to.equal(POOL);
+      // sum(min(T1, T2)) / sum(max(T1, T2)) = 60 / 140: the copier's agreement is the lagged baseline.
+      expect([r3.outcome.median, r3.outcome.lagged]).to.deep.equal([BPS, 4_285n]);
+      // phi = min(1, (10,000 - 4,285) / edgeFloor) = 1, and 4,285 is under both thresholds: a strike and
+      // nothing (42.85% of an honest dividend under the old rule, which paid stake x agreement).
+      expect(r3.outcome.validators[3]).to.deep.include({
+        agreement: 4_285n,
+        struck: true,
+        strikes: 1,
+        reward: 0n,
+      });
+      const honest3 = dividendOf(r3.record, h1);
+      expect(honest3, "an honest quarter of the validators' pool").to.equal(r3.outcome.validatorPool / 4n);
+      expect(honest3).to.equal((375n * TTD) / 10n);
+      expect(dividendOf(r3.record, k)).to.equal(0n);
+      expect(r3.record.expelled).to.deep.equal([{ validator: k2.address, slot: 4n, reason: 0n }]);
+      expect(dividendOf(r3.record, k2)).to.equal(0n);
+      expect(r3.outcome.carried, "k's share is carried").to.equal(r3.outcome.validatorPool / 4n);
 
-      // Round 4: the scores stand still; copying round 3's consensus is indistinguishable from
-      // honest work (the weight-copying limitation commit-reveal does not remove).
-      const now = await Promise.all(cs.map((_, j) => subnet.consensusScore(j)));
-      const copied = now.map((x) => row(Number(x / 10_000n)));
-      expect(copied).to.deep.equal(T2);
-      await commitAndReveal(
-        subnet,
-        [
-          ...honest.map((validator) => ({ validator, rows: T2, reveal: true })),
-          { validator: k, rows: copied, reveal: true },
-        ],
-        METRICS,
-      );
-      await token.mint(bucketAddress, POOL);
-      await toPhase(subnet, "closed");
-      const r4 = await finalizeInPages(subnet, 1_000);
-      const x4 = expected(r4.finalized.pool, deployer.address, cs, [
-        ...honest.map((v, slot) => ({ v, slot, stake: MIN, rows: T2, strikes: 0 })),
-        { v: k, slot: 3, stake: MIN, rows: copied, strikes: 1 },
-      ]);
-      await expectOutcome(subnet, r4, x4, r4.finalized.pool, 4);
-      expect(dividendOf(r4, k)).to.equal(dividendOf(r4, h1));
+      // Round 4: the scores move by 5% (T2 to T3). L = 9,500, phi = 500 / edgeFloor = 0.5: the copier,
+      // with no edge over L, earns (1 - phi) = half of an honest dividend; the honest sheets' edge (500)
+      // reaches the target (edgeShare x 500 = 50) and they earn all of theirs.
+      const copy4 = await lastConsensus();
+      expect(copy4).to.deep.equal(T2);
+      const r4 = await copyRound(T3, copy4);
+      expect(r4.record.finalized.pool).to.equal(POOL + r3.outcome.carried);
+      expect([r4.outcome.median, r4.outcome.lagged]).to.deep.equal([BPS, 9_500n]);
+      expect(r4.outcome.validators.map((v) => v.factor)).to.deep.equal([BPS, BPS, BPS, 5_000n]);
+      expect(r4.outcome.validators[3]).to.deep.include({ agreement: 9_500n, struck: false, strikes: 0 });
+      const vp4 = r4.outcome.validatorPool;
+      const honest4 = dividendOf(r4.record, h1);
+      const copier4 = dividendOf(r4.record, k);
+      expect(honest4).to.equal((vp4 * MIN) / (4n * MIN));
+      expect(copier4, "(1 - phi) of its stake's share").to.equal((vp4 * MIN * 5_000n) / (4n * MIN * BPS));
+      expect(copier4 * 2n).to.equal(honest4);
+
+      // Round 5: the scores stand still; copying round 4's consensus is indistinguishable from honest
+      // work (the weight-copying limitation commit-reveal does not remove): L = M, phi = 0.
+      const copy5 = await lastConsensus();
+      expect(copy5).to.deep.equal(T3);
+      const r5 = await copyRound(T3, copy5);
+      expect([r5.outcome.median, r5.outcome.lagged]).to.deep.equal([BPS, BPS]);
+      const honest5 = dividendOf(r5.record, h1);
+      expect(dividendOf(r5.record, k), "the known limit: all of it").to.equal(honest5);
+      expect(honest5).to.equal(r5.outcome.validatorPool / 4n);
       console.log(
-        `      lagging copier: round 3 ${dividendOf(r3, k)} vs honest ${honestDividend} (agreement 4,285 bps); round 4 ${dividendOf(r4, k)} = honest`,
+        `      lagging copier: large move (L 4,285) ${dividendOf(r3.record, k)} vs honest ${honest3}; 5% move (L 9,500, phi 0.5) ${copier4} vs honest ${honest4}; standing still ${dividendOf(r5.record, k)} = honest ${honest5}`,
       );
     });
 
-    it("ADV-11 commit-without-reveal griefing: a 75%-stake validator that commits and never reveals is expelled (stake unbonding, not slashed), the round pays the honest sheets' outcome to the wei, and a round nobody reveals carries its whole emission", async () => {
+    it("ADV-11 commit-without-reveal griefing: a 75%-stake validator that commits and withholds its reveal is expelled (stake unbonding, not slashed) and its standing sheet stops counting, so the round pays the honest sheets' outcome to the wei; a round nobody reveals pays contributors by the standing sheets and carries the validators' pool", async () => {
       const [deployer, a, b, h1, h2, g, g2] = await ethers.getSigners();
-      const { subnet, token, bucket, fund } = await subnetWith([a, b, h1, h2, g, g2]);
-      const bucketAddress = await bucket.getAddress();
-      await subnet.connect(a).register("a");
-      await subnet.connect(b).register("b");
-      await subnet.connect(h1).stake(MIN);
-      await subnet.connect(h2).stake(2n * MIN);
-      await subnet.connect(g).stake(9n * MIN); // 75% of the stake
-      await closeRound(subnet);
-      const rows = [row(10), row(30)];
+      const net = await subnetWith([a, b, h1, h2, g, g2]);
+      const { subnet, token, fund } = net;
+      const state = await trackSubnet(subnet);
+      await trackedJoin(
+        subnet,
+        state,
+        [a, b],
+        [
+          { v: h1, stake: MIN },
+          { v: h2, stake: 2n * MIN },
+          { v: g, stake: 9n * MIN }, // 75% of the stake
+        ],
+      );
+      await closeTracked(net, state);
+      const POOL = 1_000n * TTD;
+      const before = [row(10), row(30)];
+      const after = [row(30), row(10)];
 
-      // Round 2: g commits and stays silent.
+      // Round 2: everybody reveals `before`; g's sheet now stands for activityCutoff rounds.
+      await commitAndReveal(
+        subnet,
+        [h1, h2, g].map((validator) => ({ validator, rows: before, reveal: true })),
+        METRICS,
+        track(state),
+      );
+      const r2 = await closeTracked(net, state, POOL);
+      expect(r2.record.dividends.map((x) => x.reward)).to.deep.equal(
+        [125n, 250n, 1_125n].map((x) => (x * TTD) / 10n),
+      );
+
+      // Round 3: the scores move; g commits and stays silent.
       await commitAndReveal(
         subnet,
         [
-          { validator: h1, rows, reveal: true },
-          { validator: h2, rows, reveal: true },
+          { validator: h1, rows: after, reveal: true },
+          { validator: h2, rows: after, reveal: true },
           { validator: g, rows: [row(65_535), row(0)], reveal: false },
         ],
         METRICS,
+        track(state),
       );
-      const POOL = 1_000n * TTD;
-      await token.mint(bucketAddress, POOL);
-      await toPhase(subnet, "closed");
-      const r2 = await finalizeInPages(subnet, 1_000);
-      const x2 = expected(
-        POOL,
-        deployer.address,
-        [a, b],
-        [
-          { v: h1, slot: 0, stake: MIN, rows, strikes: 0 },
-          { v: h2, slot: 1, stake: 2n * MIN, rows, strikes: 0 },
-        ],
-        [{ v: g, slot: 2 }],
-      );
-      await expectOutcome(subnet, r2, x2, POOL, 2);
-      // By hand: contributors 800 TTD as 1:3, validators 150 TTD as 1:2, owner 50 TTD: all of it.
-      expect(r2.scores.map((x) => x.reward)).to.deep.equal([200n * TTD, 600n * TTD]);
-      expect(r2.dividends.map((x) => x.reward)).to.deep.equal([50n * TTD, 100n * TTD]);
-      expect(r2.finalized.paid).to.equal(POOL);
-      expect(r2.expelled).to.deep.equal([{ validator: g.address, slot: 2n, reason: 0n }]);
+      // Counterfactual: were g's standing sheet (75% of the stake) still in force, it would decide the round.
+      const kept = referenceRound({
+        round: state.round,
+        roundStart: state.roundStart,
+        pool: POOL,
+        params: P,
+        owner: deployer.address,
+        contributors: [...state.contributors.values()],
+        validators: [...state.validators.values()].map((v) => ({
+          ...v,
+          commitRound: v.slot === 2 ? 0n : v.commitRound,
+        })),
+        previousConsensus: state.lanes,
+      });
+      expect(kept.contributors.map((c) => c.reward)).to.deep.equal([200n * TTD, 600n * TTD]);
+      const r3 = await closeTracked(net, state, POOL);
+      expect(r3.outcome.active, "g's sheet is not active").to.deep.equal([0, 1]);
+      // By hand: contributors 800 TTD as 3:1, validators 150 TTD as 1:2, owner 50 TTD: all of it.
+      expect(r3.record.scores.map((x) => x.reward)).to.deep.equal([600n * TTD, 200n * TTD]);
+      expect(r3.record.dividends.map((x) => x.reward)).to.deep.equal([50n * TTD, 100n * TTD]);
+      expect(r3.record.finalized.paid).to.equal(POOL);
+      expect(r3.record.expelled).to.deep.equal([
+        { validator: g.address, slot: 2n, reason: BigInt(ExpelReason.NoReveal) },
+      ]);
       const [unbonding, release] = await subnet.unbonding(g.address);
       expect(unbonding, "g's stake is unbonding, whole").to.equal(9n * MIN);
       expect(release).to.equal(BigInt(await time.latest()) + P.unbondingDelay);
       expect(await token.balanceOf(fund), "nothing slashed").to.equal(0n);
       expect(await subnet.totalStake()).to.equal(3n * MIN);
 
-      // Round 3: the only committer is a fresh griefer; nobody reveals.
-      await subnet.connect(g2).stake(MIN);
-      await commitAndReveal(subnet, [{ validator: g2, rows, reveal: false }], METRICS);
-      await token.mint(bucketAddress, POOL);
-      await toPhase(subnet, "closed");
-      const r3 = await finalizeInPages(subnet, 1_000);
-      expect(r3.finalized).to.deep.equal({ round: r3.round, pool: POOL, paid: 0n, reveals: 0n });
-      expect(r3.expelled).to.deep.equal([{ validator: g2.address, slot: 2n, reason: 0n }]);
-      expect(await subnet.pendingEmission(), "carried, not lost").to.equal(POOL);
+      // Round 4: the only committer is a fresh griefer; nobody reveals. h1's and h2's round-3 sheets
+      // stand: the contributors are paid by them, the validators' pool is carried (stale sheets earn 0).
+      expect(await trackedStake(subnet, state, g2, MIN)).to.equal(2);
+      await commitAndReveal(subnet, [{ validator: g2, rows: before, reveal: false }], METRICS, track(state));
+      const r4 = await closeTracked(net, state, POOL);
+      expect(r4.outcome.active).to.deep.equal([0, 1]);
+      expect(r4.record.finalized).to.deep.equal({
+        round: r4.record.round,
+        pool: POOL,
+        paid: 850n * TTD,
+        reveals: 0n,
+      });
+      expect(r4.record.scores.map((x) => x.reward)).to.deep.equal([600n * TTD, 200n * TTD]);
+      expect(r4.record.dividends).to.deep.equal([]);
+      expect(r4.record.expelled).to.deep.equal([
+        { validator: g2.address, slot: 2n, reason: BigInt(ExpelReason.NoReveal) },
+      ]);
+      expect(await subnet.pendingEmission(), "the validators' pool, carried").to.equal(150n * TTD);
 
-      // Round 4: the honest validators reveal; the carried emission is paid with the new one.
+      // Round 5: the honest validators reveal; the carried pool is paid with the new emission.
       await commitAndReveal(
         subnet,
-        [
-          { validator: h1, rows, reveal: true },
-          { validator: h2, rows, reveal: true },
-        ],
+        [h1, h2].map((validator) => ({ validator, rows: after, reveal: true })),
         METRICS,
+        track(state),
       );
-      await token.mint(bucketAddress, POOL / 2n);
-      await toPhase(subnet, "closed");
-      const r4 = await finalizeInPages(subnet, 1_000);
-      expect(r4.finalized.pool).to.equal(POOL + POOL / 2n);
-      expect(r4.finalized.paid).to.equal(POOL + POOL / 2n);
-      expect(r4.scores.map((x) => x.reward)).to.deep.equal([300n * TTD, 900n * TTD]);
+      const r5 = await closeTracked(net, state, POOL / 2n);
+      expect(r5.record.finalized.pool).to.equal(650n * TTD);
+      expect(r5.record.finalized.paid).to.equal(650n * TTD);
+      expect(r5.record.scores.map((x) => x.reward)).to.deep.equal([390n * TTD, 130n * TTD]);
+      expect(r5.record.dividends.map((x) => x.reward)).to.deep.equal(
+        [325n, 650n].map((x) => (x * TTD) / 10n),
+      );
       expect(await subnet.pendingEmission()).to.equal(0n);
     });
 
-    it("ADV-12 a 49%-stake colluding coalition cannot lift any consensus score above the highest honest score; its dividends fall by over 99.6% and it is expelled after 3 rounds", async () => {
+    it("ADV-12 a 49%-stake colluding coalition cannot lift any consensus score above the highest honest score; it takes a strike every colluding round (agreement under the floor and under 80% of the median), earns nothing while struck and is expelled after 3 rounds", async () => {
       const signers = await ethers.getSigners();
-      const [deployer] = signers;
       const cs = signers.slice(1, 5); // cs[0] is the coalition's friend
       const [h1, h2, c1, c2] = signers.slice(5, 9);
       const stakes = [200n * TTD, 310n * TTD, 250n * TTD, 240n * TTD]; // honest 51%, coalition 49%
-      const { subnet, token, bucket } = await subnetWith([...cs, h1, h2, c1, c2]);
-      for (const [i, c] of cs.entries()) await subnet.connect(c).register(`c${i}`);
-      for (const [i, v] of [h1, h2, c1, c2].entries()) await subnet.connect(v).stake(stakes[i]);
-      await closeRound(subnet);
+      const net = await subnetWith([...cs, h1, h2, c1, c2]);
+      const { subnet } = net;
+      const state = await trackSubnet(subnet);
+      await trackedJoin(
+        subnet,
+        state,
+        cs,
+        [h1, h2, c1, c2].map((v, i) => ({ v, stake: stakes[i] })),
+      );
+      await closeTracked(net, state);
       const S1 = [100, 200, 300, 400].map(row);
       const S2 = [110, 190, 310, 380].map(row);
       const COLLUDE = [row(65_535), row(0), row(0), row(0)];
       const highestHonest = [110n, 200n, 310n, 400n].map((x) => x * 10_000n);
       const POOL = 1_000n * TTD;
-      const bucketAddress = await bucket.getAddress();
-      const strikes = [0, 0, 0, 0];
 
-      const play = async (
-        colluders: number[][],
-      ): Promise<{ record: FinalizeRecord; outcome: RoundOutcome }> => {
+      const play = async (colluders: number[][]) => {
         const sheets = [S1, S2, colluders, colluders];
         await commitAndReveal(
           subnet,
           [h1, h2, c1, c2].map((validator, i) => ({ validator, rows: sheets[i], reveal: true })),
           METRICS,
+          track(state),
         );
-        await token.mint(bucketAddress, POOL);
-        await toPhase(subnet, "closed");
-        const record = await finalizeInPages(subnet, 1_000);
-        const outcome = expected(
-          record.finalized.pool,
-          deployer.address,
-          cs,
-          [h1, h2, c1, c2].map((v, slot) => ({
-            v,
-            slot,
-            stake: stakes[slot],
-            rows: sheets[slot],
-            strikes: strikes[slot],
-          })),
-        );
-        await expectOutcome(subnet, record, outcome, record.finalized.pool, 4);
-        outcome.validators.forEach((v, i) => (strikes[i] = v.strikes));
-        return { record, outcome };
+        return closeTracked(net, state, POOL);
       };
 
       // Round 2: the coalition reports honestly (S1): the baseline of its dividends.
       const honestRound = await play(S1);
+      expect(honestRound.outcome.validators.map((v) => v.struck)).to.deep.equal([false, false, false, false]);
       const baseline = dividendOf(honestRound.record, c1);
+      expect(baseline).to.equal(honestRound.outcome.validatorPool / 4n); // 250 of 1,000 stake, factor 1
+      expect(baseline).to.equal((375n * TTD) / 10n);
 
       // Rounds 3-5: the coalition scores its friend 65,535 on every metric and everyone else 0.
       const dividends: bigint[] = [];
+      const honestDividends: bigint[] = [];
+      const carried: bigint[] = [];
+      const agreements: string[] = [];
       for (let r = 0; r < 3; r++) {
         const { record, outcome } = await play(COLLUDE);
         const consensus = record.scores.map((x) => x.score);
@@ -995,21 +1061,28 @@ describe("Adversarial catalogue", () => {
         ]);
         consensus.forEach((x, j) => expect(x, `contributor ${j}`).to.be.lte(highestHonest[j]));
         expect(outcome.validators[2].agreement).to.equal(16n); // 1.1M / 664.05M
+        // The median is an honest agreement: 16 is under the 5,000 floor and under 80% of it.
+        expect(outcome.median).to.be.gte(9_000n);
+        for (const c of [2, 3])
+          expect(outcome.validators[c]).to.deep.include({ struck: true, strikes: r + 1, reward: 0n });
+        expect(outcome.validators.slice(0, 2).map((v) => v.struck)).to.deep.equal([false, false]);
         dividends.push(dividendOf(record, c1));
+        honestDividends.push(dividendOf(record, h2));
+        carried.push(outcome.carried);
+        agreements.push(`${outcome.median}/${outcome.lagged}`);
         if (r < 2) expect(record.expelled).to.deep.equal([]);
         else
           expect(record.expelled).to.deep.equal([
-            { validator: c1.address, slot: 2n, reason: 1n },
-            { validator: c2.address, slot: 3n, reason: 1n },
+            { validator: c1.address, slot: 2n, reason: BigInt(ExpelReason.LowAgreement) },
+            { validator: c2.address, slot: 3n, reason: BigInt(ExpelReason.LowAgreement) },
           ]);
       }
-      expect(dividends[0]).to.equal(dividends[1]);
-      expect(dividends[0] * 250n, "under 0.4% of an honest round's").to.be.lt(baseline);
-      expect(dividends[2], "expelled: nothing").to.equal(0n);
+      expect(baseline).to.be.gt(0n);
+      expect(dividends, "struck: nothing, from the first colluding round").to.deep.equal([0n, 0n, 0n]);
       const [unbonding] = await subnet.unbonding(c1.address);
       expect(unbonding).to.equal(stakes[2]);
       console.log(
-        `      colluder c1 dividend: honest round ${baseline}, colluding ${dividends[0]}, ${dividends[1]}, then expelled (${dividends[2]})`,
+        `      colluder c1 dividend: honest round ${baseline}, colluding ${dividends.join(", ")} then expelled; h2 (310 stake) ${honestDividends.join(", ")}; carried ${carried.join(", ")}; median/lagged ${agreements.join(", ")}`,
       );
     });
   });
@@ -1047,14 +1120,36 @@ describe("Adversarial catalogue", () => {
       const POOL = 1_000n * TTD;
       await token.mint(await bucket.getAddress(), POOL);
       await toPhase(subnet, "closed");
+      const round = await subnet.round();
+      const roundStart = await subnet.roundStart();
       const r2 = await finalizeInPages(subnet, MAX_CONTRIBUTORS);
       // Exactly what the honest contributors would be paid without a single sybil.
-      const alone = expected(
-        POOL,
-        deployer.address,
-        honest,
-        [h1, h2].map((v, slot) => ({ v, slot, stake: MIN, rows, strikes: 0 })),
-      );
+      const alone = referenceRound({
+        round,
+        roundStart,
+        pool: POOL,
+        params: P,
+        owner: deployer.address,
+        contributors: await Promise.all(
+          honest.map(async (c, slot) => ({
+            slot,
+            account: c.address,
+            registeredAt: (await subnet.contributorAt(slot)).registeredAt,
+          })),
+        ),
+        validators: [h1, h2].map((v, slot) => ({
+          slot,
+          account: v.address,
+          stake: MIN,
+          strikes: 0,
+          joinRound: 1n,
+          commitRound: round,
+          revealRound: round,
+          sheetStart: roundStart,
+          sheet: foldSheet(rows, DEFAULT_METRIC_WEIGHTS),
+        })),
+        previousConsensus: honest.map(() => 0n),
+      });
       expect(r2.scores.slice(0, 4)).to.deep.equal(
         alone.contributors.map((c) => ({ contributor: c.account, score: c.score, reward: c.reward })),
       );

@@ -7,6 +7,7 @@ import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
 import { countdown, formatAmount, formatDate } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
+import { bpsCell, roundTable, sheetStanding, struckCell } from "../lib/validator";
 import {
   AmountForm,
   Card,
@@ -21,6 +22,8 @@ import {
 import { FinalizeButton } from "../components/Finalize";
 
 const TTD = { symbol: "TTD", decimals: 18 } as const;
+/** Rounds in the "Your rounds" table. */
+const ROUNDS_SHOWN = 10;
 
 export default function Validate() {
   const { contracts, account, chain, client } = useApp();
@@ -33,24 +36,16 @@ export default function Validate() {
   const claim = useAction("validator-claim");
   const selectId = useId();
   const chosen = subnets.data?.[which];
-  const dividends = useChainQuery(
-    ["dividends", account ?? ZERO, chosen?.address ?? ZERO],
+  const rounds = useChainQuery(
+    ["validator-rounds", account ?? ZERO, chosen?.address ?? ZERO],
     async (c) => {
-      if (!account || !chosen) return [];
-      const logs = await c.getContractEvents({
-        address: chosen.address,
-        abi: subnetAbi,
-        eventName: "ValidatorDividend",
-        args: { validator: account },
-        fromBlock: BigInt(chain.startBlock),
-      });
-      return logs
-        .map((l) => ({
-          round: l.args.round ?? 0n,
-          agreement: l.args.agreementBps ?? 0n,
-          reward: l.args.reward ?? 0n,
-        }))
-        .reverse();
+      if (!account || !chosen) return { dividends: [], agreements: [] };
+      const from = { address: chosen.address, abi: subnetAbi, fromBlock: BigInt(chain.startBlock) } as const;
+      const [dividends, agreements] = await Promise.all([
+        c.getContractEvents({ ...from, eventName: "ValidatorDividend", args: { validator: account } }),
+        c.getContractEvents({ ...from, eventName: "RoundAgreement" }),
+      ]);
+      return { dividends, agreements };
     },
     { refetchMs: 10_000, enabled: chosen !== undefined },
   );
@@ -69,6 +64,17 @@ export default function Validate() {
   const v = s.validator;
   const committed = v !== undefined && v.commitRound === s.round && s.round > 0n;
   const revealed = v !== undefined && v.revealRound === s.round && s.round > 0n;
+  const standing =
+    v !== undefined
+      ? sheetStanding({ ...v, round: s.round, activityCutoff: s.params.activityCutoff, phase: s.phase })
+      : undefined;
+  const table = rounds.data
+    ? roundTable(rounds.data.dividends, rounds.data.agreements, s.params, {
+        limit: ROUNDS_SHOWN,
+        // Without a permit, only the rounds it was paid or struck in (no "no reveal" rows).
+        fromRound: v?.joinRound ?? s.round + 1n,
+      })
+    : [];
 
   async function onStake(amount: bigint): Promise<boolean> {
     if (!account) return false;
@@ -92,7 +98,8 @@ export default function Validate() {
       <h1>Validate</h1>
       <p className="lede">
         Validators stake TTD for one of 64 permits per subnet, score contributors every round (commit, then
-        reveal) and earn dividends by stake and agreement with the consensus.
+        reveal) and earn dividends by stake, for agreement with the consensus beyond what copying last
+        round&apos;s consensus would score. A revealed sheet stays in force for a few rounds.
       </p>
       <div className="field narrow">
         <label htmlFor={selectId}>Subnet</label>
@@ -146,7 +153,22 @@ export default function Validate() {
             value={revealed ? "revealed" : "not revealed"}
             testId="reveal-status"
           />
-          <Stat label="Strikes" value={`${v?.strikes ?? 0} of ${s.params.maxStrikes}`} />
+          <Stat
+            label="Your sheet"
+            testId="sheet-standing"
+            value={
+              standing === undefined
+                ? "no permit"
+                : standing.activeUntil === undefined
+                  ? "none revealed yet"
+                  : `revealed in round ${String(standing.lastRevealed)}, active until round ${String(standing.activeUntil)}${standing.inForce ? "" : " (no longer in force)"}`
+            }
+          />
+          <Stat
+            label="Strikes"
+            testId="strikes"
+            value={`${v?.strikes ?? 0} of ${s.params.maxStrikes} (struck under ${bpsCell(BigInt(s.params.agreementThreshold))} agreement or ${bpsCell(BigInt(s.params.relativeThreshold))} of the median)`}
+          />
           <Stat
             label="Unbonding"
             value={
@@ -157,6 +179,18 @@ export default function Validate() {
           />
           <Stat label="Dividends to claim" value={formatAmount(s.claimable, "TTD", 18, 4)} />
         </dl>
+        {standing?.warning ? (
+          <p className="warning" role="alert" data-testid="standing-warning">
+            {standing.certain ? "Your permit will be expelled" : "Warning"}: {standing.warning}.
+          </p>
+        ) : null}
+        {v !== undefined ? (
+          <p className="hint">
+            A revealed sheet stays in force for {s.params.activityCutoff} rounds (it counts in the consensus
+            but earns nothing); a permit with no reveal for {s.params.activityCutoff} rounds is expelled when
+            the round is finalized.
+          </p>
+        ) : null}
       </Card>
 
       <WalletGate what="stake, unbond or claim">
@@ -210,20 +244,32 @@ export default function Validate() {
         </div>
       </WalletGate>
 
-      <Card id="div-h" title="Dividends by round">
-        {dividends.data && dividends.data.length > 0 ? (
-          <DataTable columns={["Round", "Agreement", "Dividend"]}>
-            {dividends.data.map((d) => (
-              <tr key={String(d.round)}>
-                <td>{String(d.round)}</td>
-                <td>{(Number(d.agreement) / 100).toFixed(1)}%</td>
-                <td>{formatAmount(d.reward, "TTD", 18, 4)}</td>
+      <Card id="div-h" title="Your rounds">
+        {table.length > 0 ? (
+          <DataTable
+            caption={`Your last ${ROUNDS_SHOWN} rounds: agreement, the round's median and lagged agreement, edge, dividend and strike`}
+            columns={["Round", "Agreement", "Median", "Lagged", "Edge", "Dividend", "Struck"]}
+          >
+            {table.map((r) => (
+              <tr key={String(r.round)}>
+                <td>{String(r.round)}</td>
+                <td>{bpsCell(r.agreement)}</td>
+                <td>{bpsCell(r.median)}</td>
+                <td>{bpsCell(r.lagged)}</td>
+                <td>{bpsCell(r.edge, true)}</td>
+                <td>{r.reward === undefined ? "–" : formatAmount(r.reward, "TTD", 18, 4)}</td>
+                <td>{struckCell(r)}</td>
               </tr>
             ))}
           </DataTable>
         ) : (
-          <p>No dividends yet in this subnet.</p>
+          <p>No rounds of yours yet in this subnet.</p>
         )}
+        <p className="hint">
+          Edge is your agreement minus the lagged agreement (what copying last round&apos;s consensus scores);
+          dividends pay for edge once the median moves past it. Strikes are judged with the thresholds in
+          force now.
+        </p>
       </Card>
 
       <Card id="cli-h" title="Automate: run the validator client">

@@ -402,7 +402,11 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
     case "FinalizationInProgress":
       return "a round is being finalized: retry once it is done";
     case "InvalidParams":
-      return "invalid subnet settings";
+      return (
+        "invalid subnet settings: durations and delays within their caps, kappa 1-10,000, shares summing to at most 10,000, " +
+        "agreementThreshold and relativeThreshold at most 10,000, maxStrikes at least 1, activityCutoff 1-64 rounds, " +
+        "edgeShare and edgeFloor 1-10,000 basis points"
+      );
     case "InvalidMetricWeights":
       return `metric weights must be 1-8 values summing to 10,000 basis points (got ${String(a[0])} summing to ${String(a[1])})`;
     case "InvalidKappa":

@@ -14,11 +14,21 @@
  */
 import { promises as fs } from "fs";
 import * as path from "path";
-import { Provider, Signer, getAddress, hexlify, isAddress, isHexString, randomBytes } from "ethers";
+import {
+  Provider,
+  Signer,
+  formatEther,
+  getAddress,
+  hexlify,
+  isAddress,
+  isHexString,
+  randomBytes,
+} from "ethers";
 import { Subnet } from "../../../typechain-types";
 import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
 import { MAX_CONTRIBUTORS, commitment, encodeSheet } from "../chain/poc";
 import { DecodedRevert, ErrorDecoder, formatTimestamp } from "../chain/errors";
+import { Standing, ValidatorRound, bpsText, sheetStanding, validatorRounds } from "../shared/standing";
 
 /** `ISubnet.Phase`. */
 export enum Phase {
@@ -589,6 +599,119 @@ export async function revealScores(
     if (parsed?.name === "Revealed") rows = Number(parsed.args.rows);
   }
   return { round, rows, txHash: receipt.hash };
+}
+
+/*//////////////////////////////////////////////////////////////
+                             STATUS
+//////////////////////////////////////////////////////////////*/
+
+/** Where the validator stands: its permit, its sheet, its strikes and its last judged round. */
+export interface ValidatorStatus {
+  round: bigint;
+  phase: Phase;
+  validator: string;
+  slot: bigint;
+  stake: bigint;
+  strikes: number;
+  maxStrikes: number;
+  activityCutoff: number;
+  committed: boolean;
+  revealed: boolean;
+  /** Its sheet's standing (in force until which round; at risk of expulsion this finalization). */
+  standing: Standing;
+  /** The last finalized round it revealed in or that had a consensus since it joined (from events). */
+  last?: ValidatorRound;
+  /** The node would not serve the events (`last` is then unknown). */
+  eventsUnavailable: boolean;
+  /** The status in lines, for a terminal. */
+  lines: string[];
+}
+
+const PHASE_NAMES = { [Phase.Commit]: "commit", [Phase.Reveal]: "reveal", [Phase.Closed]: "closed" } as const;
+
+/**
+ * The validator's status: permit, strikes, sheet standing (with a warning when this round's
+ * finalization will expel it, for inactivity or a withheld reveal), and the last round's agreement,
+ * median, lagged agreement and dividend from the `ValidatorDividend` and `RoundAgreement` events.
+ * Throws when the signer holds no permit.
+ */
+export async function validatorStatus(
+  subnet: Subnet,
+  signer: Signer,
+  options: ClientOptions & { fromBlock?: number } = {},
+): Promise<ValidatorStatus> {
+  const ctx = await context(subnet, signer, options.clock);
+  const { round, phase } = ctx.info;
+  const state = await validatorState(subnet, ctx);
+  const [v, [p]] = await Promise.all([subnet.validatorAt(state.slot), subnet.params()]);
+  const standing = sheetStanding({
+    round,
+    activityCutoff: p.activityCutoff,
+    commitRound: v.commitRound,
+    revealRound: v.revealRound,
+    joinRound: v.joinRound,
+    phase: PHASE_NAMES[phase],
+  });
+  const from = options.fromBlock ?? 0;
+  let eventsUnavailable = false;
+  const [dividends, agreements] = await Promise.all([
+    subnet.queryFilter(subnet.filters.ValidatorDividend(undefined, ctx.validator), from),
+    subnet.queryFilter(subnet.filters.RoundAgreement(), from),
+  ]).catch(() => {
+    eventsUnavailable = true; // a node that limits log ranges: no last round
+    return [[], []] as const;
+  });
+  const [last] = validatorRounds(
+    dividends.map((e) => ({ round: e.args.round, agreement: e.args.agreementBps, reward: e.args.reward })),
+    agreements.map((e) => ({ round: e.args.round, median: e.args.medianBps, lagged: e.args.laggedBps })),
+    { agreementThreshold: p.agreementThreshold, relativeThreshold: p.relativeThreshold },
+    { limit: 1, fromRound: v.joinRound },
+  );
+  const status: Omit<ValidatorStatus, "lines"> = {
+    round,
+    phase,
+    validator: ctx.validator,
+    slot: state.slot,
+    stake: v.stake,
+    strikes: Number(v.strikes),
+    maxStrikes: Number(p.maxStrikes),
+    activityCutoff: Number(p.activityCutoff),
+    committed: state.committed,
+    revealed: state.revealed,
+    standing,
+    last,
+    eventsUnavailable,
+  };
+  return { ...status, lines: statusLines(status) };
+}
+
+/** `validatorStatus` in lines: permit, this round, sheet standing (and its warning), last round. */
+export function statusLines(s: Omit<ValidatorStatus, "lines">): string[] {
+  const st = s.standing;
+  const lines = [
+    `permit: slot ${s.slot}, stake ${formatEther(s.stake)} TTD; strikes ${s.strikes} of ${s.maxStrikes}`,
+    `round ${s.round} (${PHASE_NAMES[s.phase]}): ${s.committed ? "committed" : "not committed"}, ${s.revealed ? "revealed" : "not revealed"}`,
+    st.activeUntil === undefined
+      ? "sheet: none revealed yet"
+      : `sheet: revealed in round ${st.lastRevealed}, active until round ${st.activeUntil}${st.inForce ? "" : " (no longer in force)"}`,
+    `inactivity: without a reveal, the permit is expelled at the finalization of round ${st.expelRound}`,
+  ];
+  if (st.warning !== undefined) lines.push(`WARNING: ${st.warning}`);
+  const l = s.last;
+  if (s.eventsUnavailable) lines.push("last round: unknown (the node did not serve the subnet's events)");
+  else if (l === undefined) lines.push("last round: none judged since the permit was taken");
+  else if (!l.revealed)
+    lines.push(
+      `last round ${l.round}: no reveal (median ${l.median === undefined ? "?" : bpsText(l.median)}, ` +
+        `lagged ${l.lagged === undefined ? "?" : bpsText(l.lagged)})`,
+    );
+  else
+    lines.push(
+      `last round ${l.round}: agreement ${bpsText(l.agreement ?? 0n)}, median ${l.median === undefined ? "?" : bpsText(l.median)}, ` +
+        `lagged ${l.lagged === undefined ? "?" : bpsText(l.lagged)}, edge ${l.edge === undefined ? "?" : bpsText(l.edge, true)}, ` +
+        `dividend ${formatEther(l.reward ?? 0n)} TTD${l.struck ? ", struck" : ""}`,
+    );
+  return lines;
 }
 
 /*//////////////////////////////////////////////////////////////

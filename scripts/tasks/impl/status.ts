@@ -8,6 +8,7 @@ import { getAddress, isAddress, ZeroAddress } from "ethers";
 import { BUCKET_NAMES } from "../../lib/chain/constants";
 import { PHASES, PROPOSAL_STATES, Units, shortId } from "../../lib/chain/errors";
 import { fmt, table } from "../../lib/chain/format";
+import { Standing, bpsText, sheetStanding } from "../../lib/shared/standing";
 import type { CommonArgs } from "./args";
 import { Session, TaskError, log, open } from "./context";
 
@@ -29,6 +30,15 @@ export interface SubnetStatus {
   commitEnd: bigint;
   revealEnd: bigint;
   pendingEmission: bigint;
+  /** The validator rules in force this round (basis points; cutoff in rounds). */
+  rules: {
+    agreementThreshold: number;
+    relativeThreshold: number;
+    maxStrikes: number;
+    activityCutoff: number;
+    edgeShare: number;
+    edgeFloor: number;
+  };
 }
 
 /** The account's position in one subnet. */
@@ -36,6 +46,8 @@ export interface MySubnet {
   name: string;
   contributorSlot?: bigint;
   validatorStake: bigint;
+  /** When the account holds a validator permit: its strikes and its sheet's standing. */
+  validator?: { strikes: number; maxStrikes: number; standing: Standing };
   unbonding: bigint;
   releaseAt: bigint;
   claimable: bigint;
@@ -135,7 +147,7 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
   const subnets: SubnetStatus[] = [];
   const mine: MySubnet[] = [];
   for (const [i, subnet] of c.subnets.entries()) {
-    const [contributors, validators, totalStake, round, [, commitEnd, revealEnd], pendingEmission] =
+    const [contributors, validators, totalStake, round, [, commitEnd, revealEnd], pendingEmission, [p]] =
       await Promise.all([
         subnet.contributorCount(),
         subnet.validatorCount(),
@@ -143,6 +155,7 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
         subnet.round(),
         subnet.roundTimes(),
         subnet.pendingEmission(),
+        subnet.params(),
       ]);
     const phase = now < commitEnd ? "commit" : now < revealEnd ? "reveal" : "closed";
     subnets.push({
@@ -156,6 +169,14 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
       commitEnd,
       revealEnd,
       pendingEmission,
+      rules: {
+        agreementThreshold: Number(p.agreementThreshold),
+        relativeThreshold: Number(p.relativeThreshold),
+        maxStrikes: Number(p.maxStrikes),
+        activityCutoff: Number(p.activityCutoff),
+        edgeShare: Number(p.edgeShare),
+        edgeFloor: Number(p.edgeFloor),
+      },
     });
     const [slot, vSlot, [unbonding, releaseAt], claimable] = await Promise.all([
       subnet.contributorSlot(account).catch(() => undefined),
@@ -163,8 +184,31 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
       subnet.unbonding(account),
       subnet.claimable(account),
     ]);
-    const validatorStake = vSlot === undefined ? 0n : (await subnet.validatorAt(vSlot)).stake;
-    mine.push({ name: SUBNETS[i], contributorSlot: slot, validatorStake, unbonding, releaseAt, claimable });
+    const v = vSlot === undefined ? undefined : await subnet.validatorAt(vSlot);
+    const validator =
+      v === undefined
+        ? undefined
+        : {
+            strikes: Number(v.strikes),
+            maxStrikes: Number(p.maxStrikes),
+            standing: sheetStanding({
+              round,
+              activityCutoff: p.activityCutoff,
+              commitRound: v.commitRound,
+              revealRound: v.revealRound,
+              joinRound: v.joinRound,
+              phase,
+            }),
+          };
+    mine.push({
+      name: SUBNETS[i],
+      contributorSlot: slot,
+      validatorStake: v?.stake ?? 0n,
+      validator,
+      unbonding,
+      releaseAt,
+      claimable,
+    });
   }
 
   const [ttd, votes, delegate, stakeToken, poolStake, poolPending] = await Promise.all([
@@ -311,6 +355,15 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
       .map((l) => `  ${l}`)
       .join("\n"),
   );
+  for (const x of r.subnets) {
+    const v = x.rules;
+    log(
+      `  ${x.name} validators: struck under ${bpsText(v.agreementThreshold)} agreement or ${bpsText(v.relativeThreshold)} ` +
+        `of the median, expelled after ${v.maxStrikes} strikes; sheets in force ${v.activityCutoff} rounds ` +
+        `(activityCutoff); full dividend from ${bpsText(v.edgeShare)} of the median edge (edgeShare), ` +
+        `all of it for edge from a median edge of ${bpsText(v.edgeFloor)} (edgeFloor)`,
+    );
+  }
   log("");
   const a = r.account;
   const delegateText =
@@ -330,7 +383,16 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
   for (const m of a.subnets) {
     const parts: string[] = [];
     if (m.contributorSlot !== undefined) parts.push(`contributor slot ${m.contributorSlot}`);
-    if (m.validatorStake > 0n) parts.push(`validator stake ${T(m.validatorStake)}`);
+    if (m.validator !== undefined) {
+      const st = m.validator.standing;
+      parts.push(
+        `validator stake ${T(m.validatorStake)}, strikes ${m.validator.strikes}/${m.validator.maxStrikes}, ` +
+          (st.activeUntil === undefined
+            ? "no sheet revealed yet"
+            : `sheet of round ${st.lastRevealed} active until round ${st.activeUntil}`),
+      );
+      if (st.warning !== undefined) parts.push(`WARNING: ${st.warning}`);
+    } else if (m.validatorStake > 0n) parts.push(`validator stake ${T(m.validatorStake)}`);
     if (m.unbonding > 0n) parts.push(`unbonding ${T(m.unbonding)} (withdrawable ${t(m.releaseAt)})`);
     if (m.claimable > 0n) parts.push(`claimable ${T(m.claimable)}`);
     if (parts.length > 0) log(`  ${m.name} subnet: ${parts.join("; ")}`);

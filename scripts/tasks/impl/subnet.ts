@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatAmount } from "../../lib/chain/errors";
 import type { CommonArgs } from "./args";
 import { Session, SubnetRef, TaskError, log, open, parseAmount, roundContext, subnetOf } from "./context";
+import { EXPEL_REASON_TEXT, bpsText, expelReasonName } from "../../lib/shared/standing";
 
 /** Arguments of every subnet task. */
 export interface SubnetArgs extends CommonArgs {
@@ -227,7 +228,9 @@ export async function stake(
       at = parsed.args.slot as bigint;
     }
     if (parsed?.name === "ValidatorExpelled") {
-      log(`  took the permit of ${String(parsed.args.validator)}, the smallest stake`);
+      log(
+        `  took the permit of ${String(parsed.args.validator)}, the smallest stake (${expelReasonName(parsed.args.reason as bigint)})`,
+      );
     }
   }
   log(
@@ -333,6 +336,21 @@ export async function finalize(
   }
   for (let txs = 1; txs <= MAX_FINALIZE_TXS; txs++) {
     const receipt = await s.send(() => ref.subnet.finalizeRound(args.page), ctx);
+    for (const entry of receipt.logs) {
+      const parsed = ref.subnet.interface.parseLog(entry);
+      if (parsed?.name === "RoundAgreement") {
+        log(
+          `  round ${ctx.round.round}: median agreement ${bpsText(parsed.args.medianBps as bigint)}, ` +
+            `lagged (last round's consensus) ${bpsText(parsed.args.laggedBps as bigint)}`,
+        );
+      } else if (parsed?.name === "ValidatorExpelled") {
+        const reason = expelReasonName(parsed.args.reason as bigint);
+        const why = EXPEL_REASON_TEXT[reason as keyof typeof EXPEL_REASON_TEXT] ?? "";
+        log(
+          `  validator ${String(parsed.args.validator)} (slot ${String(parsed.args.slot)}) expelled: ${reason}${why ? ` (${why})` : ""}`,
+        );
+      }
+    }
     // The last page starts the next round: read that back rather than simulating each page first.
     if ((await ref.subnet.round()) > ctx.round.round) {
       log(

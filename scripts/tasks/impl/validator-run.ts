@@ -16,17 +16,22 @@ import {
   revealScores,
   runValidator,
   step,
+  validatorStatus,
+  ValidatorStatus,
 } from "../../lib/validator/client";
 import { TaskError, log, open, subnetOf } from "./context";
 import type { SubnetArgs } from "./subnet";
 
-export const RUN_ACTIONS = ["run", "step", "commit", "reveal"] as const;
+export const RUN_ACTIONS = ["run", "step", "commit", "reveal", "status"] as const;
 
 /** `validator:run` arguments. */
 export interface RunArgs extends SubnetArgs {
   /** The round's metrics JSON file (needed to commit). */
   metrics?: string;
-  /** run (commit, wait, reveal: one whole round), step (whatever the phase allows, once: for cron), commit, reveal. */
+  /**
+   * run (commit, wait, reveal: one whole round), step (whatever the phase allows, once: for cron),
+   * commit, reveal, or status (permit, strikes, sheet standing, last round; sends nothing).
+   */
   action: string;
   /** Where salts wait between commit and reveal. */
   saltDir: string;
@@ -45,6 +50,7 @@ export type RunResult =
   | { action: "commit"; commit: CommitResult }
   | { action: "reveal"; reveal: RevealResult }
   | { action: "step"; step: StepResult }
+  | { action: "status"; status: ValidatorStatus }
   | { action: "run"; commit: CommitResult | null; reveal: RevealResult };
 
 /** Reads and parses the metrics file, with the file named in any failure. */
@@ -131,6 +137,15 @@ export async function run(args: RunArgs, hre: HardhatRuntimeEnvironment): Promis
       });
       log(`${who}: ${result.message}`);
       return { action: "step", step: result };
+    }
+    case "status": {
+      const status = await validatorStatus(ref.subnet, s.signer, {
+        clock,
+        fromBlock: s.deployment.startBlock ?? 0,
+      });
+      log(`validator ${who}`);
+      for (const line of status.lines) log(`  ${line}`);
+      return { action: "status", status };
     }
     default: {
       const metrics = await readMetricsFile(args.metrics);
