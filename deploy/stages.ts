@@ -68,6 +68,9 @@ export interface GovernanceConfig {
   quorumPercent?: bigint;
   lateQuorumExtension?: bigint;
   timelockDelay?: bigint;
+  voteLookback?: bigint;
+  quorumFloor?: bigint;
+  maxFundReleaseBps?: bigint;
   /** Address allowed to pause and to cancel proposals; none by default. */
   guardian?: string;
 }
@@ -205,6 +208,9 @@ export async function deployGovernance(
       quorumPercent: overrides.quorumPercent ?? g.quorumPercent,
       lateQuorumExtension: overrides.lateQuorumExtension ?? g.lateQuorumExtension,
       timelockDelay: overrides.timelockDelay ?? g.timelockDelay,
+      voteLookback: overrides.voteLookback ?? g.voteLookback,
+      quorumFloor: overrides.quorumFloor ?? g.quorumFloor,
+      maxFundReleaseBps: overrides.maxFundReleaseBps ?? g.maxFundReleaseBps,
     },
   };
   const addresses: CoreAddresses = {

@@ -28,6 +28,15 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     /// @inheritdoc IEmissionController
     uint256 public constant HOOK_GAS = 300_000;
 
+    /// @notice Length of the share-change window: one change per window.
+    uint256 public constant SHARES_WINDOW = 30 days;
+
+    /// @notice The default share step (1,000 bps per 30 days).
+    uint256 public constant DEFAULT_MAX_SHARE_STEP = 1_000;
+
+    /// @notice Most a loosening may add to the step in force; it applies `SHARES_WINDOW` after it is set.
+    uint256 public constant MAX_SHARE_STEP_LOOSENING = 500;
+
     /// @dev Gas that must be left before a hook call so that it gets all of `HOOK_GAS` (63/64 rule) and
     /// this call can still finish afterwards.
     uint256 private constant HOOK_GAS_REQUIRED = (HOOK_GAS * 64) / 63 + 20_000;
@@ -51,6 +60,12 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     // Packs with AccessManaged's and Pausable's fields into slot 0.
     uint64 private _lastDistribution;
     BucketConfig[BUCKETS] private _buckets;
+
+    // The share-change rate limit: the step set at once, a scheduled loosening, the last change.
+    uint16 private _maxShareStep = uint16(DEFAULT_MAX_SHARE_STEP);
+    uint16 private _pendingStep;
+    uint64 private _pendingStepAt;
+    uint64 private _lastSharesChange;
 
     /// @param token_ The TTD token, deployed with this controller as its minter and the schedule's total
     /// as its cap.
@@ -146,8 +161,34 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
 
     /// @inheritdoc IEmissionController
     function setShares(uint16[BUCKETS] calldata newShares) external restricted {
+        uint256 last = _lastSharesChange;
+        if (last != 0 && block.timestamp < last + SHARES_WINDOW)
+            revert SharesChangedTooRecently(last + SHARES_WINDOW);
+        uint16[BUCKETS] memory old = _currentShares();
+        _lastSharesChange = uint64(block.timestamp);
         _distribute();
         _setShares(newShares);
+        uint256 step = maxShareStep();
+        for (uint256 i; i < BUCKETS; ++i) {
+            (uint256 a, uint256 b) = (old[i], newShares[i]);
+            if ((a > b ? a - b : b - a) > step) revert ShareStepTooLarge(Bucket(i), a, b, step);
+        }
+    }
+
+    /// @inheritdoc IEmissionController
+    function setMaxShareStep(uint256 step) external restricted {
+        uint256 old = maxShareStep();
+        if (step > BPS || step > old + MAX_SHARE_STEP_LOOSENING) revert InvalidMaxShareStep(step);
+        _maxShareStep = uint16(old);
+        if (step > old) {
+            uint256 effectiveAt = block.timestamp + SHARES_WINDOW;
+            (_pendingStep, _pendingStepAt) = (uint16(step), uint64(effectiveAt));
+            emit MaxShareStepRaiseScheduled(step, effectiveAt);
+        } else {
+            (_pendingStep, _pendingStepAt) = (0, 0);
+            _maxShareStep = uint16(step);
+            emit MaxShareStepSet(old, step);
+        }
     }
 
     /// @inheritdoc IEmissionController
@@ -225,6 +266,22 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     /// @inheritdoc IEmissionController
     function scheduleTotal() external view returns (uint256) {
         return _schedule().total();
+    }
+
+    /// @inheritdoc IEmissionController
+    function maxShareStep() public view returns (uint256) {
+        uint256 at = _pendingStepAt;
+        return at != 0 && block.timestamp >= at ? _pendingStep : _maxShareStep;
+    }
+
+    /// @inheritdoc IEmissionController
+    function pendingMaxShareStep() external view returns (uint256 step, uint256 effectiveAt) {
+        if (_pendingStepAt > block.timestamp) (step, effectiveAt) = (_pendingStep, _pendingStepAt);
+    }
+
+    /// @inheritdoc IEmissionController
+    function lastSharesChange() external view returns (uint256) {
+        return _lastSharesChange;
     }
 
     /// @inheritdoc IEmissionController

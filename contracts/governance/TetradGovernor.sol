@@ -44,8 +44,22 @@ contract TetradGovernor is
     /// @notice Highest quorum governance can set (50% of the supply).
     uint256 public constant MAX_QUORUM_PERCENT = 50;
 
+    /// @notice Shortest lookback governance can set: votes must be held at least a day before the snapshot.
+    uint256 public constant MIN_VOTE_LOOKBACK = 1 days;
+
+    /// @notice Longest lookback governance can set.
+    uint256 public constant MAX_VOTE_LOOKBACK = 30 days;
+
     /// @notice Basis points of the total supply (at the last second) needed to propose.
     uint256 public proposalThresholdBps;
+
+    /// @notice Voting power at a timepoint `t` is the lesser of the delegated votes at `t` and at
+    /// `t - voteLookback`, so votes borrowed around a snapshot (a loan of a few blocks) weigh nothing.
+    uint256 public voteLookback;
+
+    /// @notice Least quorum in TTD (wei), whatever the supply: the bootstrap guard while most of the
+    /// supply sits in the pool and the buckets and does not vote.
+    uint256 public quorumFloor;
 
     /// @notice When the current proposal guardian's term ends.
     uint256 public guardianTermEnd;
@@ -53,8 +67,20 @@ contract TetradGovernor is
     /// @notice The threshold share changed.
     event ProposalThresholdBpsSet(uint256 oldBps, uint256 newBps);
 
+    /// @notice The vote lookback changed.
+    event VoteLookbackSet(uint256 oldLookback, uint256 newLookback);
+
+    /// @notice The quorum floor changed.
+    event QuorumFloorSet(uint256 oldFloor, uint256 newFloor);
+
     /// @notice A threshold above `MAX_PROPOSAL_THRESHOLD_BPS`.
     error InvalidProposalThresholdBps(uint256 bps);
+
+    /// @notice A lookback outside `[MIN_VOTE_LOOKBACK, MAX_VOTE_LOOKBACK]`.
+    error InvalidVoteLookback(uint256 lookback);
+
+    /// @notice A quorum floor above `MAX_QUORUM_PERCENT` of the supply.
+    error InvalidQuorumFloor(uint256 floor);
 
     /// @notice A quorum above `MAX_QUORUM_PERCENT`.
     error InvalidQuorum(uint256 percent);
@@ -67,6 +93,8 @@ contract TetradGovernor is
         uint256 quorumPercent; // of the supply at the snapshot
         uint48 lateQuorumExtension; // seconds
         address guardian; // may cancel proposals; zero for none
+        uint256 voteLookback; // seconds, at least MIN_VOTE_LOOKBACK
+        uint256 quorumFloor; // TTD (wei)
     }
 
     constructor(
@@ -83,6 +111,34 @@ contract TetradGovernor is
     {
         _setProposalThresholdBps(config.proposalThresholdBps);
         _setProposalGuardian(config.guardian);
+        _setVoteLookback(config.voteLookback);
+        // No supply check at genesis: the floor is what protects a supply of zero.
+        emit QuorumFloorSet(0, config.quorumFloor);
+        quorumFloor = config.quorumFloor;
+    }
+
+    /// @notice Sets how long before a snapshot votes must already be held. Governance only.
+    /// @param lookback Seconds, within `[MIN_VOTE_LOOKBACK, MAX_VOTE_LOOKBACK]`.
+    function setVoteLookback(uint256 lookback) external onlyGovernance {
+        _setVoteLookback(lookback);
+    }
+
+    /// @notice Sets the least quorum in TTD (wei). Governance only; at most `MAX_QUORUM_PERCENT` of the
+    /// supply one second ago, so governance cannot lock itself out.
+    /// @param floor The new floor.
+    function setQuorumFloor(uint256 floor) external onlyGovernance {
+        uint256 supply = token().getPastTotalSupply(clock() - 1);
+        if (floor > Math.mulDiv(supply, MAX_QUORUM_PERCENT, 100)) revert InvalidQuorumFloor(floor);
+        emit QuorumFloorSet(quorumFloor, floor);
+        quorumFloor = floor;
+    }
+
+    /// @notice Votes needed for a quorum at `timepoint`: the larger of the quorum fraction of the supply
+    /// and `quorumFloor`.
+    function quorum(
+        uint256 timepoint
+    ) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
+        return Math.max(super.quorum(timepoint), quorumFloor);
     }
 
     /// @notice Sets the proposal threshold as basis points of the supply. Governance only.
@@ -102,6 +158,22 @@ contract TetradGovernor is
         return block.timestamp < guardianTermEnd ? super.proposalGuardian() : address(0);
     }
 
+    /// @dev Voting power that cannot be rented: the lesser of the votes at `timepoint` and `voteLookback`
+    /// earlier (none before the clock's origin). Applies to voting and to the proposal threshold.
+    function _getVotes(
+        address account,
+        uint256 timepoint,
+        bytes memory params
+    ) internal view override(Governor, GovernorVotes) returns (uint256) {
+        uint256 lookback = voteLookback;
+        if (timepoint < lookback) return 0;
+        return
+            Math.min(
+                super._getVotes(account, timepoint, params),
+                token().getPastVotes(account, timepoint - lookback)
+            );
+    }
+
     /// @dev Starts a new term with each (re)appointment.
     function _setProposalGuardian(address newProposalGuardian) internal override {
         super._setProposalGuardian(newProposalGuardian);
@@ -112,6 +184,13 @@ contract TetradGovernor is
     function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
         if (newQuorumNumerator > MAX_QUORUM_PERCENT) revert InvalidQuorum(newQuorumNumerator);
         super._updateQuorumNumerator(newQuorumNumerator);
+    }
+
+    function _setVoteLookback(uint256 lookback) private {
+        if (lookback < MIN_VOTE_LOOKBACK || lookback > MAX_VOTE_LOOKBACK)
+            revert InvalidVoteLookback(lookback);
+        emit VoteLookbackSet(voteLookback, lookback);
+        voteLookback = lookback;
     }
 
     function _setProposalThresholdBps(uint256 bps) private {

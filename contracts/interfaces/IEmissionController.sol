@@ -36,6 +36,21 @@ interface IEmissionController {
     /// @notice A recipient's `onEmission` hook reverted; its tokens were minted nonetheless.
     event ReceiverNotificationFailed(Bucket indexed bucket, address indexed account, uint256 amount);
 
+    /// @notice The share step was tightened, at once (basis points one bucket's share may move per 30 days).
+    event MaxShareStepSet(uint256 oldStep, uint256 newStep);
+
+    /// @notice A loosening of the share step to `newStep` was scheduled; it applies from `effectiveAt`.
+    event MaxShareStepRaiseScheduled(uint256 newStep, uint256 effectiveAt);
+
+    /// @notice A share change moved `bucket` from `oldShare` to `newShare`, more than `maxStep` bps.
+    error ShareStepTooLarge(Bucket bucket, uint256 oldShare, uint256 newShare, uint256 maxStep);
+
+    /// @notice A share change less than 30 days after the previous one; possible again at `notBefore`.
+    error SharesChangedTooRecently(uint256 notBefore);
+
+    /// @notice A share step above 10,000 bps, or a loosening by more than `MAX_SHARE_STEP_LOOSENING`.
+    error InvalidMaxShareStep(uint256 step);
+
     /// @notice Shares must each be at most 10,000 and sum to exactly 10,000; `sum` is what they added to.
     error InvalidShares(uint256 sum);
 
@@ -96,8 +111,23 @@ interface IEmissionController {
     function recipient(Bucket bucket) external view returns (Recipient memory);
 
     /// @notice Sets all five shares at once; distributes at the old shares first so the change is
-    /// never retroactive. Governance only.
+    /// never retroactive. Governance only. Rate-limited (issue 15): at most one change per 30 days, and
+    /// no share moves by more than `maxShareStep()` bps, so any 30 days move a share by at most that.
     function setShares(uint16[5] calldata newShares) external;
+
+    /// @notice Sets the most one share may move per change (and so per 30 days). Governance only.
+    /// Tightening applies at once (and cancels a scheduled loosening); a loosening, by at most
+    /// `MAX_SHARE_STEP_LOOSENING` over the step in force, applies 30 days later.
+    function setMaxShareStep(uint256 step) external;
+
+    /// @notice The step in force: the most, in bps, one share may move per 30 days.
+    function maxShareStep() external view returns (uint256);
+
+    /// @notice The scheduled loosening of the step (zeros if none): `step` from `effectiveAt`.
+    function pendingMaxShareStep() external view returns (uint256 step, uint256 effectiveAt);
+
+    /// @notice When the shares last changed through `setShares` (zero: never since deployment).
+    function lastSharesChange() external view returns (uint256);
 
     /// @notice Points `bucket` at `account`; distributes to the old recipient first. Governance only.
     function setRecipient(Bucket bucket, address account, bool notify) external;

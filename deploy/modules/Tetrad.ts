@@ -249,8 +249,15 @@ function buildGovernance(
       quorumPercent: config.governance.quorumPercent,
       lateQuorumExtension: config.governance.lateQuorumExtension,
       guardian: config.guardian ?? ZeroAddress,
+      voteLookback: config.governance.voteLookback,
+      quorumFloor: config.governance.quorumFloor,
     },
   ]);
+  // Rate-limit the protection fund before the Timelock takes the admin role (issue 15).
+  const fundLimit = m.call(core.protectionFund, "setMaxReleaseBps", [config.governance.maxFundReleaseBps], {
+    id: "LimitFundReleases",
+    after,
+  });
   const proposer = m.call(timelock, "grantRole", [TIMELOCK_ROLES.proposer, governor], {
     id: "GrantProposer",
   });
@@ -270,7 +277,7 @@ function buildGovernance(
   // ---- Hand every parameter to the Timelock; the deployer keeps nothing ----
   const handOver = m.call(core.manager, "grantRole", [ADMIN_HANDOVER.id, timelock, 0], {
     id: "GrantTimelockAdmin",
-    after: [...after, ...wiring],
+    after: [...after, ...wiring, fundLimit],
   });
   m.call(core.manager, "renounceRole", [ADMIN_HANDOVER.id, deployer], {
     id: "RenounceDeployerAdmin",

@@ -43,6 +43,9 @@ export interface NetworkParameters {
     quorumPercent: number;
     lateQuorumExtension: number;
     timelockDelay: number;
+    voteLookback: number;
+    quorumFloor: string;
+    maxFundReleaseBps: number;
   };
 }
 
@@ -68,6 +71,12 @@ export interface SystemConfig {
     quorumPercent: bigint;
     lateQuorumExtension: bigint;
     timelockDelay: bigint;
+    /** Votes count only if also held this long before the snapshot (at least a day). */
+    voteLookback: bigint;
+    /** Least quorum in TTD (wei), whatever the supply. */
+    quorumFloor: bigint;
+    /** The protection fund's release limit: bps of its holdings per 30 days. */
+    maxFundReleaseBps: bigint;
   };
 }
 
@@ -186,6 +195,9 @@ export function resolveConfig(p: NetworkParameters, now: bigint): SystemConfig {
       quorumPercent: BigInt(g.quorumPercent),
       lateQuorumExtension: seconds("governance.lateQuorumExtension", g.lateQuorumExtension, 2 ** 48 - 1),
       timelockDelay: seconds("governance.timelockDelay", g.timelockDelay, Number.MAX_SAFE_INTEGER),
+      voteLookback: seconds("governance.voteLookback", g.voteLookback),
+      quorumFloor: amount("governance.quorumFloor", g.quorumFloor),
+      maxFundReleaseBps: BigInt(bps("governance.maxFundReleaseBps", g.maxFundReleaseBps)),
     },
   };
 }

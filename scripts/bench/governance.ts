@@ -34,6 +34,8 @@ export async function benchGovernance(gas: GasRecorder): Promise<void> {
     "token.transfer.delegated",
     core.token.connect(alice).transfer(bob.address, ethers.parseEther("1")),
   );
+  // Votes count once held for the Governor's lookback (a day).
+  await time.increase(DEFAULT_GOVERNANCE.voteLookback);
   await mine(1);
 
   const p = buildProposal("Capital to 28%", "Benchmark proposal.", [

@@ -174,6 +174,8 @@ export const REACH: Record<string, readonly string[]> = {
   "TetradGovernor.setProposalGuardian(address)": PROPOSAL,
   "TetradGovernor.setProposalThreshold(uint256)": PROPOSAL,
   "TetradGovernor.setProposalThresholdBps(uint256)": PROPOSAL,
+  "TetradGovernor.setQuorumFloor(uint256)": PROPOSAL,
+  "TetradGovernor.setVoteLookback(uint256)": PROPOSAL,
   "TetradGovernor.setVotingDelay(uint48)": PROPOSAL,
   "TetradGovernor.setVotingPeriod(uint32)": PROPOSAL,
   "TetradGovernor.updateQuorumNumerator(uint256)": PROPOSAL,

@@ -138,6 +138,28 @@ function bigShares(s: Shares): bigint[] {
   return s.map((x) => BigInt(x));
 }
 
+/**
+ * A share change toward `target` that moves no bucket by more than `step` bps and still sums to
+ * 10,000 (the controller's rate limit, issue 15): the gaps scaled down, the rounding put where it fits.
+ */
+function stepToward(current: Shares, target: Shares, step: number): Shares {
+  const gaps = target.map((t, i) => t - current[i]);
+  const widest = Math.max(...gaps.map(Math.abs));
+  if (widest <= step) return [...target] as Shares;
+  const moves = gaps.map((g) => Math.trunc((g * step) / widest));
+  let rest = -moves.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < moves.length && rest !== 0; i++) {
+    const room =
+      rest > 0
+        ? Math.min(step - moves[i], 10_000 - current[i] - moves[i])
+        : Math.min(step + moves[i], current[i] + moves[i]);
+    const d = Math.sign(rest) * Math.min(Math.abs(rest), Math.max(room, 0));
+    moves[i] += d;
+    rest -= d;
+  }
+  return current.map((c, i) => c + moves[i]) as Shares;
+}
+
 describe("EmissionController", () => {
   describe("deployment and views", () => {
     it("exposes the schedule, shares, recipients and token", async () => {
@@ -334,7 +356,7 @@ describe("EmissionController", () => {
     it("settles the past at the old shares, then applies the new shares to the future", async () => {
       const f = await loadFixture(coreFixture);
       const { controller, core, admin } = f;
-      const newShares: Shares = [1000, 2000, 3000, 3500, 500];
+      const newShares: Shares = [1400, 2000, 3000, 3200, 400]; // each within the 1,000 bps step
       const last = await controller.lastDistribution();
       const t1 = last + 5n * DAY + 321n;
       const minted1 = emitted(core.schedule, last, t1);
@@ -377,10 +399,22 @@ describe("EmissionController", () => {
       expect(await controller.shares()).to.deep.equal(bigShares(DEFAULT_SHARES));
     });
 
-    it("accepts a single bucket taking everything", async () => {
+    it("accepts a single bucket taking everything, 1,000 bps per 30 days", async () => {
       const f = await loadFixture(coreFixture);
       const { controller, core, admin } = f;
-      await controller.connect(admin).setShares([0, 0, 10_000, 0, 0]);
+      await expect(controller.connect(admin).setShares([0, 0, 10_000, 0, 0]))
+        .to.be.revertedWithCustomError(controller, "ShareStepTooLarge")
+        .withArgs(Bucket.Code, 2400n, 0n, 1000n);
+      let shares = [...DEFAULT_SHARES] as number[];
+      while (shares[Bucket.Compute] < 10_000) {
+        if (shares[Bucket.Compute] !== DEFAULT_SHARES[Bucket.Compute]) await time.increase(30n * DAY);
+        shares = stepToward(shares as Shares, [0, 0, 10_000, 0, 0], 1000);
+        await controller.connect(admin).setShares(shares as Shares);
+        await expect(controller.connect(admin).setShares(shares as Shares)).to.be.revertedWithCustomError(
+          controller,
+          "SharesChangedTooRecently",
+        );
+      }
       const before = await balances(f);
       const last = await controller.lastDistribution();
       const to = last + DAY;
@@ -603,8 +637,12 @@ describe("EmissionController", () => {
       expect(await recording.lastAmount()).to.equal(amounts[Bucket.Community]);
       expect(await core.token.balanceOf(addr)).to.equal(amounts[Bucket.Community]);
 
-      // A bucket with a zero amount is neither minted to nor notified.
-      await controller.connect(admin).setShares([2500, 0, 2500, 2500, 2500]);
+      // A bucket with a zero amount is neither minted to nor notified (the step allows 1,000 bps a change).
+      await controller.connect(admin).setShares([2400, 1400, 2400, 2400, 1400]);
+      await time.increase(30n * DAY);
+      await controller.connect(admin).setShares([2400, 400, 2400, 2400, 2400]);
+      await time.increase(30n * DAY);
+      await controller.connect(admin).setShares([2400, 0, 2400, 2400, 2800]);
       const calls = await recording.calls();
       const balance = await core.token.balanceOf(addr);
       await time.increase(DAY);
@@ -763,17 +801,35 @@ describe("EmissionController", () => {
           let shares: Shares = ODD_SHARES;
           let expected: Amounts = [...ZERO_AMOUNTS];
           let last = await controller.lastDistribution();
+          let changed = 0n; // the last share change (none yet)
           for (const s of steps) {
             const to = BigInt(await time.latest()) + s.advance;
             await time.setNextBlockTimestamp(to);
-            if (s.kind === "distribute") {
-              await controller.connect(callers[s.caller]).distribute();
+            let applied: Shares | undefined;
+            if (s.kind === "setShares") {
+              // The rate limit: one change per 30 days, no share moving more than 1,000 bps.
+              const tooSoon = changed !== 0n && to < changed + 30n * DAY;
+              const next = stepToward(shares, s.shares, 1000);
+              const raw = s.shares.some((v, i) => Math.abs(v - shares[i]) > 1000);
+              if (raw) {
+                await expect(controller.connect(admin).setShares.staticCall(s.shares)).to.be.reverted;
+              }
+              if (tooSoon) {
+                await expect(controller.connect(admin).setShares.staticCall(next))
+                  .to.be.revertedWithCustomError(controller, "SharesChangedTooRecently")
+                  .withArgs(changed + 30n * DAY);
+                await controller.connect(callers[0]).distribute();
+              } else {
+                await controller.connect(admin).setShares(next);
+                changed = to;
+                applied = next;
+              }
             } else {
-              await controller.connect(admin).setShares(s.shares);
+              await controller.connect(callers[s.caller]).distribute();
             }
             expect(await controller.lastDistribution()).to.equal(to);
             expected = add(expected, split(emitted(core.schedule, last, to), shares));
-            if (s.kind === "setShares") shares = s.shares;
+            if (applied !== undefined) shares = applied;
             last = to;
 
             const supply = await core.token.totalSupply();

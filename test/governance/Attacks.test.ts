@@ -101,7 +101,8 @@ describe("Attacks on governance", () => {
       const id = await propose(governor, alice, p);
       const snapshot = await governor.proposalSnapshot(id);
 
-      // Before the snapshot (the voting delay is the window): eve's delegation still counts.
+      // Before the snapshot but within the lookback (a day before it): eve's delegation does not count, as a
+      // loan taken during the voting delay would not (issue 15).
       await (await token.connect(eve).delegate(eve.address)).wait();
 
       await toVoting(governor, id);
@@ -121,16 +122,22 @@ describe("Attacks on governance", () => {
         .withArgs(mallory.address, id, Vote.Against, 0n, "");
       await expect(governor.connect(eve).castVote(id, Vote.Against))
         .to.emit(governor, "VoteCast")
-        .withArgs(eve.address, id, Vote.Against, FUNDS.eve, "");
+        .withArgs(eve.address, id, Vote.Against, 0n, "");
       // alice cannot vote twice, whatever she holds.
       await expect(governor.connect(alice).castVote(id, Vote.Against))
         .to.be.revertedWithCustomError(governor, "GovernorAlreadyCastVote")
         .withArgs(alice.address);
       const [against, forVotes, abstain] = await governor.proposalVotes(id);
-      expect([against, forVotes, abstain]).to.deep.equal([FUNDS.eve, FUNDS.alice, 0n]);
+      expect([against, forVotes, abstain]).to.deep.equal([0n, FUNDS.alice, 0n]);
 
-      // A proposal mallory makes with the loan cannot be voted with it once the loan is repaid.
+      // Nor can the fresh loan make a proposal (the threshold reads votes with the same lookback); once
+      // held for a day it can, but cannot be voted with once repaid.
       const q = await grant(s, 1n, "Mallory's");
+      await expect(propose(governor, mallory, q)).to.be.revertedWithCustomError(
+        governor,
+        "GovernorInsufficientProposerVotes",
+      );
+      await time.increase(DEFAULT_GOVERNANCE.voteLookback);
       const qid = await propose(governor, mallory, q);
       await (await token.connect(mallory).transfer(whale.address, borrowed)).wait();
       await toVoting(governor, qid);
@@ -542,6 +549,12 @@ describe("Attacks on governance", () => {
             holder: timelockAddress,
           },
           {
+            fn: "setMaxShareStep",
+            call: (w) => controller.connect(w).setMaxShareStep(1_000n),
+            refusal: managed(controller),
+            holder: timelockAddress,
+          },
+          {
             fn: "setRecipient",
             call: (w) => controller.connect(w).setRecipient(Bucket.Protection, fundAddress, false),
             refusal: managed(controller),
@@ -733,6 +746,12 @@ describe("Attacks on governance", () => {
             refusal: managed(protectionFund),
             holder: timelockAddress,
           },
+          {
+            fn: "setMaxReleaseBps",
+            call: (w) => protectionFund.connect(w).setMaxReleaseBps(1_000n),
+            refusal: managed(protectionFund),
+            holder: timelockAddress,
+          },
           setAuthority(protectionFund),
         ],
       });
@@ -881,6 +900,16 @@ describe("Attacks on governance", () => {
           {
             fn: "setProposalThresholdBps",
             call: (w) => governor.connect(w).setProposalThresholdBps(0),
+            refusal: onlyExecutor,
+          },
+          {
+            fn: "setVoteLookback",
+            call: (w) => governor.connect(w).setVoteLookback(DAY),
+            refusal: onlyExecutor,
+          },
+          {
+            fn: "setQuorumFloor",
+            call: (w) => governor.connect(w).setQuorumFloor(0),
             refusal: onlyExecutor,
           },
           {

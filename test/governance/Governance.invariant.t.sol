@@ -48,6 +48,8 @@ struct GovernorGhost {
     address guardian;
     uint256 guardianTermEnd;
     address timelock;
+    uint256 lookback;
+    uint256 quorumFloor;
 }
 
 /// @notice Drives governance: holders move, approve, permit, burn and delegate TTD (also by signature);
@@ -59,7 +61,7 @@ struct GovernorGhost {
 contract GovernanceHandler is TetradTest {
     uint256 internal constant HOLDERS = 4;
     uint256 internal constant HOLDER_KEY = 0xF00D;
-    uint256 internal constant KINDS = 16;
+    uint256 internal constant KINDS = 18;
     uint64 internal constant ADMIN_ROLE = 0;
     uint64 public constant GUARDIAN_ROLE = 2;
     address internal constant ETH_RECIPIENT = address(0xE7E);
@@ -113,6 +115,7 @@ contract GovernanceHandler is TetradTest {
     mapping(address account => bool) public ghostGuardianRole; // AccessManager GUARDIAN_ROLE
     mapping(address timelock => bool) public ghostGuardianCancels; // the guardian's CANCELLER_ROLE there
     uint64 public ghostPauseRole = GUARDIAN_ROLE; // the role of controller.pause()
+    uint256 public ghostLookbackChangedAt; // when an executed proposal last set the vote lookback
     bool public ghostControllerPaused;
     mapping(address timelock => uint256) public ghostEth;
     uint256 public ghostEthPaid;
@@ -156,7 +159,9 @@ contract GovernanceHandler is TetradTest {
             lateQuorum: governor_.lateQuorumVoteExtension(),
             guardian: guardian_,
             guardianTermEnd: governor_.guardianTermEnd(),
-            timelock: address(timelock_)
+            timelock: address(timelock_),
+            lookback: governor_.voteLookback(),
+            quorumFloor: governor_.quorumFloor()
         });
         ghostEth[address(timelock_)] = address(timelock_).balance;
         ghostMinDelay[address(timelock_)] = timelock_.getMinDelay();
@@ -635,6 +640,8 @@ contract GovernanceHandler is TetradTest {
         else if (kind == 11) target = address(controller);
         else if (kind == 12) (target, arg) = (t, r % 2);
         else if (kind == 14) (target, value) = (ETH_RECIPIENT, bound(r, 1, 1 ether));
+        else if (kind == 16) (target, arg) = (gov, bound(r, 1 days, 30 days));
+        else if (kind == 17) (target, arg) = (gov, bound(r, 0, 100_000 ether));
 
         if (kind == 1) data = abi.encodeCall(governor.setVotingDelay, (uint48(arg)));
         else if (kind == 2) data = abi.encodeCall(governor.setVotingPeriod, (uint32(arg)));
@@ -644,6 +651,8 @@ contract GovernanceHandler is TetradTest {
         else if (kind == 6) data = abi.encodeCall(governor.setLateQuorumVoteExtension, (uint48(arg)));
         else if (kind == 7) data = abi.encodeCall(governor.setProposalGuardian, (address(uint160(arg))));
         else if (kind == 8) data = abi.encodeCall(TimelockController.updateDelay, (arg));
+        else if (kind == 16) data = abi.encodeCall(governor.setVoteLookback, (arg));
+        else if (kind == 17) data = abi.encodeCall(governor.setQuorumFloor, (arg));
         else if (kind == 9) data = abi.encodeCall(manager.revokeRole, (GUARDIAN_ROLE, guardian));
         else if (kind == 10) data = _pauseRoleCall(uint64(arg));
         else if (kind == 11) data = abi.encodeCall(EmissionController.unpause, ());
@@ -680,6 +689,8 @@ contract GovernanceHandler is TetradTest {
                 p.calldatas.length == 2 &&
                 bytes4(p.calldatas[1]) == manager.grantRole.selector;
         else if (kind == 10) ghostPauseRole = uint64(arg);
+        else if (kind == 16) (g.lookback, ghostLookbackChangedAt) = (arg, block.timestamp);
+        else if (kind == 17) g.quorumFloor = arg;
         else if (kind == 11) ghostControllerPaused = false;
         else if (kind == 12) ghostGuardianCancels[t] = arg == 1;
         else if (kind == 13) _relayed(p);
@@ -781,13 +792,15 @@ contract GovernanceHandler is TetradTest {
         if (ghostAllowance[owner][spender] != type(uint256).max) ghostAllowance[owner][spender] -= amount;
     }
 
+    /// @dev The default shares with up to 500 bps moved from one bucket to another: any two such are within
+    /// the controller's 1,000 bps step of each other (issue 15), so executed share changes stay reachable.
     function _shares(uint256 seed) internal pure returns (uint16[5] memory shares) {
-        uint256 left = 10_000;
-        for (uint256 i; i < 4; ++i) {
-            shares[i] = uint16(bound(uint256(keccak256(abi.encode(seed, i))), 0, left));
-            left -= shares[i];
-        }
-        shares[4] = uint16(left);
+        shares = [uint16(2_400), 2_400, 2_400, 2_400, 400];
+        uint256 from = uint256(keccak256(abi.encode(seed, "from"))) % 5;
+        uint256 to = (from + 1 + (uint256(keccak256(abi.encode(seed, "to"))) % 4)) % 5;
+        uint16 moved = uint16(bound(uint256(keccak256(abi.encode(seed, "moved"))), 0, 400));
+        shares[from] -= moved;
+        shares[to] += moved;
     }
 
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {
@@ -805,8 +818,8 @@ contract GovernanceHandler is TetradTest {
 
 /// @notice Governance invariants: every parameter (the controller's shares, the Governor's settings and
 /// guardian, the Timelocks' delays and roles, the AccessManager's roles) changes only through an executed
-/// proposal; votes on a proposal are exactly the voters' weights at its snapshot and never exceed the
-/// supply; voting power follows delegation; supply, balances and allowances add up; the Governor never
+/// proposal; votes on a proposal are exactly the voters' weights (the lesser of their votes at its
+/// snapshot and a lookback before it) and never exceed the supply; voting power follows delegation; supply, balances and allowances add up; the Governor never
 /// holds deposits; the guardian can only pause and cancel, and only while governance lets it.
 contract GovernanceInvariantTest is TetradTest, InvariantTargets {
     using EmissionSchedule for EmissionSchedule.Params;
@@ -849,6 +862,8 @@ contract GovernanceInvariantTest is TetradTest, InvariantTargets {
             c.token.delegate(holder);
         }
         handOver(c, dao);
+        // Votes count once held for the Governor's lookback (issue 15).
+        vm.warp(block.timestamp + governor.voteLookback() + 1);
     }
 
     function _targets() internal view override returns (address, bytes memory) {
@@ -884,11 +899,19 @@ contract GovernanceInvariantTest is TetradTest, InvariantTargets {
                 c.token.getPastTotalSupply(snapshot),
                 "votes above supply"
             );
-            // Exactly the weights of those who voted, read at the snapshot.
+            // Exactly the weights of those who voted: the lesser of their votes at the snapshot and a
+            // lookback before it (issue 15: votes cannot be rented around the snapshot). A vote is weighed
+            // with the lookback in force when it is cast: exact only if the lookback has not changed since
+            // the snapshot.
+            if (handler.ghostLookbackChangedAt() > snapshot) continue;
             uint256 weights;
+            uint256 lookback = governor.voteLookback();
             for (uint256 h; h < 4; ++h) {
                 address holder = handler.holderAt(h);
-                if (governor.hasVoted(id, holder)) weights += c.token.getPastVotes(holder, snapshot);
+                if (!governor.hasVoted(id, holder)) continue;
+                uint256 atSnapshot = c.token.getPastVotes(holder, snapshot);
+                uint256 before = snapshot < lookback ? 0 : c.token.getPastVotes(holder, snapshot - lookback);
+                weights += atSnapshot < before ? atSnapshot : before;
             }
             assertEq(against + forVotes + abstain, weights, "votes != the voters' weights at the snapshot");
         }
@@ -913,6 +936,8 @@ contract GovernanceInvariantTest is TetradTest, InvariantTargets {
         );
         assertEq(governor.quorumNumerator(), g.quorum, "quorum");
         assertEq(governor.lateQuorumVoteExtension(), g.lateQuorum, "late quorum extension");
+        assertEq(governor.voteLookback(), g.lookback, "vote lookback");
+        assertEq(governor.quorumFloor(), g.quorumFloor, "quorum floor");
         assertEq(governor.guardianTermEnd(), g.guardianTermEnd, "guardian term");
         assertEq(
             governor.proposalGuardian(),

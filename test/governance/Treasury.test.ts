@@ -52,9 +52,11 @@ describe("Treasury", () => {
     const { treasury, token, admin, alice } = await loadFixture(deployTreasury);
     const tokenAddress = await token.getAddress();
     const treasuryAddress = await treasury.getAddress();
+    // Without a limit (a new Treasury's default) everything is releasable, and not a wei more.
+    expect(await treasury.releasable(tokenAddress)).to.equal(FUNDS);
     await expect(treasury.connect(admin).release(tokenAddress, alice.address, FUNDS + 1n))
-      .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
-      .withArgs(treasuryAddress, FUNDS, FUNDS + 1n);
+      .to.be.revertedWithCustomError(treasury, "ReleaseLimitExceeded")
+      .withArgs(FUNDS + 1n, FUNDS);
     await treasury.connect(admin).release(tokenAddress, alice.address, FUNDS);
     expect(await token.balanceOf(alice.address)).to.equal(FUNDS);
     expect(await token.balanceOf(treasuryAddress)).to.equal(0n);

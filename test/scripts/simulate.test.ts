@@ -368,11 +368,13 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
   }
 
   describe("a short seeded run on the real contracts", function () {
-    // Five days with few agents: validators and contributors onboarded, the DAO deployed and the
-    // proposal made. Three runs (seed 7 twice, seed 8 once) for reproducibility. The timeout only
+    // Six days with few agents: validators and contributors onboarded, the DAO deployed and the
+    // proposal made. The DAO is deployed on day 3 (when the fund's grants are done); on day 4 no
+    // holder has held votes for the Governor's vote lookback (a day), so the proposal waits for
+    // day 5: a five-day run would end before it. Three runs (seed 7 twice, seed 8 once) for reproducibility. The timeout only
     // guards against a hang.
     this.timeout(600_000);
-    const size = { days: 5, contributors: 2, validators: 4, stakers: 3 };
+    const size = { days: 6, contributors: 2, validators: 4, stakers: 3 };
     let first: SimResult;
     let chain: ChainView;
     let again: SimResult;
@@ -415,7 +417,7 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       expect(perStake("honest")).to.be.greaterThan(perStake("lazy"));
       expect(first.stakers.filter((s) => s.everStaked).length).to.be.greaterThan(0);
       expect(first.governance.deployedDay).to.not.equal(null);
-      expect(first.governance.proposedDay).to.not.equal(null);
+      expect(first.governance.proposedDay).to.equal(5);
       expect(first.rows[0].shares).to.deep.equal([...DEFAULT_SHARES]);
     });
 
@@ -493,16 +495,25 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
     });
   });
 
-  describe("governance over 18 days on the real contracts", function () {
+  describe("governance over 22 days on the real contracts", function () {
     // The proposal needs the voting delay, five days of vote and the two-day timelock after the DAO
     // is deployed: this one run is longer (about 10 s on an idle machine). The timeout only guards
     // against a hang: a loaded machine makes the run slow, not wrong.
+    //
+    // 22 days, not 18, for the quorum floor (30,000 TTD, issue 15): proposed on day 7 (18 days),
+    // the holders counted about 33,000 TTD of votes in all at the snapshot (most of the supply was
+    // still staked, bonded or unclaimed), For plus Abstain could not reach the floor and the
+    // proposal was defeated. Proposed on day 8 it passes and is executed on day 17.
     this.timeout(600_000);
-    const size = { days: 18, contributors: 4, validators: 4, stakers: 5 };
+    const size = { days: 22, contributors: 4, validators: 4, stakers: 5 };
 
     it("the DAO executes the proposal: the shares change mid-run and the run still reconciles", async () => {
       const { result, chain } = await isolatedRun(size, 7);
-      expect(result.governance.executedDay).to.not.equal(null);
+      const gov = result.governance;
+      expect(gov.executedDay).to.not.equal(null);
+      // 4% of the supply is below the floor this early: the floor is the quorum, and it was met.
+      expect(gov.quorum).to.equal(parseEther("30000"));
+      expect(gov.votesFor + gov.votesAbstain >= gov.quorum).to.equal(true);
       expect(result.rows[0].shares).to.deep.equal([...DEFAULT_SHARES]);
       expect(result.rows[result.rows.length - 1].shares).to.deep.equal([...PROPOSED_SHARES]);
       expect(chain.shareChanges[chain.shareChanges.length - 1].shares).to.deep.equal([...PROPOSED_SHARES]);

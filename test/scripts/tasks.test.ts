@@ -7,7 +7,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseEther } from "ethers";
-import { DAY } from "../../scripts/lib/chain/constants";
+import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
 import { Core, deployCore } from "../utils/deploy";
 import { Governance, deployGovernance } from "../utils/deploy";
 import { describeDeployment, writeDeployment } from "../../scripts/lib/deploy/deployments";
@@ -449,6 +449,10 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       const { result: d } = await run<{ votes: bigint }>("gov:delegate");
       expect(d.votes).to.equal(await core.token.balanceOf(deployer.address));
       expect(await core.token.delegates(deployer.address)).to.equal(deployer.address);
+      expect(await failure("gov:propose", { shares: "2500,2500,2500,2100,400" })).to.match(
+        /votes count once held for the Governor's 24-hour lookback/,
+      );
+      await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
 
       expect(await failure("gov:propose", { shares: "2500,2500,2500,2500,400" })).to.equal(
         "--shares must sum to 10,000 basis points (these sum to 10400)",
@@ -512,6 +516,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     it("proposes a JSON file of actions, resolving names and human amounts", async () => {
       const { core, gov, contributor } = await loadFixture(funded);
       await run("gov:delegate");
+      await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
       const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-actions-"));
       try {
         const file = path.join(work, "actions.json");
@@ -560,6 +565,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     it("summarizes supply, split, subnets, the account and open proposals", async () => {
       const { core, deployer } = await loadFixture(funded);
       await run("gov:delegate");
+      await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
       await run("gov:propose", { shares: "2500,2500,2500,2100,400" });
       await run("capital:deposit", { amount: "2", faucet: true });
       const { result, output } = await run<{
@@ -571,9 +577,10 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       expect(result.emission.supply).to.equal(await core.token.totalSupply());
       expect(result.emission.scheduleSoFar).to.equal(result.emission.supply + result.emission.pending);
       expect(result.subnets.map((x) => [x.name, x.round, x.phase])).to.deep.equal([
-        ["code", 2n, "commit"],
-        ["community", 2n, "commit"],
-        ["compute", 2n, "commit"],
+        // A day has passed for the Governor's vote lookback: round 2's commit and reveal are over.
+        ["code", 2n, "closed"],
+        ["community", 2n, "closed"],
+        ["compute", 2n, "closed"],
       ]);
       expect(result.account.votes).to.equal(await core.token.getVotes(deployer.address));
       expect(result.account.poolStake).to.equal(parseEther("3"));

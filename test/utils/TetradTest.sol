@@ -139,7 +139,9 @@ abstract contract TetradTest is PRBTest {
                 proposalThresholdBps: 10,
                 quorumPercent: 4,
                 lateQuorumExtension: 1 days,
-                guardian: guardian
+                guardian: guardian,
+                voteLookback: 1 days,
+                quorumFloor: 30_000e18
             });
     }
 

@@ -14,7 +14,7 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContractTransactionReceipt, parseEther } from "ethers";
 import { TetradGovernor, TetradTimelock } from "../../typechain-types";
-import { DAY } from "../../scripts/lib/chain/constants";
+import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
 import { Core, deployCore } from "./deploy";
 import { deployGovernance } from "./deploy";
 import { Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
@@ -97,6 +97,8 @@ export async function deployGovernedSystem(): Promise<GovernedSystem> {
   const { governor, timelock } = await deployGovernance(core, { guardian: guardian.address });
 
   for (const who of [alice, bob, carol, dave]) await (await token.connect(who).delegate(who.address)).wait();
+  // Votes count only once held for the Governor's lookback (a day): the voters have held theirs that long.
+  await time.increase(DEFAULT_GOVERNANCE.voteLookback);
   await mine(1);
   return { ...accounts, core, governor, timelock, fromBlock };
 }

@@ -49,6 +49,9 @@ export const DEFAULT_GOVERNANCE = {
   quorumPercent: 4n,
   lateQuorumExtension: DAY,
   timelockDelay: 2n * DAY,
+  voteLookback: DAY, // votes must also be held a day before the snapshot (issue 15)
+  quorumFloor: 30_000n * 10n ** 18n, // least quorum in TTD: ~4% of the supply at day 52
+  maxFundReleaseBps: 1_000n, // the protection fund releases at most 10% per 30 days
 } as const;
 
 /** The guardian's AccessManager role: may call `pause()` on the controller, the pool and the subnets. */

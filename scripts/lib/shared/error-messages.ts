@@ -312,6 +312,10 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return `a proposal threshold of ${String(a[0])} bps is above the 10% cap`;
     case "InvalidQuorum":
       return `a quorum of ${String(a[0])}% is above the 50% cap`;
+    case "InvalidVoteLookback":
+      return `a vote lookback of ${formatDuration(big(a[0]))} is outside 1 to 30 days`;
+    case "InvalidQuorumFloor":
+      return `a quorum floor of ${amount(a[0])} is above half the supply`;
     case "TimelockUnexpectedOperationState":
       return ctx.proposal?.eta !== undefined
         ? `the Timelock operation is not ready: it can run from ${at(ctx.proposal.eta)}`
@@ -330,6 +334,16 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return `bucket shares must sum to 10,000 basis points (these sum to ${String(a[0])})`;
     case "InvalidRecipient":
       return `${String(a[0])} cannot be a bucket recipient`;
+    case "ShareStepTooLarge":
+      return `bucket ${String(a[0])} would move from ${String(a[1])} to ${String(a[2])} bps: at most ${String(a[3])} bps per change`;
+    case "SharesChangedTooRecently":
+      return `the shares changed less than 30 days ago: the next change is possible from ${at(a[0])}`;
+    case "InvalidMaxShareStep":
+      return `a share step of ${String(a[0])} bps is above 10,000 or loosens by more than 500 bps at once`;
+    case "InvalidMaxReleaseBps":
+      return `a release limit of ${String(a[0])} bps is above 10,000 or loosens by more than 500 bps at once`;
+    case "ReleaseLimitExceeded":
+      return `the fund can release ${amount(a[1])} now (its 30-day limit), not ${bare(a[0])}`;
     case "HookOutOfGas":
       return `the transaction ran out of gas in the emission hook of ${String(a[0])}: send it with more gas`;
     case "InvalidRange":

@@ -70,7 +70,7 @@ export const BEHAVIOUR = {
   /** Staker mix. */
   whaleShare: 0.1,
   mercenaryShare: 0.3,
-  /** Holders who claim their rewards while a proposal waits for its snapshot, to vote with them. */
+  /** Holders who claim their rewards the day before a proposal, to vote with them. */
   claimToVote: 0.5,
   /** Daily voting turnout of holders who have not voted yet, while the vote is open. */
   turnout: 0.5,

@@ -602,11 +602,16 @@ class Simulation {
     const { token } = this.core;
     const proposeDay = Math.max(Math.floor(this.config.days * 0.4), (this.gov.deployedDay ?? 0) + 1);
     if (this.proposalId === null) {
+      // The day before, holders claim what they earned: only votes held a lookback before the
+      // snapshot count, and the snapshot's lookback point is the proposal itself (issue 15).
+      if (d >= proposeDay - 1) await this.claimToVote();
       if (d < proposeDay) return;
       // The holder with the most votes proposes, once it passes the threshold.
       const holders = this.holders();
       const votes: bigint[] = [];
-      for (const h of holders) votes.push(await token.getVotes(h.signer.address));
+      // As the Governor counts them: held for its vote lookback too (issue 15).
+      const now = (await this.clock.latest()) - 1n;
+      for (const h of holders) votes.push(await governor.getVotes(h.signer.address, now));
       let best = 0;
       votes.forEach((v, i) => (v > votes[best] ? (best = i) : undefined));
       if (holders.length === 0 || votes[best] < (await governor.proposalThreshold())) return;
@@ -619,7 +624,6 @@ class Simulation {
     const id = this.proposalId;
     const state = PROPOSAL_STATES[Number(await governor.state(id))];
     this.gov.state = state;
-    if (state === "pending") await this.claimToVote();
     if (state === "active") {
       const snapshot = await governor.proposalSnapshot(id);
       for (const h of this.holders()) {
@@ -650,7 +654,11 @@ class Simulation {
     }
   }
 
-  /** During the voting delay, holders claim what they earned so that it counts at the snapshot. */
+  /**
+   * The day before the proposal, holders claim what they earned so that it counts: the Governor
+   * takes the lesser of the votes at the snapshot and a vote lookback earlier (issue 15), and with
+   * the lookback equal to the voting delay that earlier point is the proposal itself.
+   */
   private async claimToVote(): Promise<void> {
     for (const s of this.stakers) {
       if (!s.everStaked || this.primed.has(s.signer.address)) continue;

@@ -482,17 +482,23 @@ export async function propose(
   title ??= actions.length === 1 ? toCalls(actions)[0].summary : `${actions.length} changes to Tetrad`;
   const proposal = buildProposal(title, rationale ?? "", actions);
 
-  const [votes, threshold, balance, delegatee] = await Promise.all([
+  // The Governor counts the lesser of the votes now and `voteLookback` ago (issue 15).
+  const clockNow = BigInt(await governor.clock());
+  const [votes, current, threshold, balance, delegatee, lookback] = await Promise.all([
+    governor.getVotes(s.me, clockNow - 1n),
     token.getVotes(s.me),
     governor.proposalThreshold(),
     token.balanceOf(s.me),
     token.delegates(s.me),
+    governor.voteLookback(),
   ]);
   if (votes < threshold) {
     const hint =
       balance > 0n && delegatee === ZeroAddress
         ? ` (you hold ${s.ttdText(balance)} but have not delegated: run gov:delegate first)`
-        : "";
+        : current >= threshold
+          ? ` (votes count once held for the Governor's ${Number(lookback) / 3600}-hour lookback: try again later)`
+          : "";
     throw new TaskError(
       `not enough votes to propose: you have ${s.ttdText(votes)} of voting power, the threshold is ${s.ttdText(threshold)}${hint}`,
     );
