@@ -1,7 +1,8 @@
 /**
  * `npm run bench:adversarial`: runs the consensus attacks of scripts/bench/adversarial/scenarios.ts
  * on the in-process Hardhat network and writes
- * - reports/adversarial.json: flat numeric keys (`<scenario>.<metric>`, the subnet settings as
+ * - reports/adversarial.json: flat numeric keys (`<scenario>.<metric>`, issue 15's governance guardrails
+ *   (`governance.*`, from ./guardrails.ts), the subnet settings as
  *   `params.<field>`, the run time as `bench.wallSeconds`);
  * - reports/adversarial-runs.json: the scenarios' descriptions, bounds and round-by-round records.
  * Prints every bound and whether it holds; a broken bound is reported, not fatal (the tests in
@@ -10,6 +11,7 @@
 import { promises as fs } from "fs";
 import * as path from "path";
 import { SCENARIOS, brokenBounds, scenarioOutcome } from "./adversarial/scenarios";
+import { guardrailMetrics } from "./guardrails";
 
 const FLAT = path.join("reports", "adversarial.json");
 const RUNS = path.join("reports", "adversarial-runs.json");
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
       console.log(`  ${k} = ${v} ${verdict}`);
     }
   }
+  // Issue 15's governance guardrails (scripts/bench/guardrails.ts; the GUARD- tests assert them).
+  const t0 = Date.now();
+  const guardrails = await guardrailMetrics();
+  Object.assign(flat, guardrails);
+  console.log(`governance guardrails (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  for (const [k, v] of Object.entries(guardrails)) console.log(`  ${k} = ${v}`);
   for (const [k, v] of Object.entries(params ?? {})) flat[`params.${k}`] = v;
   const wallSeconds = Number(((Date.now() - start) / 1000).toFixed(1));
   flat["bench.wallSeconds"] = wallSeconds;
