@@ -239,7 +239,8 @@ contract AdversarialTest is TetradTest {
         vm.prank(bob);
         c.token.delegate(bob);
         handOver(c, dao);
-        vm.warp(block.timestamp + 1);
+        // Past the Governor's vote lookback: alice's and bob's delegations count when they propose.
+        vm.warp(block.timestamp + governor.voteLookback() + 1);
     }
 
     /*//////////////////////////////////////////////////////////////
