@@ -168,7 +168,9 @@ async function main(): Promise<number> {
         args: ["gov:delegate"],
         expect: [/delegated the votes of your .* to yourself/],
       },
-      () => warp(1), // the delegation's checkpoint is in the past at the proposal's snapshot
+      // The Governor counts votes held for its vote lookback (deploy/parameters.json: one day, the
+      // least it allows) before the proposal.
+      () => warp(DAY + 1),
       {
         name: "gov:propose",
         args: ["gov:propose", "--shares", "2500,2500,2500,2100,400", "--description", "Testnet check."],
