@@ -43,7 +43,8 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
  * The tests that skip themselves under coverage (`underCoverage()` in test/utils/coverage.ts): with
  * --coverage they run plain, before the instrumented run. Keep in step with those `this.skip()` calls.
  */
-const PLAIN_ONLY = "ADV-04 loops|ADV-04b claims|ADV-14 gas-starved|Wallets against a local JSON-RPC node";
+const PLAIN_ONLY =
+  "ADV-04 loops|ADV-04b claims|ADV-14 gas-starved|Wallets against a local JSON-RPC node|Consensus attacks";
 
 const args = process.argv.slice(2);
 const coverage = args.includes("--coverage");

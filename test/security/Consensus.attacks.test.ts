@@ -5,9 +5,16 @@
  */
 import { expect } from "chai";
 import { SCENARIOS, brokenBounds, scenarioOutcome } from "../../scripts/bench/adversarial/scenarios";
+import { underCoverage } from "../utils/coverage";
 
 describe("Consensus attacks (issue 14)", function () {
   this.timeout(300_000);
+
+  // Measurements of whole economies (hundreds of rounds): instrumented for coverage they outlast any
+  // timeout and add no line. tools/test.js --coverage runs them plain first (PLAIN_ONLY).
+  before(function () {
+    if (underCoverage()) this.skip();
+  });
 
   for (const s of SCENARIOS) {
     it(`${s.id}: ${s.bounds.map((b) => `${b.key.slice(s.id.length + 1)} ${b.op} ${b.limit}`).join(", ")}`, async () => {
