@@ -9,6 +9,13 @@ import "./scripts/tasks";
  * CI and users' machines may be offline. SOLC must equal the `solc` version in package.json.
  */
 const SOLC = "0.8.28";
+
+/**
+ * `hardhat coverage`'s instrumented, unoptimized bytecode is several times larger than the plain build
+ * (CapitalPool's deployment needs more than 16.8M gas), over the per-transaction gas cap that Hardhat's
+ * default hardfork (Osaka, EIP-7825) enforces. The instrumented run uses Prague, which has no cap.
+ */
+const COVERAGE = process.argv.includes("coverage");
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC) return runSuper();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,6 +50,7 @@ const config: HardhatUserConfig = {
     hardhat: {
       // Long simulations and the 10-year silence benchmark jump time; keep blocks cheap.
       allowUnlimitedContractSize: false,
+      ...(COVERAGE ? { hardfork: "prague" } : {}),
     },
     // LOCALHOST_URL lets tests and the app run a node on another port.
     localhost: { url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545" },
