@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
 import {Consensus} from "../libraries/Consensus.sol";
 import {Dividends} from "../libraries/Dividends.sol";
 import {PackedScores, SHEET_ROWS, SHEET_WORDS} from "../libraries/PackedScores.sol";
+import {SubnetExtension} from "./SubnetExtension.sol";
+import {SubnetStorage, EVICTION_CANDIDATES, CANDIDATE_BITS, CANDIDATE_WORDS} from "./SubnetStorage.sol";
 
 /// @title Subnet
 /// @notice Proof of contribution for one market (see ISubnet). Rounds follow each other: commit phase,
@@ -21,12 +20,17 @@ import {PackedScores, SHEET_ROWS, SHEET_WORDS} from "../libraries/PackedScores.s
 /// so a round with no active sheet, or with all scores zero, carries its emission to the next one.
 /// Liveness: a validator's last revealed sheet stays in force for `activityCutoff` rounds, so a round
 /// in which some validators are offline does not change who holds the majority of the consensus.
-/// @dev Accounting: the token balance covers `totalBonds + totalStake + totalUnbonding + totalClaimable
-/// + pendingEmission`; only slashing moves stake elsewhere (to the protection fund). Every loop is bounded
-/// by MAX_CONTRIBUTORS (256), MAX_VALIDATORS (64) or Consensus.MAX_METRICS (8). Entry points check, then
-/// write every state change and emit, and only then move tokens. The math lives in libraries: folding,
-/// consensus, clipping and agreement in `Consensus`, the packed score sheets in `PackedScores`.
-contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
+/// @dev Two contracts on one storage (`SubnetStorage`): this one holds the round (staking, sheets,
+/// finalization, claims) and the views; `SubnetExtension`, deployed by the constructor, holds the
+/// registry, exits and governance, and runs by delegatecall (`_delegate`) so that both fit the
+/// 24,576-byte limit. Accounting: the token balance covers `totalBonds + totalStake + totalUnbonding +
+/// totalClaimable + pendingEmission`; only slashing moves stake elsewhere (to the protection fund), and
+/// registration fees are burned as they come in. Every loop is bounded by MAX_CONTRIBUTORS (256),
+/// MAX_VALIDATORS (64), MAX_EVICTION_CANDIDATES (16), MAX_UNBONDINGS (8) or Consensus.MAX_METRICS (8).
+/// Entry points check, then write every state change and emit, and only then move tokens. The math lives
+/// in libraries: folding, consensus, clipping and agreement in `Consensus`, dividends in `Dividends`, the
+/// packed score sheets in `PackedScores`.
+contract Subnet is SubnetStorage, ISubnet {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -39,106 +43,31 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     uint256 public constant MAX_CONTRIBUTORS = SHEET_ROWS;
     /// @inheritdoc ISubnet
     /// @dev == Consensus.MAX_VALIDATORS; a round's reveals fit a uint64 mask.
-    uint256 public constant MAX_VALIDATORS = 64;
-    uint256 private constant BPS = Consensus.BPS;
-    /// @dev Bounds of the settings (`_queueParams`).
-    uint256 private constant MAX_PHASE_DURATION = 30 days;
-    uint256 private constant MAX_UNBONDING_DELAY = 2 * MAX_PHASE_DURATION;
-    uint256 private constant MAX_IMMUNITY_PERIOD = 12 * MAX_PHASE_DURATION;
-    /// @dev Longest `activityCutoff`, in rounds.
-    uint256 private constant MAX_ACTIVITY_CUTOFF = 64;
+    uint256 public constant MAX_VALIDATORS = VALIDATOR_SLOTS;
+    /// @inheritdoc ISubnet
+    uint256 public constant MAX_EVICTION_CANDIDATES = EVICTION_CANDIDATES;
+    /// @inheritdoc ISubnet
+    uint256 public constant MAX_UNBONDINGS = UNBONDING_PARTS;
+    /// @inheritdoc ISubnet
+    uint256 public constant MAX_KEEPER_TIP_BPS = KEEPER_TIP_CAP_BPS;
 
-    /*//////////////////////////////////////////////////////////////
-                                  STORAGE
-    //////////////////////////////////////////////////////////////*/
-
-    struct Unbonding {
-        uint128 amount;
-        uint40 releaseAt;
-    }
-
-    /// @dev Progress of the round's finalization.
-    struct Finalization {
-        FinalizationStage stage;
-        uint16 cursor;
-        uint64 activeMask; // validator slots whose sheets count (revealed within `activityCutoff` rounds)
-        uint64 freshMask; // the active slots that revealed this round (paid, disciplined)
-        uint128 pool; // the round's emission
-        uint128 paid; // credited so far (across pages)
-    }
+    /// @dev Defaults of the settings the constructor does not take (governance changes them).
+    uint96 private constant DEFAULT_MIN_FEE = 1e18;
+    uint96 private constant DEFAULT_MAX_FEE = 10_000e18;
+    uint32 private constant DEFAULT_PRICE_INTERVAL = 1 days;
+    uint16 private constant DEFAULT_TARGET_REGISTRATIONS = 4;
+    uint32 private constant DEFAULT_EVICTION_FLOOR_BPS = 2 * uint32(BPS);
+    uint256 private constant DEFAULT_KEEPER_TIP_BPS = 10;
 
     /// @inheritdoc ISubnet
-    IERC20 public immutable token;
-    /// @inheritdoc ISubnet
-    IContributionBucket public immutable bucket;
-    /// @inheritdoc ISubnet
-    address public immutable protectionFund;
-
-    /// @inheritdoc ISubnet
-    address public owner;
-    /// @inheritdoc ISubnet
-    string public metadataURI;
-
-    Params private _params;
-    Params private _nextParams;
-    uint16[] private _metricWeights;
-    uint16[] private _nextMetricWeights;
-
-    /// @inheritdoc ISubnet
-    uint64 public round;
-    /// @inheritdoc ISubnet
-    uint40 public roundStart;
-
-    Contributor[MAX_CONTRIBUTORS] private _contributors;
-    mapping(address => uint256) private _contributorSlotPlusOne;
-    /// @inheritdoc ISubnet
-    uint256 public contributorCount;
-    /// @inheritdoc ISubnet
-    uint256 public contributorSlotsUsed;
-
-    Validator[MAX_VALIDATORS] private _validators;
-    /// @inheritdoc ISubnet
-    uint256 public validatorSlotsUsed;
-    bytes32[MAX_VALIDATORS] private _commitments;
-    /// @dev Each validator slot's last revealed sheet of folded scores (contiguous: see PackedScores.gather).
-    uint256[SHEET_WORDS][MAX_VALIDATORS] private _sheets;
-    mapping(address => uint256) private _validatorSlotPlusOne;
-    /// @inheritdoc ISubnet
-    uint256 public validatorCount;
-    mapping(address => Unbonding) private _unbonding;
-
-    /// @dev Agreement sums of last round's consensus with this round's (the lagged baseline).
-    struct LagSums {
-        uint128 minSum;
-        uint128 maxSum;
-    }
-
-    Finalization private _fin;
-    uint256 private _sumConsensus;
-    LagSums private _lag;
-    uint256[SHEET_WORDS] private _consensusWords;
-    /// @dev Each active sheet's agreement sums, `minSum << 128 | maxSum` (each below 2^38: 256 scores
-    /// below 2^30), one slot per validator so a page reads and writes it once.
-    uint256[MAX_VALIDATORS] private _sums;
-
-    mapping(address => uint256) private _claimable;
-    /// @inheritdoc ISubnet
-    uint256 public totalBonds;
-    /// @inheritdoc ISubnet
-    uint256 public totalStake;
-    /// @inheritdoc ISubnet
-    uint256 public totalUnbonding;
-    /// @inheritdoc ISubnet
-    uint256 public totalClaimable;
-    /// @inheritdoc ISubnet
-    uint256 public pendingEmission;
+    address public immutable extension;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
     /// @param authority AccessManager for governance functions.
-    /// @param token_ TTD.
+    /// @param token_ TTD (burnable: registration fees are burned).
     /// @param bucket_ The contribution bucket that allocates emission to this subnet.
     /// @param protectionFund_ Where slashed stake goes.
     /// @param owner_ The subnet owner (receives the owner share).
@@ -154,106 +83,110 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         string memory uri,
         Params memory initialParams,
         uint16[] memory weights
-    ) AccessManaged(authority) {
+    ) SubnetStorage(authority, token_, bucket_, protectionFund_) {
         if (owner_ == address(0) || protectionFund_ == address(0)) revert ZeroAddress();
-        token = token_;
-        bucket = bucket_;
-        protectionFund = protectionFund_;
-        owner = owner_;
-        metadataURI = uri;
+        extension = address(new SubnetExtension(authority, token_, bucket_, protectionFund_));
+        _owner = owner_;
+        _metadataURI = uri;
         _queueParams(initialParams);
         _queueWeights(weights);
+        _feeIntervalStart = block.timestamp.toUint40();
+        _setPricing(
+            RegistrationPricing(
+                DEFAULT_MIN_FEE,
+                DEFAULT_MAX_FEE,
+                DEFAULT_PRICE_INTERVAL,
+                DEFAULT_TARGET_REGISTRATIONS,
+                DEFAULT_EVICTION_FLOOR_BPS
+            )
+        );
+        _setKeeperTip(DEFAULT_KEEPER_TIP_BPS);
         _startRound();
     }
 
-    /// @dev Not while the round is closed (awaiting or in finalization).
-    modifier onlyOpen() {
-        Phase p = phase();
-        if (p == Phase.Closed) revert WrongPhase(p, Phase.Commit);
-        _;
-    }
-
     /*//////////////////////////////////////////////////////////////
-                               CONTRIBUTORS
+                  REGISTRY, EXITS, GOVERNANCE (EXTENSION)
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function register(
-        string calldata uri
-    ) external nonReentrant whenNotPaused onlyOpen returns (uint256 slot) {
-        // Checks (the replacement's, `SubnetFull`, in `_lowestReplaceable`).
-        if (_contributorSlotPlusOne[msg.sender] != 0) revert AlreadyRegistered(msg.sender);
-
-        // Effects: take a free slot, or free the lowest-scored replaceable one.
-        address replaced;
-        uint256 refund;
-        if (contributorCount < MAX_CONTRIBUTORS) {
-            slot = _takeContributorSlot();
-        } else {
-            slot = _lowestReplaceable();
-            replaced = _contributors[slot].account;
-            refund = _removeContributor(slot);
-            emit ContributorReplaced(replaced, slot, msg.sender);
-        }
-        uint96 bond = _params.bond;
-        _contributors[slot] = Contributor(msg.sender, bond, block.timestamp.toUint40(), 0);
-        _contributorSlotPlusOne[msg.sender] = slot + 1;
-        totalBonds += bond;
-        emit ContributorRegistered(msg.sender, slot, bond, uri);
-
-        // Transfers: the replaced contributor's bond and rewards out, the new bond in.
-        if (refund > 0) token.safeTransfer(replaced, refund);
-        if (bond > 0) token.safeTransferFrom(msg.sender, address(this), bond);
+    function register(string calldata) external returns (uint256) {
+        _delegate();
     }
 
     /// @inheritdoc ISubnet
-    function deregister() external nonReentrant onlyOpen {
-        uint256 slot = _contributorSlot(msg.sender);
-
-        uint256 owed = _removeContributor(slot);
-        --contributorCount;
-        emit ContributorDeregistered(msg.sender, slot);
-
-        if (owed > 0) token.safeTransfer(msg.sender, owed);
+    function deregister() external {
+        _delegate();
     }
 
-    /// @dev Frees `slot` and takes its contributor's bond and rewards off the books; returns what is
-    /// owed to it (the caller pays it, after its own state writes).
-    function _removeContributor(uint256 slot) private returns (uint256 owed) {
-        Contributor memory c = _contributors[slot];
-        delete _contributors[slot];
-        delete _contributorSlotPlusOne[c.account];
-        PackedScores.set(_consensusWords, slot, 0); // the next occupant starts with no consensus history
-        totalBonds -= c.bond;
-        owed = c.bond + _takeClaimable(c.account);
+    /// @inheritdoc ISubnet
+    function unstake(uint256) external {
+        _delegate();
     }
 
-    /// @dev Counts one more contributor and returns its slot: the next never-used one when no slot was
-    /// freed, else the lowest free one (one exists below `contributorSlotsUsed`).
-    function _takeContributorSlot() private returns (uint256 slot) {
-        slot = contributorSlotsUsed;
-        if (contributorCount++ == slot) contributorSlotsUsed = slot + 1;
-        else for (slot = 0; _contributors[slot].account != address(0);) ++slot;
+    /// @inheritdoc ISubnet
+    function withdrawUnbonded() external {
+        _delegate();
     }
 
-    /// @dev The lowest-scored contributor whose immunity has passed (the first of equals).
-    function _lowestReplaceable() private view returns (uint256 slot) {
-        uint256 lowest = type(uint256).max;
-        uint256 immunity = _params.immunityPeriod;
-        for (uint256 i; i < MAX_CONTRIBUTORS; ++i) {
-            Contributor memory c = _contributors[i];
-            if (uint256(c.registeredAt) + immunity <= block.timestamp && c.lastScore < lowest) {
-                lowest = c.lastScore;
-                slot = i;
+    /// @inheritdoc ISubnet
+    function slash(address, uint256) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function setParams(Params calldata) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function setMetricWeights(uint16[] calldata) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function setRegistrationPricing(RegistrationPricing calldata) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function setKeeperTip(uint256) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function pause() external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function unpause() external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function setMetadataURI(string calldata) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function transferOwnership(address) external {
+        _delegate();
+    }
+
+    /// @dev Runs this call's calldata in the extension, on this contract's storage, and returns (or
+    /// reverts) with what it returned. Never returns to its caller.
+    function _delegate() private {
+        address ext = extension;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) {
+                revert(ptr, returndatasize())
             }
+            return(ptr, returndatasize())
         }
-        if (lowest == type(uint256).max) revert SubnetFull();
-    }
-
-    function _contributorSlot(address account) private view returns (uint256) {
-        uint256 plusOne = _contributorSlotPlusOne[account];
-        if (plusOne == 0) revert NotRegistered(account);
-        return plusOne - 1;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -273,77 +206,26 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             slot = plusOne - 1;
         } else {
             if (amount < _params.minValidatorStake) revert StakeTooLow(amount, _params.minValidatorStake);
-            if (validatorCount < MAX_VALIDATORS) {
+            if (_validatorCount < MAX_VALIDATORS) {
                 slot = _takeValidatorSlot();
             } else {
                 slot = _smallestStake();
                 uint256 smallest = _validators[slot].stake;
                 if (amount <= smallest) revert StakeTooLow(amount, smallest + 1);
                 _expel(slot, ExpelReason.Outbid);
-                ++validatorCount;
+                ++_validatorCount;
             }
             _validators[slot].account = msg.sender;
-            _validators[slot].joinRound = round;
+            _validators[slot].joinRound = _round;
             _validatorSlotPlusOne[msg.sender] = slot + 1;
         }
         uint256 newStake = _validators[slot].stake + amount;
-        _validators[slot].stake = _toUint96(newStake);
-        totalStake += amount;
+        if (newStake > type(uint96).max) revert InvalidParams();
+        _validators[slot].stake = uint96(newStake);
+        _totalStake += amount;
         emit Staked(msg.sender, slot, amount, newStake);
 
-        token.safeTransferFrom(msg.sender, address(this), amount);
-    }
-
-    /// @inheritdoc ISubnet
-    function unstake(uint256 amount) external nonReentrant onlyOpen {
-        if (amount == 0) revert ZeroAmount();
-        uint256 slot = _validatorSlot(msg.sender);
-        Validator storage v = _validators[slot];
-        uint256 staked = v.stake;
-        if (amount > staked) revert InsufficientStake(amount, staked);
-
-        if (staked - amount < _params.minValidatorStake) {
-            _expel(slot, ExpelReason.BelowMinimum);
-        } else {
-            v.stake = (staked - amount).toUint96();
-            totalStake -= amount;
-            _unbond(msg.sender, amount);
-        }
-        // No transfer: the stake is withdrawn by `withdrawUnbonded` after the delay.
-    }
-
-    /// @inheritdoc ISubnet
-    function withdrawUnbonded() external nonReentrant {
-        Unbonding memory u = _unbonding[msg.sender];
-        if (u.amount == 0) revert NothingToWithdraw();
-        if (block.timestamp < u.releaseAt) revert StillUnbonding(u.releaseAt);
-
-        delete _unbonding[msg.sender];
-        totalUnbonding -= u.amount;
-        emit UnbondedWithdrawn(msg.sender, u.amount);
-
-        token.safeTransfer(msg.sender, u.amount);
-    }
-
-    /// @dev Takes `slot`'s permit away; its whole stake starts unbonding.
-    function _expel(uint256 slot, ExpelReason reason) private {
-        Validator memory v = _validators[slot];
-        emit ValidatorExpelled(v.account, slot, reason);
-        delete _validators[slot];
-        delete _commitments[slot];
-        delete _validatorSlotPlusOne[v.account];
-        --validatorCount;
-        totalStake -= v.stake;
-        if (v.stake > 0) _unbond(v.account, v.stake);
-    }
-
-    /// @dev Moves `amount` to `account`'s unbonding; the whole unbonding balance's delay restarts.
-    function _unbond(address account, uint256 amount) private {
-        Unbonding storage u = _unbonding[account];
-        u.amount += amount.toUint128();
-        u.releaseAt = (block.timestamp + _params.unbondingDelay).toUint40();
-        totalUnbonding += amount;
-        emit Unbonded(account, amount, u.releaseAt);
+        _token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @dev The slot with the smallest stake (the first of equals).
@@ -358,23 +240,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     }
 
     /// @dev Counts one more validator and returns its slot: the next never-used one when no slot was
-    /// freed, else the lowest free one (one exists below `validatorSlotsUsed`).
+    /// freed, else the lowest free one (one exists below `_validatorSlotsUsed`).
     function _takeValidatorSlot() private returns (uint256 slot) {
-        slot = validatorSlotsUsed;
-        if (validatorCount++ == slot) validatorSlotsUsed = slot + 1;
-        else for (slot = 0; _validators[slot].account != address(0);) ++slot;
-    }
-
-    function _validatorSlot(address account) private view returns (uint256) {
-        uint256 plusOne = _validatorSlotPlusOne[account];
-        if (plusOne == 0) revert NotValidator(account);
-        return plusOne - 1;
-    }
-
-    /// @dev Stakes above uint96 are refused as invalid (no token has that supply).
-    function _toUint96(uint256 x) private pure returns (uint96) {
-        if (x > type(uint96).max) revert InvalidParams();
-        return uint96(x);
+        slot = _validatorSlotsUsed;
+        if (_validatorCount++ == slot) _validatorSlotsUsed = slot + 1;
+        else for (slot = 0; _validators[slot].account != address(0); ) ++slot;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -386,8 +256,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         _requirePhase(Phase.Commit);
         uint256 slot = _validatorSlot(msg.sender);
         _commitments[slot] = commitment;
-        _validators[slot].commitRound = round;
-        emit Committed(msg.sender, round, commitment);
+        _validators[slot].commitRound = _round;
+        emit Committed(msg.sender, _round, commitment);
     }
 
     /// @inheritdoc ISubnet
@@ -395,7 +265,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         _requirePhase(Phase.Reveal);
         uint256 slot = _validatorSlot(msg.sender);
         Validator storage v = _validators[slot];
-        uint64 round_ = round;
+        uint64 round_ = _round;
         if (v.commitRound != round_) revert NoCommitment();
         if (v.revealRound == round_) revert AlreadyRevealed();
         if (
@@ -408,7 +278,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256 rows = _storeSheet(slot, sheet);
         v.revealRound = round_;
         v.rows = rows.toUint16();
-        v.sheetStart = roundStart;
+        v.sheetStart = _roundStart;
         emit Revealed(msg.sender, round_, rows);
     }
 
@@ -436,20 +306,23 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function finalizeRound(uint256 maxSteps) external nonReentrant returns (bool done) {
+    function finalizeRound(uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
         _requirePhase(Phase.Closed);
         if (maxSteps == 0) revert ZeroAmount();
         Finalization memory f = _fin;
+        uint256 steps = maxSteps;
 
-        // Start: book the emission and find the sheets in force.
+        // Start: book the emission, set the keeper tip aside and find the sheets in force.
         if (f.stage == FinalizationStage.Idle) {
             _intake();
             (f.activeMask, f.freshMask) = _activeSheets();
-            f.pool = pendingEmission.toUint128();
             if (f.activeMask == 0) {
+                f.pool = _pendingEmission.toUint128();
                 _closeRound(f, 0);
                 return true;
             }
+            f.tipBudget = ((_pendingEmission * _keeperTipBps) / BPS).toUint128();
+            f.pool = (_pendingEmission - f.tipBudget).toUint128();
             f.stage = FinalizationStage.Consensus;
             _sumConsensus = 0;
             delete _lag;
@@ -457,29 +330,48 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
 
         // Consensus pages: a score per contributor, and the active sheets' agreement sums.
         if (f.stage == FinalizationStage.Consensus) {
-            (f.cursor, maxSteps) = _consensusPage(f, maxSteps);
-            if (f.cursor < contributorSlotsUsed) return _savePage(f);
+            (f.cursor, steps) = _consensusPage(f, steps);
+            if (f.cursor < _contributorSlotsUsed) return _savePage(f, maxSteps - steps);
             f.stage = FinalizationStage.Credit;
             f.cursor = 0;
         }
-        if (maxSteps == 0) return _savePage(f);
+        if (steps == 0) return _savePage(f, maxSteps);
 
         // Credit pages: contributors pro rata to consensus; then validators and the owner, once.
         uint256 sum = _sumConsensus;
         uint256 paid;
-        (f.cursor, paid) = _creditPage(f, maxSteps, sum);
-        pendingEmission -= paid;
+        uint256 rewarded;
+        (f.cursor, paid, rewarded, steps) = _creditPage(f, steps, sum);
+        _pendingEmission -= paid;
         f.paid += paid.toUint128();
-        if (f.cursor < contributorSlotsUsed) return _savePage(f);
+        f.rewarded += rewarded.toUint16();
+        if (f.cursor < _contributorSlotsUsed) return _savePage(f, maxSteps - steps);
+        if (f.rewarded > 0) _meanReward = f.paid / f.rewarded;
         f.paid += _creditValidatorsAndOwner(f, sum).toUint128();
+        // The call that completes the round takes what is left of the tip.
+        _tip(f, f.tipBudget - f.tipped);
         _closeRound(f, f.paid);
         return true;
     }
 
-    /// @dev Saves the finalization's progress for the next call; returns false (not done).
-    function _savePage(Finalization memory f) private returns (bool) {
+    /// @dev Tips the caller for `stepsDone` steps of contributors' pages, saves the progress for the
+    /// next call and returns false (not done).
+    function _savePage(Finalization memory f, uint256 stepsDone) private returns (bool) {
+        // A full finalization is 2 steps per contributor slot (a consensus page and a credit page).
+        uint256 total = 2 * _contributorSlotsUsed;
+        if (total > 0) _tip(f, Math.min((uint256(f.tipBudget) * stepsDone) / total, f.tipBudget - f.tipped));
         _fin = f;
         return false;
+    }
+
+    /// @dev Credits `amount` of the round's keeper tip to the caller.
+    function _tip(Finalization memory f, uint256 amount) private {
+        if (amount == 0) return;
+        f.tipped += amount.toUint128();
+        _claimable[msg.sender] += amount;
+        _totalClaimable += amount;
+        _pendingEmission -= amount;
+        emit KeeperTipped(_round, msg.sender, amount);
     }
 
     /// @dev The active sheets' validators, for one page of consensus, and scratch space.
@@ -488,6 +380,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256[] stakes;
         uint256[] rows;
         uint256[] starts; // each sheet's round start: contributors registered since score 0 on it
+        uint256[] none; // empty: no sheet to mask
         uint256 oldest; // the earliest of `starts`: contributors registered before it need no mask
         uint256[] scores; // one contributor's scores, per sheet (reused across contributors)
         uint256[] mins; // sum over the page of min(score, consensus), per sheet
@@ -495,21 +388,34 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         uint256 kappa;
     }
 
+    /// @dev Who slot `j` is scored and paid for this round (round start `start`): the contributor that
+    /// left it during the round if any, else its occupant if registered before the round started; the
+    /// zero address if nobody.
+    function _scoredIn(uint256 j, uint256 start) private view returns (address account, uint256 born) {
+        Departed memory d = _departed[j];
+        if (d.round == _round && d.account != address(0)) return (d.account, d.registeredAt);
+        Contributor storage c = _contributors[j];
+        (account, born) = (c.account, c.registeredAt);
+        if (born >= start) account = address(0);
+    }
+
     /// @dev Consensus for contributors from `f.cursor`, at most `steps` of them; accumulates every
     /// active sheet's agreement sums, and the lagged consensus's. Returns the new cursor and steps left.
     function _consensusPage(Finalization memory f, uint256 steps) private returns (uint16, uint256) {
         Page memory pg = _page(f.activeMask);
-        uint40 start = roundStart;
+        uint256 start = _roundStart;
+        uint256 prevStart = _prevRoundStart;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
         uint256[2] memory lag = [uint256(_lag.minSum), _lag.maxSum];
-        uint256 end = contributorSlotsUsed;
+        uint256 end = _contributorSlotsUsed;
         for (; j < end && steps > 0; ++j) {
             --steps;
-            Contributor memory c = _contributors[j];
-            uint256 score =
-                c.account != address(0) && c.registeredAt < start ? _score(pg, j, c.registeredAt) : 0;
+            (address account, uint256 born) = _scoredIn(j, start);
+            uint256 score = account != address(0) ? _score(pg, j, born) : 0;
             uint256 lagged = PackedScores.swap(_consensusWords, j, score); // last round's consensus
+            // Only a contributor scored last round has a history (not a newcomer, nor an empty slot).
+            if (account == address(0) || born >= prevStart) lagged = 0;
             (uint256 lo, uint256 hi) = lagged < score ? (lagged, score) : (score, lagged);
             lag[0] += lo;
             lag[1] += hi;
@@ -529,7 +435,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     /// and every sheet's agreement sums updated with it.
     function _score(Page memory pg, uint256 j, uint256 born) private view returns (uint256 score) {
         // Sheets from rounds that started after `born` cannot hold an earlier occupant's row: no mask.
-        uint256[] memory since = born < pg.oldest ? new uint256[](0) : pg.starts;
+        uint256[] memory since = born < pg.oldest ? pg.none : pg.starts;
         PackedScores.gather(_sheetsSlot(), pg.slots, pg.rows, since, j, born, pg.scores);
         score = Consensus.consensus(pg.scores, pg.stakes, pg.kappa);
         Consensus.accumulate(pg.scores, score, pg.mins, pg.maxs);
@@ -565,33 +471,74 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Credits contributors from `f.cursor` pro rata to consensus; returns the new cursor and the
-    /// amount credited.
+    /// @dev Credits contributors from `f.cursor` pro rata to consensus, and lists the lowest-scored ones
+    /// past immunity as eviction candidates; returns the new cursor, the amount credited, how many were
+    /// credited a reward, and the steps left.
     function _creditPage(
         Finalization memory f,
         uint256 steps,
         uint256 sum
-    ) private returns (uint16, uint256 paid) {
+    ) private returns (uint16, uint256 paid, uint256 rewarded, uint256) {
         uint256 pool = (uint256(f.pool) * _params.contributorShare) / BPS;
         uint256 j = f.cursor;
-        uint64 round_ = round;
-        uint40 start = roundStart;
-        uint256 end = contributorSlotsUsed;
+        uint64 round_ = _round;
+        uint256 start = _roundStart;
+        uint256 evictableBefore = block.timestamp - Math.min(block.timestamp, _params.immunityPeriod);
+        uint256 end = _contributorSlotsUsed;
+        // The first credit page makes a new list; the next ones go on with it.
+        uint256[EVICTION_CANDIDATES] memory list;
+        if (j == 0) _candidatesListedAt = block.timestamp.toUint40();
+        else list = _loadList();
         for (; j < end && steps > 0; ++j) {
             --steps;
-            Contributor storage c = _contributors[j];
-            if (c.account == address(0) || c.registeredAt >= start) continue;
+            (address account, ) = _scoredIn(j, start);
+            if (account == address(0)) continue;
             uint256 score = PackedScores.get(_consensusWords, j);
-            c.lastScore = score.toUint32();
+            Contributor storage c = _contributors[j];
+            // The occupant (not one that left during the round) keeps its score, and may be evicted.
+            if (c.account == account) {
+                c.lastScore = score.toUint32();
+                if (c.registeredAt <= evictableBefore) _list(list, ((score + 1) << 16) | j);
+            }
             uint256 reward = sum == 0 ? 0 : (pool * score) / sum;
             if (reward > 0) {
-                _claimable[c.account] += reward;
+                _claimable[account] += reward;
                 paid += reward;
+                ++rewarded;
             }
-            emit ConsensusScore(round_, c.account, score, reward);
+            emit ConsensusScore(round_, account, score, reward);
         }
-        totalClaimable += paid;
-        return (j.toUint16(), paid);
+        _storeList(list);
+        _totalClaimable += paid;
+        return (j.toUint16(), paid, rewarded, steps);
+    }
+
+    /// @dev The stored candidate list, unpacked.
+    function _loadList() private view returns (uint256[EVICTION_CANDIDATES] memory list) {
+        uint256 perWord = 256 / CANDIDATE_BITS;
+        for (uint256 i; i < EVICTION_CANDIDATES; ++i) {
+            list[i] = (_candidates[i / perWord] >> ((i % perWord) * CANDIDATE_BITS)) & ((1 << CANDIDATE_BITS) - 1);
+        }
+    }
+
+    /// @dev Packs and stores the candidate list.
+    function _storeList(uint256[EVICTION_CANDIDATES] memory list) private {
+        uint256 perWord = 256 / CANDIDATE_BITS;
+        for (uint256 w; w < CANDIDATE_WORDS; ++w) {
+            uint256 word;
+            for (uint256 k; k < perWord; ++k) word |= list[w * perWord + k] << (k * CANDIDATE_BITS);
+            _candidates[w] = word;
+        }
+    }
+
+    /// @dev Inserts `entry` (`(score + 1) << 16 | slot`) into the ascending list if it is among the
+    /// lowest `EVICTION_CANDIDATES`; zero entries are empty and sort last.
+    function _list(uint256[EVICTION_CANDIDATES] memory list, uint256 entry) private pure {
+        uint256 last = list[EVICTION_CANDIDATES - 1];
+        if (last != 0 && last <= entry) return;
+        uint256 i = EVICTION_CANDIDATES - 1;
+        for (; i > 0 && (list[i - 1] == 0 || list[i - 1] > entry); --i) list[i] = list[i - 1];
+        list[i] = entry;
     }
 
     /// @dev The round's references for discipline and dividends.
@@ -626,7 +573,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         r.median = Consensus.consensus(agreements, stakes, BPS / 2);
         r.lagged = Consensus.agreement(_lag.minSum, _lag.maxSum);
         if (sum > 0 && r.activeStake > 0) r.validatorPool = (uint256(f.pool) * p.validatorShare) / BPS;
-        emit RoundAgreement(round, r.median, r.lagged);
+        emit RoundAgreement(_round, r.median, r.lagged);
 
         for (k = 0; k < n; ++k) {
             // A stale sheet counts in the consensus and earns nothing.
@@ -635,11 +582,11 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         }
         if (sum > 0) {
             uint256 ownerReward = (uint256(f.pool) * (BPS - p.contributorShare - p.validatorShare)) / BPS;
-            _claimable[owner] += ownerReward;
+            _claimable[_owner] += ownerReward;
             paid += ownerReward;
         }
-        totalClaimable += paid;
-        pendingEmission -= paid;
+        _totalClaimable += paid;
+        _pendingEmission -= paid;
     }
 
     /// @dev One revealer: a strike (no dividend; expelled at `maxStrikes`), or its dividend credited.
@@ -652,6 +599,8 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     ) private returns (uint256 reward) {
         Validator storage v = _validators[slot];
         address account = v.account;
+        // Expelled during the finalization (unstaked or slashed below the minimum): nothing to judge.
+        if (account == address(0)) return 0;
         if (Dividends.struck(agreement, r.median, p.agreementThreshold, p.relativeThreshold)) {
             ++v.strikes;
         } else {
@@ -662,14 +611,14 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
                 reward = Math.mulDiv(r.validatorPool, stake_ * share, r.activeStake * BPS);
             _claimable[account] += reward;
         }
-        emit ValidatorDividend(round, account, agreement, reward);
+        emit ValidatorDividend(_round, account, agreement, reward);
         if (v.strikes >= p.maxStrikes) _expel(slot, ExpelReason.LowAgreement);
     }
 
     /// @dev Expels this round's silent committers and the permits idle for `activityCutoff` rounds, and
     /// starts the next round.
     function _closeRound(Finalization memory f, uint256 paid) private {
-        uint64 round_ = round;
+        uint64 round_ = _round;
         uint256 cutoff = _params.activityCutoff;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             Validator memory v = _validators[i];
@@ -685,24 +634,25 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     function _startRound() private {
         _params = _nextParams;
         _metricWeights = _nextMetricWeights;
-        ++round;
-        roundStart = block.timestamp.toUint40();
+        ++_round;
+        _prevRoundStart = _roundStart;
+        _roundStart = block.timestamp.toUint40();
         uint256 commitEnd = block.timestamp + _params.commitDuration;
-        emit RoundStarted(round, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
+        emit RoundStarted(_round, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
     }
 
     /// @dev Pulls this subnet's allocation and books every unaccounted token as emission.
     function _intake() private {
-        bucket.pull();
-        uint256 accounted = totalBonds + totalStake + totalUnbonding + totalClaimable + pendingEmission;
-        uint256 balance = token.balanceOf(address(this));
-        if (balance > accounted) pendingEmission += balance - accounted;
+        _bucket.pull();
+        uint256 accounted = _totalBonds + _totalStake + _totalUnbonding + _totalClaimable + _pendingEmission;
+        uint256 balance = _token.balanceOf(address(this));
+        if (balance > accounted) _pendingEmission += balance - accounted;
     }
 
     /// @dev The validator slots whose last sheet is in force (revealed within `activityCutoff` rounds),
     /// and those of them that revealed this round, as bit masks.
     function _activeSheets() private view returns (uint64 active, uint64 fresh) {
-        uint64 round_ = round;
+        uint64 round_ = _round;
         uint256 cutoff = _params.activityCutoff;
         for (uint256 i; i < MAX_VALIDATORS; ++i) {
             Validator storage v = _validators[i];
@@ -716,6 +666,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
             if (revealed == round_) fresh |= bit;
         }
     }
+
     function _popCount(uint64 x) private pure returns (uint256 n) {
         for (; x != 0; x &= x - 1) ++n; // at most 64 iterations
     }
@@ -738,113 +689,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
         amount = _takeClaimable(account);
         if (amount == 0) return 0;
         emit Claimed(account, amount);
-        token.safeTransfer(account, amount);
-    }
-
-    /// @dev Zeroes `account`'s credit and takes it off the books; returns it (the caller pays it).
-    function _takeClaimable(address account) private returns (uint256 amount) {
-        amount = _claimable[account];
-        if (amount == 0) return 0;
-        _claimable[account] = 0;
-        totalClaimable -= amount;
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                           GOVERNANCE AND OWNER
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc ISubnet
-    function setParams(Params calldata newParams) external restricted {
-        _queueParams(newParams);
-    }
-
-    /// @inheritdoc ISubnet
-    function setMetricWeights(uint16[] calldata weights) external restricted {
-        _queueWeights(weights);
-    }
-
-    /// @inheritdoc ISubnet
-    function slash(address validator, uint256 amount) external restricted nonReentrant {
-        if (amount == 0) revert ZeroAmount();
-        // Stakes are read page by page while a round is being finalized: wait for it to finish.
-        if (_fin.stage != FinalizationStage.Idle) revert FinalizationInProgress();
-
-        // Stake first (an expulsion below the minimum unbonds the rest), then unbonding stake.
-        uint256 plusOne = _validatorSlotPlusOne[validator];
-        uint256 taken;
-        if (plusOne != 0) {
-            Validator storage v = _validators[plusOne - 1];
-            uint256 staked = v.stake;
-            taken = Math.min(amount, staked);
-            v.stake = (staked - taken).toUint96();
-            totalStake -= taken;
-            if (staked - taken < _params.minValidatorStake) _expel(plusOne - 1, ExpelReason.BelowMinimum);
-        }
-        Unbonding storage u = _unbonding[validator];
-        uint256 fromUnbonding = Math.min(amount - taken, u.amount);
-        u.amount -= fromUnbonding.toUint128();
-        totalUnbonding -= fromUnbonding;
-        taken += fromUnbonding;
-        if (taken == 0) revert NothingToWithdraw();
-        emit Slashed(validator, taken, protectionFund);
-
-        token.safeTransfer(protectionFund, taken);
-    }
-
-    /// @inheritdoc ISubnet
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @inheritdoc ISubnet
-    function unpause() external restricted {
-        _unpause();
-    }
-
-    /// @inheritdoc ISubnet
-    function setMetadataURI(string calldata uri) external {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        metadataURI = uri;
-        emit MetadataURIUpdated(uri);
-    }
-
-    /// @inheritdoc ISubnet
-    function transferOwnership(address newOwner) external {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        if (newOwner == address(0)) revert ZeroAddress();
-        owner = newOwner;
-        emit OwnerUpdated(newOwner);
-    }
-
-    function _queueParams(Params memory p) private {
-        if (
-            p.commitDuration == 0 ||
-            p.revealDuration == 0 ||
-            p.commitDuration > MAX_PHASE_DURATION ||
-            p.revealDuration > MAX_PHASE_DURATION ||
-            p.unbondingDelay > MAX_UNBONDING_DELAY ||
-            p.immunityPeriod > MAX_IMMUNITY_PERIOD ||
-            p.kappa == 0 ||
-            p.kappa > BPS ||
-            uint256(p.contributorShare) + p.validatorShare > BPS ||
-            p.agreementThreshold > BPS ||
-            p.maxStrikes == 0 ||
-            p.activityCutoff == 0 ||
-            p.activityCutoff > MAX_ACTIVITY_CUTOFF ||
-            p.relativeThreshold > BPS ||
-            p.edgeShare == 0 ||
-            p.edgeShare > BPS ||
-            p.edgeFloor == 0 ||
-            p.edgeFloor > BPS
-        ) revert InvalidParams();
-        _nextParams = p;
-        emit ParamsQueued(p);
-    }
-
-    function _queueWeights(uint16[] memory weights) private {
-        Consensus.validateWeights(weights);
-        _nextMetricWeights = weights;
-        emit MetricWeightsQueued(weights);
+        _token.safeTransfer(account, amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -852,17 +697,88 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISubnet
-    function phase() public view returns (Phase) {
-        uint256 commitEnd = uint256(roundStart) + _params.commitDuration;
-        if (block.timestamp < commitEnd) return Phase.Commit;
-        if (block.timestamp < commitEnd + _params.revealDuration) return Phase.Reveal;
-        return Phase.Closed;
+    function token() external view returns (IERC20) {
+        return _token;
     }
 
-    /// @dev Reverts unless the round is in phase `required`.
-    function _requirePhase(Phase required) private view {
-        Phase p = phase();
-        if (p != required) revert WrongPhase(p, required);
+    /// @inheritdoc ISubnet
+    function bucket() external view returns (IContributionBucket) {
+        return _bucket;
+    }
+
+    /// @inheritdoc ISubnet
+    function protectionFund() external view returns (address) {
+        return _protectionFund;
+    }
+
+    /// @inheritdoc ISubnet
+    function owner() external view returns (address) {
+        return _owner;
+    }
+
+    /// @inheritdoc ISubnet
+    function metadataURI() external view returns (string memory) {
+        return _metadataURI;
+    }
+
+    /// @inheritdoc ISubnet
+    function round() external view returns (uint64) {
+        return _round;
+    }
+
+    /// @inheritdoc ISubnet
+    function roundStart() external view returns (uint40) {
+        return _roundStart;
+    }
+
+    /// @inheritdoc ISubnet
+    function contributorCount() external view returns (uint256) {
+        return _contributorCount;
+    }
+
+    /// @inheritdoc ISubnet
+    function contributorSlotsUsed() external view returns (uint256) {
+        return _contributorSlotsUsed;
+    }
+
+    /// @inheritdoc ISubnet
+    function validatorCount() external view returns (uint256) {
+        return _validatorCount;
+    }
+
+    /// @inheritdoc ISubnet
+    function validatorSlotsUsed() external view returns (uint256) {
+        return _validatorSlotsUsed;
+    }
+
+    /// @inheritdoc ISubnet
+    function totalBonds() external view returns (uint256) {
+        return _totalBonds;
+    }
+
+    /// @inheritdoc ISubnet
+    function totalStake() external view returns (uint256) {
+        return _totalStake;
+    }
+
+    /// @inheritdoc ISubnet
+    function totalUnbonding() external view returns (uint256) {
+        return _totalUnbonding;
+    }
+
+    /// @inheritdoc ISubnet
+    function totalClaimable() external view returns (uint256) {
+        return _totalClaimable;
+    }
+
+    /// @inheritdoc ISubnet
+    function pendingEmission() external view returns (uint256) {
+        return _pendingEmission;
+    }
+
+    /// @inheritdoc ISubnet
+    function phase() external view returns (Phase) {
+        return _phase();
     }
 
     /// @inheritdoc ISubnet
@@ -902,8 +818,40 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubnet
     function unbonding(address account) external view returns (uint256 amount, uint256 releaseAt) {
-        Unbonding memory u = _unbonding[account];
-        return (u.amount, u.releaseAt);
+        Unbonding[] storage parts = _unbondings[account];
+        for (uint256 i; i < parts.length; ++i) {
+            amount += parts[i].amount;
+            releaseAt = Math.max(releaseAt, parts[i].releaseAt);
+        }
+    }
+
+    /// @inheritdoc ISubnet
+    function unbondings(address account) external view returns (Unbonding[] memory) {
+        return _unbondings[account];
+    }
+
+    /// @inheritdoc ISubnet
+    function registrationFee() external view returns (uint256) {
+        return _registrationFee();
+    }
+
+    /// @inheritdoc ISubnet
+    function registrationPricing() external view returns (RegistrationPricing memory) {
+        return _pricing;
+    }
+
+    /// @inheritdoc ISubnet
+    function keeperTipBps() external view returns (uint256) {
+        return _keeperTipBps;
+    }
+
+    /// @inheritdoc ISubnet
+    function evictionCandidates() external view returns (uint256[] memory slots) {
+        uint256[EVICTION_CANDIDATES] memory list = _loadList();
+        uint256 n;
+        for (; n < EVICTION_CANDIDATES && list[n] != 0; ++n) {}
+        slots = new uint256[](n);
+        for (uint256 i; i < n; ++i) slots[i] = list[i] & 0xffff;
     }
 
     /// @inheritdoc ISubnet
@@ -913,7 +861,7 @@ contract Subnet is ISubnet, AccessManaged, Pausable, ReentrancyGuardTransient {
 
     /// @inheritdoc ISubnet
     function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd) {
-        start = roundStart;
+        start = _roundStart;
         commitEnd = start + _params.commitDuration;
         revealEnd = commitEnd + _params.revealDuration;
     }

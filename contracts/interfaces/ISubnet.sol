@@ -39,6 +39,24 @@ interface ISubnet {
         uint96 minValidatorStake; // smallest stake that holds a permit
     }
 
+    /// @notice How registration is priced (Bittensor's registration burn): a non-refundable fee, burned,
+    /// that moves each `interval` toward `target` registrations per interval, within `[minFee, maxFee]`.
+    /// A registration that evicts someone (the subnet is full) burns at least `evictionFloorBps` of the
+    /// last round's mean contributor reward.
+    struct RegistrationPricing {
+        uint96 minFee; // TTD
+        uint96 maxFee; // TTD
+        uint32 interval; // seconds between price adjustments
+        uint16 target; // registrations per interval the price steers toward
+        uint32 evictionFloorBps; // basis points of the last round's mean contributor reward
+    }
+
+    /// @notice Stake on its way out: withdrawable from `releaseAt`.
+    struct Unbonding {
+        uint128 amount;
+        uint40 releaseAt;
+    }
+
     /// @notice Why a validator lost its permit.
     enum ExpelReason {
         NoReveal, // committed and did not reveal
@@ -80,17 +98,31 @@ interface ISubnet {
     /// @notice `account` registered in `slot`, locking `bond`; `uri` describes its contribution.
     event ContributorRegistered(address indexed account, uint256 indexed slot, uint256 bond, string uri);
 
-    /// @notice `account` lost `slot` to `by` (the subnet was full; it was paid its bond and rewards back).
+    /// @notice `account` lost `slot` to `by` (the subnet was full): it was paid its bond and rewards back,
+    /// and is still paid for the round in flight.
     event ContributorReplaced(address indexed account, uint256 indexed slot, address indexed by);
 
-    /// @notice `account` left `slot`; its bond and rewards were paid back.
+    /// @notice `account` left `slot`: its bond (and, unless paused, its rewards) was paid back; it is
+    /// still paid for the round in flight.
     event ContributorDeregistered(address indexed account, uint256 indexed slot);
+
+    /// @notice `account` burned `fee` TTD to register.
+    event RegistrationFeeBurned(address indexed account, uint256 fee);
+
+    /// @notice Governance set the registration pricing.
+    event RegistrationPricingSet(RegistrationPricing pricing);
+
+    /// @notice Governance set the keeper tip: `bps` of each round's emission to whoever finalizes it.
+    event KeeperTipSet(uint256 bps);
+
+    /// @notice `keeper` was credited `amount` for finalization pages of `round`.
+    event KeeperTipped(uint256 indexed round, address indexed keeper, uint256 amount);
 
     /// @notice `validator` in `slot` added `amount`; its stake is now `stake`.
     event Staked(address indexed validator, uint256 indexed slot, uint256 amount, uint256 stake);
 
-    /// @notice `amount` of `validator`'s stake started unbonding; all of its unbonding stake can be
-    /// withdrawn from `releaseAt`.
+    /// @notice `amount` of `validator`'s stake started unbonding, withdrawable from `releaseAt` (stake
+    /// that unbonded earlier keeps its own release time).
     event Unbonded(address indexed validator, uint256 amount, uint256 releaseAt);
 
     /// @notice `validator` withdrew `amount` of unbonded stake.
@@ -205,18 +237,28 @@ interface ISubnet {
     /// @notice The zero address was given for the owner or the protection fund.
     error ZeroAddress();
 
-    /// @notice A round's finalization is under way (stakes are being read page by page).
-    error FinalizationInProgress();
+    /// @notice Registration pricing out of bounds (`minFee > maxFee`, a zero interval or target, or an
+    /// interval longer than a year).
+    error InvalidPricing();
+
+    /// @notice A keeper tip above `MAX_KEEPER_TIP_BPS`.
+    error InvalidKeeperTip(uint256 bps);
+
+    /// @notice The subnet's extension was called directly; it only runs inside the subnet.
+    error NotDelegated();
 
     // ----- contributors -----
 
-    /// @notice Registers the caller as a contributor, locking the bond (approved beforehand). When all 256
-    /// slots are taken, replaces the lowest-scored contributor past its immunity, who gets its bond and
-    /// rewards back. Not while a round is being finalized.
+    /// @notice Registers the caller as a contributor, locking the bond and burning the registration fee
+    /// (`registrationFee()`; approve bond + fee beforehand). When all 256 slots are taken, replaces the
+    /// lowest-scored contributor past its immunity as of the last finalization (at most
+    /// `MAX_EVICTION_CANDIDATES` per round), who gets its bond and rewards back and is still paid for the
+    /// round in flight. In the commit or reveal phase; not while paused.
     /// @return slot The caller's slot: its row in every scoresheet.
     function register(string calldata uri) external returns (uint256 slot);
 
-    /// @notice Leaves the subnet: bond and rewards paid back. Not while a round is being finalized.
+    /// @notice Leaves the subnet, at any time, paused or not: the bond is paid back, and the rewards too
+    /// unless paused (they stay claimable). The contributor is still paid for the round in flight.
     function deregister() external;
 
     // ----- validators -----
@@ -228,9 +270,10 @@ interface ISubnet {
     function stake(uint256 amount) external;
 
     /// @notice Moves `amount` of the caller's stake to unbonding; below the minimum, the whole stake goes.
+    /// At any time, paused or not (during a finalization the stake stops counting from the next page).
     function unstake(uint256 amount) external;
 
-    /// @notice Pays out the caller's unbonded stake once the unbonding delay has passed.
+    /// @notice Pays out every part of the caller's unbonding stake whose delay has passed. Paused or not.
     function withdrawUnbonded() external;
 
     /// @notice Commits `keccak256(abi.encode(subnet, round, validator, salt, keccak256(sheet)))` for the
@@ -244,7 +287,9 @@ interface ISubnet {
     // ----- rounds and rewards -----
 
     /// @notice Finalizes the closed round in pages of at most `maxSteps` contributors per stage, then
-    /// starts the next round. Permissionless; call until it returns true.
+    /// starts the next round. Permissionless; call until it returns true. Each call is tipped its share
+    /// of the keeper tip (`keeperTipBps` of the round's emission, split by pages' steps; the call that
+    /// completes the round takes the remainder). Not while paused.
     function finalizeRound(uint256 maxSteps) external returns (bool done);
 
     /// @notice Pays the caller everything credited to it so far, in O(1).
@@ -263,12 +308,22 @@ interface ISubnet {
     /// Governance only.
     function setMetricWeights(uint16[] calldata weights) external;
 
-    /// @notice Takes up to `amount` of `validator`'s stake (then unbonding stake) to the protection fund.
-    /// Governance only; not while a round's finalization is under way (retry once it is done).
+    /// @notice Takes up to `amount` of `validator`'s stake (then unbonding stake, newest first) to the
+    /// protection fund. Governance only; at any time, even mid-finalization. Unbonding lasts at least
+    /// `GovernancePath.MIN_UNBONDING_DELAY` (15 days), longer than any proposal's path, so a validator
+    /// that starts unbonding when a slash is proposed is still there when it executes.
     function slash(address validator, uint256 amount) external;
 
-    /// @notice Stops registration, staking and claims. Exits (deregister, unstake, withdrawUnbonded) and
-    /// finalization stay open, so rounds keep advancing and nobody's bond or stake is locked in.
+    /// @notice Sets the registration pricing (in force at once; the current fee is clamped to the new
+    /// bounds). Governance only.
+    function setRegistrationPricing(RegistrationPricing calldata pricing) external;
+
+    /// @notice Sets the keeper tip, at most `MAX_KEEPER_TIP_BPS`. Governance only.
+    function setKeeperTip(uint256 bps) external;
+
+    /// @notice Stops what credits or pays rewards and what lets someone in: registration, staking,
+    /// finalization (so no new rounds) and claims. Never stops exits: deregister (its bond; rewards wait
+    /// for the unpause), unstake and withdrawUnbonded.
     function pause() external;
 
     /// @notice Resumes.
@@ -287,6 +342,16 @@ interface ISubnet {
 
     /// @notice Validator permits (64): the most sheets in one consensus.
     function MAX_VALIDATORS() external view returns (uint256);
+
+    /// @notice Evictions per round (16): the lowest-scored contributors past immunity, listed at each
+    /// finalization, so a registration in a full subnet costs O(1).
+    function MAX_EVICTION_CANDIDATES() external view returns (uint256);
+
+    /// @notice Parts an account's unbonding keeps apart (8); beyond, the newest part absorbs the rest.
+    function MAX_UNBONDINGS() external view returns (uint256);
+
+    /// @notice Highest keeper tip (100 basis points of a round's emission).
+    function MAX_KEEPER_TIP_BPS() external view returns (uint256);
 
     /// @notice The token: TTD, for bonds, stakes and rewards.
     function token() external view returns (IERC20);
@@ -361,8 +426,29 @@ interface ISubnet {
     /// @notice `account`'s validator slot; reverts `NotValidator` if it holds no permit.
     function validatorSlot(address account) external view returns (uint256);
 
-    /// @notice `account`'s stake waiting to be withdrawn and when it can be.
+    /// @notice `account`'s stake waiting to be withdrawn, and when the last of it can be.
     function unbonding(address account) external view returns (uint256 amount, uint256 releaseAt);
+
+    /// @notice `account`'s unbonding stake, part by part (oldest first, at most `MAX_UNBONDINGS`).
+    function unbondings(address account) external view returns (Unbonding[] memory);
+
+    /// @notice What a registration burns now (the demand price, and when the subnet is full, at least
+    /// the eviction floor).
+    function registrationFee() external view returns (uint256);
+
+    /// @notice The registration pricing in force.
+    function registrationPricing() external view returns (RegistrationPricing memory);
+
+    /// @notice Basis points of each round's emission paid to whoever finalizes it.
+    function keeperTipBps() external view returns (uint256);
+
+    /// @notice Contributor slots evictable this round, lowest score first (from the last finalization;
+    /// slots since vacated or re-taken are skipped when evicting).
+    function evictionCandidates() external view returns (uint256[] memory slots);
+
+    /// @notice The contract that runs the subnet's registry, exit and governance entry points (by
+    /// delegatecall, on the subnet's storage).
+    function extension() external view returns (address);
 
     /// @notice The consensus score of `slot` in the last consensus computed.
     function consensusScore(uint256 slot) external view returns (uint256);

@@ -32,7 +32,7 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   commitDuration: 20n * 3600n,
   revealDuration: 4n * 3600n,
   immunityPeriod: 7n * DAY,
-  unbondingDelay: 7n * DAY,
+  unbondingDelay: 15n * DAY, // GovernancePath.MIN_UNBONDING_DELAY: longer than any slash proposal takes
   kappa: 5000,
   contributorShare: 8000,
   validatorShare: 1500,
