@@ -24,7 +24,7 @@ import {
   CONTRACT_NAMES,
   ContractName,
   Deployment,
-  deploymentAbis,
+  recordedAbis,
   deploymentFile,
   deploymentsDir,
   readDeployment,
@@ -192,7 +192,7 @@ export async function deploySystem(
     scheduleStart: Number(saved.config.schedule.start),
     contracts,
     admin: "TetradTimelock",
-    abis: deploymentAbis(),
+    abis: recordedAbis(),
   };
   if (ephemeral) return { deployment, alreadyDeployed: false };
   const file = writeDeployment(deployment, dir);

@@ -1,18 +1,23 @@
 /**
  * Generates `src/generated/` from the compiled Hardhat artifacts (`artifacts/contracts/**`): one module
- * per contract the app talks to with its `as const` ABI; `errorsAbi`, every custom error of all of them
- * (deduplicated by signature) for decoding reverts; and the barrel `abis.ts`. Run before `dev`, `build`
- * and the tests; the output is gitignored. Compiles first (`hardhat compile`, incremental) when an
- * artifact is missing.
+ * per contract the app talks to with its `as const` ABI; `errorsAbi`, every custom error any entry point
+ * can surface (deduplicated by signature) for decoding reverts: those of all of these contracts and of the
+ * OpenZeppelin error interfaces and libraries of what they call (`artifacts/@openzeppelin/**`, the list in
+ * scripts/lib/shared/error-sources.ts, shared with the Hardhat tasks' decoder), so that the token's
+ * ERC20InsufficientAllowance inside a pool deposit is named too; and the barrel `abis.ts`. Run before
+ * `dev`, `build` and the tests; the output is gitignored. Compiles first (`hardhat compile`, incremental)
+ * when an artifact is missing.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEPLOYED_ARTIFACTS, OPENZEPPELIN_ERROR_ARTIFACTS } from "../../scripts/lib/shared/error-sources";
 
 const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ROOT = path.join(APP, "..");
 const ARTIFACTS = path.join(ROOT, "artifacts", "contracts");
+const OZ_ARTIFACTS = path.join(ROOT, "artifacts", "@openzeppelin");
 const OUT = path.join(APP, "src", "generated", "abis.ts");
 
 /** Export name → artifact (contract) name. */
@@ -56,13 +61,25 @@ function signature(item: AbiItem): string {
 }
 
 function main(): void {
+  const missing = (): boolean =>
+    Object.values(CONTRACTS).some((name) => !artifacts.has(name)) ||
+    OPENZEPPELIN_ERROR_ARTIFACTS.some((name) => !ozArtifacts.has(name));
   let artifacts = findArtifacts(ARTIFACTS, new Map());
-  if (Object.values(CONTRACTS).some((name) => !artifacts.has(name))) {
+  let ozArtifacts = findArtifacts(OZ_ARTIFACTS, new Map());
+  if (missing()) {
     console.log("gen-abis: compiling the contracts (hardhat compile)");
     const hardhat = path.join(ROOT, "node_modules", ".bin", "hardhat");
     const out = spawnSync(process.execPath, [hardhat, "compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
     if (out.status !== 0) throw new Error("hardhat compile failed");
     artifacts = findArtifacts(ARTIFACTS, new Map());
+    ozArtifacts = findArtifacts(OZ_ARTIFACTS, new Map());
+  }
+  const deployed = new Set<string>(DEPLOYED_ARTIFACTS);
+  const generated = new Set(Object.values(CONTRACTS));
+  if (deployed.size !== generated.size || [...deployed].some((name) => !generated.has(name))) {
+    throw new Error(
+      "gen-abis: CONTRACTS and DEPLOYED_ARTIFACTS (scripts/lib/shared/error-sources.ts) differ",
+    );
   }
   // One module per ABI (so each page's chunk carries only the ABIs it uses) and a barrel, abis.ts.
   const dir = path.dirname(OUT);
@@ -82,9 +99,17 @@ function main(): void {
     write(`${exportName}.ts`, `${header}export const ${exportName} = ${JSON.stringify(abi)} as const;\n`);
     barrel.push(`export { ${exportName} } from "./${exportName}";`);
   }
+  for (const name of OPENZEPPELIN_ERROR_ARTIFACTS) {
+    const file = ozArtifacts.get(name);
+    if (!file) throw new Error(`gen-abis: no artifact for ${name} under artifacts/@openzeppelin`);
+    const abi = (JSON.parse(fs.readFileSync(file, "utf8")) as { abi: AbiItem[] }).abi;
+    for (const item of abi)
+      if (item.type === "error" && !errors.has(signature(item))) errors.set(signature(item), item);
+  }
   write(
     "errorsAbi.ts",
-    `${header}/** Every custom error of the contracts, once each (for decodeErrorResult). */\n` +
+    `${header}/**\n * Every custom error an entry point of the contracts can surface, once each (for decodeErrorResult):\n` +
+      ` * theirs and the OpenZeppelin ones raised in what they call (scripts/lib/shared/error-sources.ts).\n */\n` +
       `export const errorsAbi = ${JSON.stringify([...errors.values()])} as const;\n`,
   );
   barrel.push(`export { errorsAbi } from "./errorsAbi";`, "");

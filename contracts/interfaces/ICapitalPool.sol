@@ -74,6 +74,11 @@ interface ICapitalPool is IEmissionReceiver {
     /// @notice An amount exceeds what the pool's packed storage holds.
     error AmountTooLarge(uint256 amount);
 
+    /// @notice `depositWithPermit`: the token refused the permit (`reason`, its revert data: e.g. an expired
+    /// or wrongly signed permit) and `owner`'s allowance to the pool, `allowance`, does not cover `amount`
+    /// (a permit that was front-run, and so already used, leaves the allowance and is not an error).
+    error PermitFailed(address owner, uint256 amount, uint256 allowance, bytes reason);
+
     /// @notice Scale of `rewardPerToken` and of `rewardCarry` (1e18).
     function PRECISION() external view returns (uint256); // solhint-disable-line func-name-mixedcase
 
@@ -96,7 +101,8 @@ interface ICapitalPool is IEmissionReceiver {
     function deposit(uint256 amount) external;
 
     /// @notice Deposits with an EIP-2612 permit signature instead of a prior approval. A permit that was
-    /// already used (e.g. front-run) is ignored as long as the allowance covers `amount`.
+    /// already used (e.g. front-run) is ignored as long as the allowance covers `amount`; a permit the
+    /// token refuses while the allowance does not cover `amount` reverts with `PermitFailed`.
     function depositWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
 
     /// @notice Withdraws `amount` of the caller's stake, once the withdraw lock has passed. Never paused.

@@ -148,11 +148,15 @@ contract CapitalPool is ICapitalPool, AccessManaged, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
-        // A front-run permit has already set the allowance: go on if it did.
+        // A front-run permit has already set the allowance: go on if it did. Otherwise say that the permit
+        // failed, with the token's reason, rather than let the transfer fail on the allowance.
         /* solhint-disable no-empty-blocks */
         try
             IERC20Permit(address(stakingToken)).permit(msg.sender, address(this), amount, deadline, v, r, s)
-        {} catch {}
+        {} catch (bytes memory reason) {
+            uint256 allowance = stakingToken.allowance(msg.sender, address(this));
+            if (allowance < amount) revert PermitFailed(msg.sender, amount, allowance, reason);
+        }
         /* solhint-enable no-empty-blocks */
         _deposit(msg.sender, amount);
     }

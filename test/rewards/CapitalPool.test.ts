@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ContractTransactionResponse, Signature } from "ethers";
+import { Signature, type ContractTransactionResponse } from "ethers";
 import {
   CapitalPool,
   CapitalPool__factory,
@@ -28,6 +28,9 @@ import {
 import { deployCore } from "../utils/deploy";
 import { Bucket, ROLES } from "../../scripts/lib/chain/constants";
 import { signPermit } from "../../scripts/lib/chain/permit";
+import { PERMIT_TYPES } from "../../scripts/lib/shared/eip712";
+import { ErrorDecoder } from "../../scripts/lib/chain/errors";
+import { errorAbi } from "../../scripts/lib/deploy/deployments";
 
 const E18 = 10n ** 18n;
 const PRECISION = E18;
@@ -866,20 +869,93 @@ describe("CapitalPool", () => {
       expect(await stake.nonces(dave.address)).to.equal(1n);
     });
 
-    it("fails with the token's allowance error when the permit is invalid and nothing is approved", async () => {
+    it("GUARD-61: a wrongly signed permit reverts with PermitFailed naming the permit", async () => {
       const { pool, stake, dave, stranger, poolAddress } = await loadFixture(baseFixture);
       const deadline = BigInt(await time.latest()) + HOUR;
-      const wrongSigner = await signPermit(stake, stranger, poolAddress, 7n * E18, deadline);
-      await expect(
-        pool.connect(dave).depositWithPermit(7n * E18, deadline, wrongSigner.v, wrongSigner.r, wrongSigner.s),
-      )
-        .to.be.revertedWithCustomError(stake, "ERC20InsufficientAllowance")
-        .withArgs(poolAddress, 0n, 7n * E18);
+      // Dave's permit, signed with the stranger's key.
+      const { name, version, chainId, verifyingContract } = await stake.eip712Domain();
+      const wrongSigner = Signature.from(
+        await stranger.signTypedData({ name, version, chainId, verifyingContract }, PERMIT_TYPES, {
+          owner: dave.address,
+          spender: poolAddress,
+          value: 7n * E18,
+          nonce: 0n,
+          deadline,
+        }),
+      );
+      const tx = pool
+        .connect(dave)
+        .depositWithPermit(7n * E18, deadline, wrongSigner.v, wrongSigner.r, wrongSigner.s);
+      const invalidSigner = stake.interface.encodeErrorResult("ERC2612InvalidSigner", [
+        stranger.address,
+        dave.address,
+      ]);
+      await expect(tx)
+        .to.be.revertedWithCustomError(pool, "PermitFailed")
+        .withArgs(dave.address, 7n * E18, 0n, invalidSigner);
+      // The tasks' and the app's decoder name it, with the token's reason, in plain words.
+      const error = await tx.then(
+        () => expect.fail("expected a revert"),
+        (e: unknown) => e,
+      );
+      const decoder = new ErrorDecoder([errorAbi() as never[]]);
+      const decoded = decoder.decode(error);
+      expect(decoded?.name).to.equal("PermitFailed");
+      expect(decoded?.inner?.name).to.equal("ERC2612InvalidSigner");
+      expect(
+        decoder.explain(error, { account: dave.address, units: { symbol: "STK", decimals: 18 } }),
+      ).to.equal(
+        `the token refused the permit: the permit was signed by ${stranger.address}, not by the owner ` +
+          `${dave.address}; the pool may spend 0.0 STK of your tokens, the deposit needs 7.0 ` +
+          "(sign a new permit, or approve the pool first)",
+      );
+      expect(await stake.nonces(dave.address)).to.equal(0n);
+      expect(await pool.balanceOf(dave.address)).to.equal(0n);
+    });
+
+    it("an expired permit reverts PermitFailed too, with the standing allowance when it is below the amount", async () => {
+      const { pool, stake, dave, poolAddress } = await loadFixture(baseFixture);
       const expired = BigInt(await time.latest()) - 1n;
       const sig = await signPermit(stake, dave, poolAddress, 7n * E18, expired);
       await expect(pool.connect(dave).depositWithPermit(7n * E18, expired, sig.v, sig.r, sig.s))
-        .to.be.revertedWithCustomError(stake, "ERC20InsufficientAllowance")
-        .withArgs(poolAddress, 0n, 7n * E18);
+        .to.be.revertedWithCustomError(pool, "PermitFailed")
+        .withArgs(
+          dave.address,
+          7n * E18,
+          0n,
+          stake.interface.encodeErrorResult("ERC2612ExpiredSignature", [expired]),
+        );
+      // A standing approval below the amount: the failed permit is still the error, with that allowance.
+      await stake.connect(dave).approve(poolAddress, 3n * E18);
+      await expect(pool.connect(dave).depositWithPermit(7n * E18, expired, sig.v, sig.r, sig.s))
+        .to.be.revertedWithCustomError(pool, "PermitFailed")
+        .withArgs(
+          dave.address,
+          7n * E18,
+          3n * E18,
+          stake.interface.encodeErrorResult("ERC2612ExpiredSignature", [expired]),
+        );
+    });
+
+    it("a refused permit is ignored when the allowance covers the amount (front-run, or approved)", async () => {
+      const { pool, stake, dave, stranger, poolAddress } = await loadFixture(baseFixture);
+      const deadline = BigInt(await time.latest()) + HOUR;
+      const sig = await signPermit(stake, dave, poolAddress, 7n * E18, deadline);
+      // Front-run: the same permit, already used, fails on its nonce inside the pool.
+      await stake
+        .connect(stranger)
+        .permit(dave.address, poolAddress, 7n * E18, deadline, sig.v, sig.r, sig.s);
+      await expect(pool.connect(dave).depositWithPermit(7n * E18, deadline, sig.v, sig.r, sig.s))
+        .to.emit(pool, "Deposited")
+        .withArgs(dave.address, 7n * E18);
+      // A junk signature over a standing approval deposits as `deposit` would.
+      await stake.connect(dave).approve(poolAddress, 2n * E18);
+      await expect(
+        pool.connect(dave).depositWithPermit(2n * E18, deadline, 27, ethers.ZeroHash, ethers.ZeroHash),
+      )
+        .to.emit(pool, "Deposited")
+        .withArgs(dave.address, 2n * E18);
+      expect(await pool.balanceOf(dave.address)).to.equal(9n * E18);
     });
 
     it("checks the amount and the minimum like deposit", async () => {

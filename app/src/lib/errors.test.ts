@@ -121,6 +121,47 @@ describe("explainError: plain words", () => {
     });
     expect(explainError(wrapped)).toBe("the amount must be more than zero");
   });
+  it("the token's allowance error inside a pool call, which the pool's own ABI does not hold", () => {
+    const data = encodeErrorResult({
+      abi: errorsAbi,
+      errorName: "ERC20InsufficientAllowance",
+      args: [ALICE, E18, 7n * E18],
+    });
+    expect(
+      (capitalPoolAbi as readonly { type: string; name?: string }[]).some(
+        (i) => i.type === "error" && i.name === "ERC20InsufficientAllowance",
+      ),
+    ).toBe(false);
+    // viem, decoding with the pool's ABI only, keeps the raw bytes; the app decodes them with errorsAbi.
+    const reverted = new ContractFunctionRevertedError({
+      abi: capitalPoolAbi,
+      data,
+      functionName: "deposit",
+    });
+    expect(decodeRevert(data)?.name).toBe("ERC20InsufficientAllowance");
+    expect(explainError(reverted, { units: { symbol: "mLP", decimals: 18 } })).toBe(
+      `insufficient allowance: ${ALICE} may spend 1.0 mLP, needs 7.0 (approve it first)`,
+    );
+  });
+  it("PermitFailed: the permit named, with the token's reason", () => {
+    const reason = encodeErrorResult({ abi: errorsAbi, errorName: "ERC2612ExpiredSignature", args: [3600n] });
+    const data = encodeErrorResult({
+      abi: capitalPoolAbi,
+      errorName: "PermitFailed",
+      args: [ALICE, 7n * E18, 0n, reason],
+    });
+    const d = decodeRevert(data);
+    expect(d?.name).toBe("PermitFailed");
+    expect(d?.signature).toBe("PermitFailed(address,uint256,uint256,bytes)");
+    expect(d?.args).toEqual([ALICE, 7n * E18, 0n, reason]);
+    expect(d?.inner?.name).toBe("ERC2612ExpiredSignature");
+    expect(
+      explainError({ data }, { account: ALICE, units: { symbol: "mLP", decimals: 18 }, now: 7200n }),
+    ).toBe(
+      "the token refused the permit: the permit signature expired at 1970-01-01 01:00:00 UTC (1h ago): sign a new one; " +
+        "the pool may spend 0.0 mLP of your tokens, the deposit needs 7.0 (sign a new permit, or approve the pool first)",
+    );
+  });
   it("rejections, empty reverts, unknown errors and the rest", () => {
     expect(explainError({ code: 4001, message: "User rejected the request." })).toBe(
       "you rejected the request in your wallet",

@@ -25,19 +25,29 @@ export function revertData(error: unknown): Hex | undefined {
   return findRevertData(error) as Hex | undefined;
 }
 
-/** A custom error, `Error(string)` or `Panic(uint256)` from revert data; null when unknown. */
-export function decodeRevert(data: Hex): DecodedRevert | null {
+/**
+ * A custom error, `Error(string)` or `Panic(uint256)` from revert data; null when unknown. An error that
+ * carries another contract's revert as a `bytes` argument (`PermitFailed`'s `reason`) gets it decoded
+ * too, as `inner`.
+ */
+export function decodeRevert(data: Hex, depth = 0): DecodedRevert | null {
   if (data.length < 10) return null;
   try {
     const decoded = decodeErrorResult({ abi: errorsAbi, data });
     const item = decoded.abiItem as { inputs?: readonly { type: string }[] };
     const args = (decoded.args ?? []) as readonly unknown[];
-    return {
+    const result: DecodedRevert = {
       name: decoded.errorName,
       signature: `${decoded.errorName}(${(item.inputs ?? []).map((i) => i.type).join(",")})`,
       selector: data.slice(0, 10),
       args,
     };
+    const nested = (item.inputs ?? []).findIndex((i) => i.type === "bytes");
+    if (nested >= 0 && depth < 3) {
+      const inner = decodeRevert(args[nested] as Hex, depth + 1);
+      if (inner !== null) result.inner = inner;
+    }
+    return result;
   } catch {
     return null;
   }

@@ -52,19 +52,33 @@ export class ErrorDecoder {
     this.iface = new Interface([...bySelector.values()]);
   }
 
-  /** The revert in `errorOrData` (an error object or revert data), or null when it has none we know. */
+  /**
+   * The revert in `errorOrData` (an error object or revert data), or null when it has none we know. An
+   * error that carries another contract's revert as a `bytes` argument (`PermitFailed`'s `reason`) gets
+   * it decoded too, as `inner`.
+   */
   decode(errorOrData: unknown): DecodedRevert | null {
     const data = typeof errorOrData === "string" ? errorOrData : revertData(errorOrData);
+    return this.decodeData(data, 0);
+  }
+
+  private decodeData(data: string | undefined, depth: number): DecodedRevert | null {
     if (data === undefined || !isHexString(data) || data.length < 10) return null;
     try {
       const parsed = this.iface.parseError(data);
       if (parsed === null) return null;
-      return {
+      const decoded: DecodedRevert = {
         name: parsed.name,
         signature: parsed.signature,
         selector: parsed.selector,
         args: [...parsed.args],
       };
+      const nested = parsed.fragment.inputs.findIndex((p) => p.type === "bytes");
+      if (nested >= 0 && depth < 3) {
+        const inner = this.decodeData(String(parsed.args[nested]), depth + 1);
+        if (inner !== null) decoded.inner = inner;
+      }
+      return decoded;
     } catch {
       return null;
     }

@@ -11,12 +11,28 @@ import { ContractRunner } from "ethers";
 import type { Core } from "./handles";
 import type { Governance } from "./handles";
 import {
+  Address__factory,
   CapitalPool__factory,
+  Checkpoints__factory,
   ContributionBucket__factory,
+  ECDSA__factory,
+  ERC20Permit__factory,
   EmissionController__factory,
+  Errors__factory,
+  IAccessControl__factory,
+  IAccessManaged__factory,
+  IAccessManager__factory,
+  IERC20Errors__factory,
   IERC20Metadata,
   IERC20Metadata__factory,
+  IGovernor__factory,
   MockStakeToken__factory,
+  Nonces__factory,
+  Pausable__factory,
+  ReentrancyGuardTransient__factory,
+  SafeCast__factory,
+  SafeERC20__factory,
+  ShortStrings__factory,
   Subnet__factory,
   TetradAccessManager__factory,
   TetradGovernor,
@@ -24,11 +40,14 @@ import {
   TetradTimelock,
   TetradTimelock__factory,
   Tetrad__factory,
+  TimelockController__factory,
   Treasury__factory,
+  Votes__factory,
 } from "../../../typechain-types";
 
 // The file's format (the names, the shape) is shared with the web app: ../shared/deployments.
 import { CONTRACT_NAMES, ContractName, Deployment } from "../shared/deployments";
+import { DEPLOYED_ARTIFACTS, OPENZEPPELIN_ERROR_ARTIFACTS } from "../shared/error-sources";
 
 export { CONTRACT_NAMES };
 export type { ContractName, Deployment };
@@ -137,8 +156,8 @@ export function subnetAddress(deployment: Deployment, which: string): string {
 }
 
 /** The ABI of every artifact a deployment records, from the TypeChain factories. */
-export function deploymentAbis(): Record<string, unknown[]> {
-  const abis: Record<string, readonly unknown[]> = {
+export function deploymentAbis(): Record<(typeof DEPLOYED_ARTIFACTS)[number], unknown[]> {
+  const abis: Record<(typeof DEPLOYED_ARTIFACTS)[number], readonly unknown[]> = {
     TetradAccessManager: TetradAccessManager__factory.abi,
     Tetrad: Tetrad__factory.abi,
     EmissionController: EmissionController__factory.abi,
@@ -150,7 +169,65 @@ export function deploymentAbis(): Record<string, unknown[]> {
     TetradGovernor: TetradGovernor__factory.abi,
     TetradTimelock: TetradTimelock__factory.abi,
   };
-  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]]));
+  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]])) as Record<
+    (typeof DEPLOYED_ARTIFACTS)[number],
+    unknown[]
+  >;
+}
+
+/** The OpenZeppelin error interfaces and libraries of ../shared/error-sources, from the TypeChain factories. */
+export function openZeppelinErrorAbis(): Record<(typeof OPENZEPPELIN_ERROR_ARTIFACTS)[number], unknown[]> {
+  const abis: Record<(typeof OPENZEPPELIN_ERROR_ARTIFACTS)[number], readonly unknown[]> = {
+    IERC20Errors: IERC20Errors__factory.abi,
+    ERC20Permit: ERC20Permit__factory.abi,
+    Nonces: Nonces__factory.abi,
+    ECDSA: ECDSA__factory.abi,
+    SafeERC20: SafeERC20__factory.abi,
+    Address: Address__factory.abi,
+    Errors: Errors__factory.abi,
+    IAccessManaged: IAccessManaged__factory.abi,
+    IAccessManager: IAccessManager__factory.abi,
+    IAccessControl: IAccessControl__factory.abi,
+    Pausable: Pausable__factory.abi,
+    ReentrancyGuardTransient: ReentrancyGuardTransient__factory.abi,
+    IGovernor: IGovernor__factory.abi,
+    TimelockController: TimelockController__factory.abi,
+    Votes: Votes__factory.abi,
+    Checkpoints: Checkpoints__factory.abi,
+    SafeCast: SafeCast__factory.abi,
+    ShortStrings: ShortStrings__factory.abi,
+  };
+  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]])) as Record<
+    (typeof OPENZEPPELIN_ERROR_ARTIFACTS)[number],
+    unknown[]
+  >;
+}
+
+/**
+ * Every custom error an entry point of a deployment can surface, once each (an ABI of `error` items):
+ * the deployed contracts' own and those raised in what they call (the token's ERC-20 errors inside a
+ * pool deposit, the AccessManager's, the Timelock's under the Governor), for one decoder of them all.
+ * Recorded in the deployment file as `abis.Errors`.
+ */
+export function errorAbi(): unknown[] {
+  const bySignature = new Map<string, unknown>();
+  const type = (p: { type: string; components?: unknown[] }): string =>
+    p.type.startsWith("tuple")
+      ? `(${(p.components as { type: string }[]).map(type).join(",")})${p.type.slice(5)}`
+      : p.type;
+  for (const abi of [...Object.values(deploymentAbis()), ...Object.values(openZeppelinErrorAbis())]) {
+    for (const item of abi as { type: string; name?: string; inputs?: { type: string }[] }[]) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${(item.inputs ?? []).map(type).join(",")})`;
+      if (!bySignature.has(signature)) bySignature.set(signature, item);
+    }
+  }
+  return [...bySignature.values()];
+}
+
+/** What a deployment file records as `abis`: each artifact's ABI, and `Errors` ({@link errorAbi}). */
+export function recordedAbis(): Record<string, unknown[]> {
+  return { ...deploymentAbis(), Errors: errorAbi() };
 }
 
 /** The deployment record of a system deployed with `deployCore` + `deployGovernance` (tests, demos). */
@@ -186,6 +263,6 @@ export async function describeDeployment(
     scheduleStart: Number(core.schedule.start),
     contracts,
     admin: "TetradTimelock",
-    ...(meta.withAbis === false ? {} : { abis: deploymentAbis() }),
+    ...(meta.withAbis === false ? {} : { abis: recordedAbis() }),
   };
 }

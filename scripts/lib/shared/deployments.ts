@@ -34,6 +34,10 @@ export interface Deployment<A extends string = string> {
   contracts: Record<ContractName, A>;
   /** Who holds the AccessManager's admin role. */
   admin: "TetradTimelock" | "deployer";
-  /** ABIs by artifact name (see ARTIFACT_OF in scripts/lib/deploy/deployments.ts). */
+  /**
+   * ABIs by artifact name (see ARTIFACT_OF in scripts/lib/deploy/deployments.ts), and `Errors`: every
+   * custom error an entry point can surface, including those raised in the contracts it calls
+   * (OpenZeppelin's, see ./error-sources), for decoding reverts.
+   */
   abis?: Record<string, unknown[]>;
 }

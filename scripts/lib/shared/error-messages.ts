@@ -39,6 +39,8 @@ export interface DecodedRevert {
   signature: string;
   selector: string;
   args: readonly unknown[];
+  /** The revert of another contract this one carries as a `bytes` argument (`PermitFailed`'s reason), decoded. */
+  inner?: DecodedRevert;
 }
 
 /** Solidity panic codes (0.8), as the compiler documents them. */
@@ -254,6 +256,14 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return `the signature's nonce is stale (the account's current nonce is ${String(a[1])}): sign again`;
     case "VotesExpiredSignature":
       return `the delegation signature expired at ${at(a[0])}: sign a new one`;
+    case "PermitFailed": {
+      const why = err.inner ? `: ${describeRevert(err.inner, ctx)}` : "";
+      const whose = who(a[0], ctx) === "you" ? "your" : `${String(a[0])}'s`;
+      return (
+        `the token refused the permit${why}; the pool may spend ${amount(a[2])} of ${whose} tokens, ` +
+        `the deposit needs ${bare(a[1])} (sign a new permit, or approve the pool first)`
+      );
+    }
     case "ECDSAInvalidSignature":
     case "ECDSAInvalidSignatureLength":
     case "ECDSAInvalidSignatureS":
@@ -441,7 +451,18 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
     case "InsufficientBalance":
       return `the contract's ETH balance is too low: it has ${formatAmount(big(a[0]))} ETH, needs ${formatAmount(big(a[1]))}`;
     case "SafeCastOverflowedUintDowncast":
+    case "SafeCastOverflowedIntDowncast":
       return `the value ${String(a[1])} does not fit in ${String(a[0])} bits`;
+    case "SafeCastOverflowedIntToUint":
+      return `the negative value ${String(a[0])} cannot be made unsigned`;
+    case "SafeCastOverflowedUintToInt":
+      return `the value ${String(a[0])} does not fit in a signed integer`;
+    case "SafeERC20FailedDecreaseAllowance":
+      return `cannot lower ${String(a[0])}'s allowance by ${bare(a[2])}: it is ${amount(a[1])}`;
+    case "FailedDeployment":
+      return "a contract deployment failed";
+    case "MissingPrecompile":
+      return `the precompile at ${String(a[0])} is missing on this chain`;
     case "CheckpointUnorderedInsertion":
       return "vote checkpoints out of order (the token's clock went back)";
     case "ERC20ExceededSafeSupply":

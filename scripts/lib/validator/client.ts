@@ -28,6 +28,7 @@ import { Subnet } from "../../../typechain-types";
 import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
 import { MAX_CONTRIBUTORS, commitment, encodeSheet } from "../chain/poc";
 import { DecodedRevert, ErrorDecoder, formatTimestamp } from "../chain/errors";
+import { errorAbi } from "../deploy/deployments";
 import { Standing, ValidatorRound, bpsText, sheetStanding, validatorRounds } from "../shared/standing";
 
 /** `ISubnet.Phase`. */
@@ -399,9 +400,19 @@ export async function readRound(subnet: Subnet, clock: Clock): Promise<RoundInfo
 /** `2026-01-31 12:00:00 UTC (in 3h 20m)`. */
 export const formatTime = formatTimestamp;
 
-/** The subnet's reverts, decoded with its ABI (custom errors, Error(string), Panic), from any error. */
+const decoders = new WeakMap<Subnet, ErrorDecoder>();
+
+/**
+ * The subnet's reverts, decoded with its ABI and every other error a Tetrad call can surface (the
+ * token's ERC20InsufficientBalance when staking, ...; `errorAbi`), from any error.
+ */
 function decoderOf(subnet: Subnet): ErrorDecoder {
-  return new ErrorDecoder([subnet.interface.fragments]);
+  let decoder = decoders.get(subnet);
+  if (decoder === undefined) {
+    decoder = new ErrorDecoder([subnet.interface.fragments, errorAbi() as never[]]);
+    decoders.set(subnet, decoder);
+  }
+  return decoder;
 }
 
 /** A revert's custom error, decoded with the subnet's ABI, from an in-process or JSON-RPC error. */

@@ -14,8 +14,8 @@ import {
   Connected,
   Deployment,
   connect,
-  deploymentAbis,
   deploymentFile,
+  errorAbi,
   readDeployment,
   subnetAddress,
 } from "../../lib/deploy/deployments";
@@ -26,9 +26,12 @@ export class TaskError extends Error {}
 
 let decoder: ErrorDecoder | undefined;
 
-/** The decoder of every Tetrad contract's errors (built once, from the TypeChain ABIs). */
+/**
+ * The decoder of every error a Tetrad entry point can surface (built once, from the TypeChain ABIs): the
+ * contracts' own and the OpenZeppelin ones raised in what they call (`errorAbi`).
+ */
 export function tetradErrors(): ErrorDecoder {
-  decoder ??= new ErrorDecoder(Object.values(deploymentAbis()) as never[]);
+  decoder ??= new ErrorDecoder([errorAbi() as never[]]);
   return decoder;
 }
 
