@@ -111,8 +111,15 @@ async function deployWith(params: SubnetParams): Promise<Ctx> {
     validators,
   };
   await fundAndApprove(c, [...contributors, ...validators, stranger]);
+  // The mechanics below are exact to the wei without the registration fee and the keeper tip; both
+  // have their own tests ("registration fee", "keeper tip") with the defaults.
+  await subnet.connect(admin).setKeeperTip(0);
+  await subnet.connect(admin).setRegistrationPricing(NO_FEE);
   return c;
 }
+
+/** Registration pricing that charges nothing. */
+const NO_FEE = { minFee: 0n, maxFee: 0n, interval: DAY, target: 4, evictionFloorBps: 0 };
 
 async function commitSheets(c: Ctx, sheets: readonly Sheet[], metrics = METRICS): Promise<void> {
   const round = await c.subnet.round();
@@ -535,7 +542,7 @@ describe("Subnet", () => {
     });
 
     flow(
-      "register, deregister, stake and unstake revert WrongPhase(Closed, Commit) while closed",
+      "register and stake revert WrongPhase(Closed, Commit) while closed; exits (deregister, unstake) do not",
       async () => {
         const c = await loadFixture(ready);
         await toPhase(c.subnet, "closed");
@@ -543,15 +550,11 @@ describe("Subnet", () => {
         await expect(s.connect(c.contributors[3]).register("late"))
           .to.be.revertedWithCustomError(s, "WrongPhase")
           .withArgs(Phase.Closed, Phase.Commit);
-        await expect(s.connect(c.contributors[0]).deregister())
-          .to.be.revertedWithCustomError(s, "WrongPhase")
-          .withArgs(Phase.Closed, Phase.Commit);
         await expect(s.connect(c.validators[3]).stake(MIN))
           .to.be.revertedWithCustomError(s, "WrongPhase")
           .withArgs(Phase.Closed, Phase.Commit);
-        await expect(s.connect(c.validators[0]).unstake(1n))
-          .to.be.revertedWithCustomError(s, "WrongPhase")
-          .withArgs(Phase.Closed, Phase.Commit);
+        await expect(s.connect(c.contributors[0]).deregister()).to.emit(s, "ContributorDeregistered");
+        await expect(s.connect(c.validators[0]).unstake(MIN)).to.emit(s, "ValidatorExpelled");
         return c;
       },
     );
@@ -690,15 +693,30 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("once immunity passed, replaces the first of the equally lowest (slot 0)", async () => {
+    flow("evicts only from the list of a scored round: past immunity but never scored, SubnetFull", async () => {
       const c = await loadFixture(fullContributors);
       const first = (await c.subnet.contributorAt(0)).registeredAt;
-      // Immunity of slot 0 ends at registeredAt + IMMUNITY: the phase is still Commit.
-      await time.setNextBlockTimestamp(first + IMMUNITY - 1n);
-      await expect(
-        c.subnet.connect(c.contributors[0]).register("late", { gasLimit: 2_000_000 }),
-      ).to.be.revertedWithCustomError(c.subnet, "SubnetFull");
       await time.setNextBlockTimestamp(first + IMMUNITY);
+      await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
+        c.subnet,
+        "SubnetFull",
+      );
+      // A round finalized without sheets lists nobody either.
+      await skipRound(c);
+      await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
+        c.subnet,
+        "SubnetFull",
+      );
+      expect(await c.subnet.evictionCandidates()).to.deep.equal([]);
+      return c;
+    });
+
+    flow("once immunity passed and a round scored them, replaces the first of the equally lowest (slot 0)", async () => {
+      const c = await loadFixture(fullContributors);
+      await skipRound(c); // every contributor is eligible in round 2
+      await playRound(c, [{ validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) }]);
+      expect((await c.subnet.evictionCandidates()).length).to.equal(16);
+      expect((await c.subnet.evictionCandidates())[0]).to.equal(0n);
       const newcomer = c.contributors[0];
       const old = c.full[0];
       const tx = c.subnet.connect(newcomer).register("late");
@@ -721,8 +739,10 @@ describe("Subnet", () => {
       const c = await deployWith({ ...P, bond: 0n, immunityPeriod: IMMUNITY });
       const full = await fundedAccounts("subnet-test/contributor", MAX_CONTRIBUTORS);
       for (const [i, a] of full.entries()) await c.subnet.connect(a).register(`z${i}`);
-      const first = (await c.subnet.contributorAt(0)).registeredAt;
-      await time.setNextBlockTimestamp(first + IMMUNITY);
+      await c.subnet.connect(c.validators[0]).stake(MIN);
+      await skipRound(c);
+      // No emission: nobody has rewards, so nothing moves.
+      await playRound(c, [{ validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) }]);
       const newcomer = c.contributors[0];
       const tx = c.subnet.connect(newcomer).register("late");
       await expect(tx)
@@ -1456,7 +1476,7 @@ describe("Subnet", () => {
     );
 
     flow(
-      "slashing waits while a round is being finalized, and a freed slot starts with no strikes",
+      "GUARD-13: a slash lands mid-finalization (the expelled sheet earns nothing), and a freed slot starts with no strikes",
       async () => {
         const c = await loadFixture(ready);
         const [v0, v1, v2] = c.validators;
@@ -1471,11 +1491,16 @@ describe("Subnet", () => {
         await revealSheets(c, sheets);
         await toPhase(c.subnet, "closed");
         await c.subnet.finalizeRound(1); // mid-consensus: stakes are being read page by page
-        await expect(c.subnet.connect(c.admin).slash(v0.address, MIN)).to.be.revertedWithCustomError(
-          c.subnet,
-          "FinalizationInProgress",
-        );
-        await finalizeRound(c.subnet, 1);
+        // v1 is slashed below the minimum mid-finalization: expelled at once, judged as nobody.
+        await expect(c.subnet.connect(c.admin).slash(v1.address, 150n * E))
+          .to.emit(c.subnet, "ValidatorExpelled")
+          .withArgs(v1.address, 1n, Reason.BelowMinimum);
+        const txs = await finalizeRound(c.subnet, 1);
+        const dividends = (await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ValidatorDividend")))).flat();
+        expect(dividends.map((d) => d[1])).to.not.include(v1.address);
+        expect(dividends.map((d) => d[1])).to.include(v2.address);
+        expect((await c.subnet.validatorAt(1)).account).to.equal(ZeroAddress);
+        expect((await c.subnet.validatorAt(1)).strikes).to.equal(0n);
         expect((await c.subnet.validatorAt(0)).strikes).to.equal(1n);
         await expect(c.subnet.connect(c.admin).slash(v0.address, MIN))
           .to.emit(c.subnet, "ValidatorExpelled")
@@ -1709,7 +1734,7 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("pause blocks register, stake and claim; exits and finalization stay open", async () => {
+    flow("GUARD-71: pause blocks register, stake, finalization and claims; exits return bonds and stake, never rewards", async () => {
       const c = await loadFixture(ready);
       await playRound(c, handSheets(c), HAND_POOL);
       await expect(c.subnet.connect(c.admin).pause()).to.emit(c.subnet, "Paused").withArgs(c.admin.address);
@@ -1721,13 +1746,15 @@ describe("Subnet", () => {
       await expect(s.connect(c.validators[3]).stake(MIN)).to.be.revertedWithCustomError(s, "EnforcedPause");
       await expect(s.connect(c.validators[0]).stake(1n)).to.be.revertedWithCustomError(s, "EnforcedPause");
       await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
-      // Exits: deregister (with rewards), unstake, withdrawUnbonded.
+      // Exits: deregister (its bond; the rewards wait for the unpause), unstake, withdrawUnbonded.
       const reward = await s.claimable(c.contributors[1].address);
+      expect(reward).to.be.gt(0n);
       await expect(s.connect(c.contributors[1]).deregister()).to.changeTokenBalance(
         c.token,
         c.contributors[1],
-        BOND + reward,
+        BOND,
       );
+      expect(await s.claimable(c.contributors[1].address)).to.equal(reward);
       await s.connect(c.validators[2]).unstake(MIN);
       await time.increase(P.unbondingDelay);
       await expect(s.connect(c.validators[2]).withdrawUnbonded()).to.changeTokenBalance(
@@ -1735,24 +1762,23 @@ describe("Subnet", () => {
         c.validators[2],
         MIN,
       );
-      // Finalization stays open, so rounds advance while paused; claims wait for the unpause.
+      // Finalization (new credits, new rounds) waits for the unpause, and so do claims.
       await toPhase(s, "closed");
-      await finalizeRound(s);
+      await expect(s.finalizeRound(1_000)).to.be.revertedWithCustomError(s, "EnforcedPause");
       await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
       await expect(s.connect(c.admin).unpause()).to.emit(s, "Unpaused").withArgs(c.admin.address);
+      await finalizeRound(s);
       await expect(s.connect(c.contributors[0]).claim()).to.emit(s, "Claimed");
+      await expect(s.connect(c.contributors[1]).claim()).to.emit(s, "Claimed");
       return c;
     });
 
     flow("exits stay open during a pause that outlasts the round (ISubnet.pause)", async () => {
       const c = await loadFixture(ready);
       await c.subnet.connect(c.admin).pause();
-      // The round closes while paused; anyone can still finalize it, which opens the next round.
+      // The round closes while paused and waits for the unpause; exits do not wait for it.
       await toPhase(c.subnet, "closed");
-      await expect(c.subnet.connect(c.contributors[0]).deregister())
-        .to.be.revertedWithCustomError(c.subnet, "WrongPhase")
-        .withArgs(2, 0);
-      await finalizeRound(c.subnet);
+      await expect(c.subnet.finalizeRound(1_000)).to.be.revertedWithCustomError(c.subnet, "EnforcedPause");
       // "Exits stay open": a contributor can still leave and a validator can still unstake.
       await expect(
         c.subnet.connect(c.contributors[0]).deregister.staticCall(),
@@ -2021,12 +2047,29 @@ describe("Subnet", () => {
       },
     );
 
-    flow("a freed contributor slot's consensus is zeroed (its next occupant has no history)", async () => {
+    flow("a contributor that leaves mid-round is scored and paid for it; its slot's next occupant has no history", async () => {
       const c = await loadFixture(ready);
       await playRound(c, [{ validator: c.validators[2], rows: T }]);
       expect(await c.subnet.consensusScore(1)).to.equal(100_000n);
-      await c.subnet.connect(c.contributors[1]).deregister();
-      expect(await c.subnet.consensusScore(1)).to.equal(0n);
+      // Round 3: c1 leaves in the reveal phase, after the sheets scored it; c3 takes its slot.
+      const [, c1, , c3] = c.contributors;
+      await commitSheets(c, [{ validator: c.validators[2], rows: T }]);
+      await toPhase(c.subnet, "reveal");
+      await revealSheets(c, [{ validator: c.validators[2], rows: T }]);
+      await c.subnet.connect(c1).deregister();
+      await c.subnet.connect(c3).register("c3");
+      expect(await c.subnet.contributorSlot(c3.address)).to.equal(1n);
+      await c.token.mint(await c.bucket.getAddress(), 1_000n * E);
+      await toPhase(c.subnet, "closed");
+      const txs = await finalizeRound(c.subnet);
+      const scores = (await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ConsensusScore")))).flat();
+      const paid = scores.find((e) => e[1] === c1.address);
+      expect(paid?.[2]).to.equal(100_000n);
+      expect(paid?.[3]).to.be.gt(0n);
+      expect(await c.subnet.claimable(c1.address)).to.equal(paid?.[3]);
+      expect(scores.find((e) => e[1] === c3.address)).to.equal(undefined);
+      // Round 4: c3 is scored; last round's lane was c1's, which is not c3's history (lagged 0).
+      expect((await c.subnet.contributorAt(1)).lastScore).to.equal(0n);
       return c;
     });
   });
