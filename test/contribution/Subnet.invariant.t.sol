@@ -94,6 +94,16 @@ contract SubnetHandler is TetradTest {
     uint256[VALIDATORS] internal revealedIn;
     uint256 public staleRounds; // finalized rounds in which some validator did not reveal
 
+    // ----- issue 15: fees burned, keeper tips, unbonding parts, exits never blocked -----
+    /// @dev Every token this handler minted, and every registration fee burned.
+    uint256 public ghostMinted;
+    uint256 public ghostFeesBurned;
+    /// @dev A round whose keeper tips (this handler finalizes) exceeded MAX_KEEPER_TIP_BPS of its pool.
+    bool public ghostTipsOverCap;
+    uint256 internal tipsThisRound;
+    /// @dev An unbonding part withdrawn before its release time, or a part's release moved earlier.
+    bool public ghostReleasedEarly;
+
     uint256 internal truthSeed;
     mapping(address => bytes) internal sheetOf;
     mapping(address => bytes32) internal saltOf;
@@ -139,10 +149,16 @@ contract SubnetHandler is TetradTest {
     function register(uint256 seed) external {
         address c = contributors[seed % CONTRIBUTORS];
         (ISubnet.Params memory p, ) = subnet.params();
-        token.mint(c, p.bond);
+        uint256 fee = subnet.registrationFee();
+        token.mint(c, p.bond + fee);
+        ghostMinted += p.bond + fee;
+        uint256 before = token.balanceOf(c);
         vm.prank(c);
         try subnet.register("") {
             ghostBondsIn += p.bond;
+            // What left the newcomer beyond its bond was the fee, burned (an evicted contributor's refund
+            // goes to someone else).
+            ghostFeesBurned += before - token.balanceOf(c) - p.bond;
             if (ghostPaused) ghostPausedEntryWorked = true;
         } catch {} // solhint-disable-line no-empty-blocks
     }
@@ -150,7 +166,8 @@ contract SubnetHandler is TetradTest {
     function deregister(uint256 seed) external {
         address c = contributors[seed % CONTRIBUTORS];
         uint256 before = token.balanceOf(c);
-        uint256 owed = subnet.claimable(c);
+        // Paused, only the bond comes back; the rewards stay claimable.
+        uint256 owed = subnet.paused() ? 0 : subnet.claimable(c);
         vm.prank(c);
         try subnet.deregister() {
             uint256 back = token.balanceOf(c) - before;
@@ -167,6 +184,7 @@ contract SubnetHandler is TetradTest {
         address v = validators[seed % VALIDATORS];
         amount = bound(amount, 100 ether, 1_000 ether);
         token.mint(v, amount);
+        ghostMinted += amount;
         vm.prank(v);
         try subnet.stake(amount) {
             ghostStakeIn += amount;
@@ -185,10 +203,15 @@ contract SubnetHandler is TetradTest {
 
     function withdrawUnbonded(uint256 seed) external {
         address v = validators[seed % VALIDATORS];
-        (uint256 amount, ) = subnet.unbonding(v);
+        ISubnet.Unbonding[] memory parts = subnet.unbondings(v);
+        uint256 due;
+        for (uint256 i; i < parts.length; ++i) if (parts[i].releaseAt <= block.timestamp) due += parts[i].amount;
+        uint256 before = token.balanceOf(v);
         vm.prank(v);
         try subnet.withdrawUnbonded() {
-            ghostStakeOut += amount;
+            uint256 got = token.balanceOf(v) - before;
+            if (got != due) ghostReleasedEarly = true;
+            ghostStakeOut += got;
         } catch (bytes memory reason) {
             _exitRefused(reason);
         }
@@ -247,13 +270,17 @@ contract SubnetHandler is TetradTest {
         if (stage == ISubnet.FinalizationStage.Idle) (roundParams, ) = subnet.params();
         uint256 pendingBefore = subnet.pendingEmission();
         uint256 claimableBefore = subnet.totalClaimable();
+        uint256 tipBefore = subnet.claimable(address(this));
         bool done;
         try subnet.finalizeRound(steps) returns (bool d) {
             done = d;
-        } catch (bytes memory reason) {
-            _exitRefused(reason);
+            // Finalization credits rewards and starts rounds: a pause stops it.
+            if (ghostPaused) ghostPausedEntryWorked = true;
+        } catch {
             return;
         }
+        // This handler is the keeper: its credit grows by its tips only.
+        tipsThisRound += subnet.claimable(address(this)) - tipBefore;
         // Finalization only takes in (the bucket's allocation) and credits: what came in is all there.
         uint256 intake = token.balanceOf(address(subnet)) - balance;
         uint256 credited = subnet.totalClaimable() - claimableBefore;
@@ -262,6 +289,10 @@ contract SubnetHandler is TetradTest {
         ghostCredited += credited;
         ghostEmissionPaid += taken;
         if (stage == ISubnet.FinalizationStage.Idle) ghostRoundPool = pendingBefore + intake;
+        if (subnet.round() != round) {
+            if (tipsThisRound * 10_000 > ghostRoundPool * subnet.MAX_KEEPER_TIP_BPS()) ghostTipsOverCap = true;
+            tipsThisRound = 0;
+        }
         if (subnet.round() != round) _checkClosedRound(round);
         if (subnet.round() != round) {
             // A new round starts with the settings and weights queued last.
@@ -306,7 +337,7 @@ contract SubnetHandler is TetradTest {
         for (uint256 r; r < n; ++r) {
             uint256 s = uint256(keccak256(abi.encode(seed, r)));
             _finishRound(s);
-            if (ghostExitBlockedByPause) return;
+            if (ghostPaused) return;
             commitAll(s);
             (, uint256 commitEnd, uint256 revealEnd) = subnet.roundTimes();
             vm.warp(commitEnd);
@@ -321,9 +352,8 @@ contract SubnetHandler is TetradTest {
         if (block.timestamp < revealEnd) vm.warp(revealEnd);
         uint256 round = subnet.round();
         // At most 2 * 256 slots in pages of at least one, plus the opening step.
-        for (uint256 i; i < 520 && subnet.round() == round; ++i) {
+        for (uint256 i; i < 520 && subnet.round() == round && !ghostPaused; ++i) {
             finalize(uint256(keccak256(abi.encode(seed, i))));
-            if (ghostExitBlockedByPause) return;
         }
     }
 
@@ -351,6 +381,7 @@ contract SubnetHandler is TetradTest {
     function fundEmission(uint256 amount, bool hook) external {
         amount = bound(amount, 0, 10_000 ether);
         token.mint(address(bucket), amount);
+        ghostMinted += amount;
         if (hook) bucket.onEmission(2, amount);
         else bucket.allocate();
         ghostEmissionIn += amount;
@@ -366,6 +397,30 @@ contract SubnetHandler is TetradTest {
 
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 2 hours));
+    }
+
+    /// @dev Past the unbonding delay (at least 15 days), so withdrawals happen within a campaign.
+    function warpPastUnbonding(uint256 seconds_) external {
+        (ISubnet.Params memory p, ) = subnet.params();
+        vm.warp(block.timestamp + p.unbondingDelay + bound(seconds_, 0, 1 days));
+    }
+
+    /// @dev Governance reprices registration (cheap or dear, fast or slow intervals).
+    function setRegistrationPricing(uint256 seed) external {
+        uint96 minFee = uint96(bound(seed, 0, 5 ether));
+        subnet.setRegistrationPricing(
+            ISubnet.RegistrationPricing({
+                minFee: minFee,
+                maxFee: minFee + uint96(bound(seed >> 64, 0, 100 ether)),
+                interval: uint32(bound(seed >> 128, 1 hours, 2 days)),
+                target: uint16(bound(seed >> 160, 1, 8)),
+                evictionFloorBps: uint32(bound(seed >> 176, 0, 50_000))
+            })
+        );
+    }
+
+    function setKeeperTip(uint256 bps) external {
+        subnet.setKeeperTip(bound(bps, 0, 100));
     }
 
     // ----- governance -----
@@ -394,7 +449,7 @@ contract SubnetHandler is TetradTest {
         p.commitDuration = uint32(bound(uint256(keccak256(abi.encode(seed, 0))), 1 hours, 3 hours));
         p.revealDuration = uint32(bound(uint256(keccak256(abi.encode(seed, 1))), 1 hours, 3 hours));
         p.immunityPeriod = uint32(bound(uint256(keccak256(abi.encode(seed, 2))), 0, 2 days));
-        p.unbondingDelay = uint32(bound(uint256(keccak256(abi.encode(seed, 3))), 0, 2 days));
+        p.unbondingDelay = uint32(bound(uint256(keccak256(abi.encode(seed, 3))), 15 days, 17 days));
         // Kappa stays at least half the stake: the collusion invariant relies on it.
         p.kappa = uint16(bound(uint256(keccak256(abi.encode(seed, 4))), 5_000, 10_000));
         p.contributorShare = uint16(bound(uint256(keccak256(abi.encode(seed, 5))), 5_000, 9_000));
@@ -484,7 +539,7 @@ contract SubnetHandler is TetradTest {
         uint16[] memory noWeights = new uint16[](0);
         address target = address(subnet);
         bytes memory call;
-        which %= 13;
+        which %= 15;
         if (which == 0) call = abi.encodeCall(Subnet.setParams, (p));
         else if (which == 1) call = abi.encodeCall(Subnet.setMetricWeights, (w));
         else if (which == 2) call = abi.encodeCall(Subnet.slash, (validators[0], 1));
@@ -493,6 +548,9 @@ contract SubnetHandler is TetradTest {
         else if (which == 5) call = abi.encodeCall(Subnet.setMetadataURI, ("pwned"));
         else if (which == 6) call = abi.encodeCall(Subnet.transferOwnership, (caller));
         else if (which == 7) call = abi.encodeCall(IAccessManaged.setAuthority, (caller));
+        else if (which == 13) call = abi.encodeCall(Subnet.setKeeperTip, (100));
+        else if (which == 14)
+            call = abi.encodeCall(Subnet.setRegistrationPricing, (ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0)));
         else {
             target = which < 10 ? address(bucket) : address(fund);
             if (which == 8) call = abi.encodeCall(ContributionBucket.setWeights, (none, noWeights));
@@ -547,6 +605,11 @@ contract SubnetHandler is TetradTest {
         for (uint256 i; i < VALIDATORS; ++i) all += subnet.claimable(validators[i]);
         for (uint256 i; i < CONTRIBUTORS; ++i) all += subnet.claimable(contributors[i]);
         for (uint256 i; i < OWNERS; ++i) all += subnet.claimable(owners[i]);
+        all += subnet.claimable(address(this)); // keeper tips
+    }
+
+    function validatorAt(uint256 i) external view returns (address) {
+        return validators[i];
     }
 
     /// @dev Claims `a`'s credit (as `a`, or for it by `caller`) and checks it paid exactly the credit;
@@ -576,7 +639,12 @@ contract SubnetHandler is TetradTest {
         for (uint256 i; i < VALIDATORS; ++i) if (validators[i] == a) creditSeen[i] = 0;
     }
 
-    /// @dev Exits (deregister, unstake, withdrawal of unbonded stake, finalization) are never paused.
+    /// @dev The keeper (this handler) claims its tips.
+    function claimTips() external {
+        _claimChecked(address(this), address(this));
+    }
+
+    /// @dev Exits (deregister, unstake, withdrawal of unbonded stake) are never paused.
     function _exitRefused(bytes memory reason) internal {
         if (reason.length >= 4 && bytes4(reason) == Pausable.EnforcedPause.selector)
             ghostExitBlockedByPause = true;
@@ -654,7 +722,7 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             commitDuration: 1 hours,
             revealDuration: 1 hours,
             immunityPeriod: 1 days,
-            unbondingDelay: 1 days,
+            unbondingDelay: 15 days,
             kappa: 5000,
             contributorShare: 8000,
             validatorShare: 1500,
@@ -691,7 +759,8 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             handler.pause.selector, handler.unpause.selector, handler.release.selector,
             handler.migrateAuthority.selector, handler.setMetadataURI.selector,
             handler.transferOwnership.selector, handler.strangerTries.selector, handler.playRound.selector,
-            handler.toggleAsleep.selector, handler.playRounds.selector]));
+            handler.toggleAsleep.selector, handler.playRounds.selector, handler.warpPastUnbonding.selector,
+            handler.setRegistrationPricing.selector, handler.setKeeperTip.selector, handler.claimTips.selector]));
     }
 
     function invariant_SolventToTheWei() public {
@@ -824,6 +893,22 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
         }
     }
 
+    /// @notice Issue 15: every registration fee is burned (supply = minted - burned; the subnet keeps none:
+    /// see SolventToTheWei), keeper tips stay within MAX_KEEPER_TIP_BPS of a round's pool, and unbonding
+    /// stake adds up part by part, at most MAX_UNBONDINGS parts each, never paid before its release.
+    function invariant_FeesBurnedTipsCappedUnbondingInParts() public {
+        assertEq(token.totalSupply(), handler.ghostMinted() - handler.ghostFeesBurned(), "fees not burned");
+        assertFalse(handler.ghostTipsOverCap(), "keeper tips above the cap");
+        assertFalse(handler.ghostReleasedEarly(), "unbonding paid before its release or not in full");
+        uint256 sum;
+        for (uint256 i; i < 5; ++i) {
+            ISubnet.Unbonding[] memory parts = subnet.unbondings(handler.validatorAt(i));
+            assertLte(parts.length, subnet.MAX_UNBONDINGS(), "too many unbonding parts");
+            for (uint256 k; k < parts.length; ++k) sum += parts[k].amount;
+        }
+        assertEq(sum, subnet.totalUnbonding(), "unbonding parts != totalUnbonding");
+    }
+
     function invariant_PermitAndSlotBounds() public {
         assertLte(subnet.validatorCount(), 64);
         assertLte(subnet.contributorCount(), 256);
@@ -833,11 +918,11 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
         assertEq(subnet.paused(), handler.ghostPaused(), "paused state");
         assertFalse(
             handler.ghostExitBlockedByPause(),
-            "pause blocked a deregistration, unstake or finalization"
+            "pause blocked a deregistration, unstake or withdrawal"
         );
         assertFalse(
             handler.ghostPausedEntryWorked(),
-            "a registration, stake or claim went through while paused"
+            "a registration, stake, finalization or claim went through while paused"
         );
     }
 

@@ -40,7 +40,7 @@ contract SubnetLivenessTest is TetradTest {
             commitDuration: 1 hours,
             revealDuration: 1 hours,
             immunityPeriod: 0,
-            unbondingDelay: 1 days,
+            unbondingDelay: 15 days,
             kappa: 5_000,
             contributorShare: 8_000,
             validatorShare: 1_500,

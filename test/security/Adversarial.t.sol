@@ -707,7 +707,7 @@ contract AdversarialTest is TetradTest {
                 commitDuration: 20 hours,
                 revealDuration: 4 hours,
                 immunityPeriod: 7 days,
-                unbondingDelay: 7 days,
+                unbondingDelay: 15 days,
                 kappa: 5_000,
                 contributorShare: 8_000,
                 validatorShare: 1_500,
