@@ -13,6 +13,7 @@ import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/ex
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {GovernancePath} from "../libraries/GovernancePath.sol";
 
 /// @title TetradGovernor
 /// @notice The DAO: TTD holders propose and vote (on the token's timestamp clock); passed proposals run
@@ -22,6 +23,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// or bought later carry no weight (Beanstalk); the Timelock's delay lets holders exit or the guardian
 /// cancel a malicious proposal before it runs (Tornado Cash); a quorum reached late extends the vote
 /// (Compound). The proposal guardian can only cancel, and only during its term (`GUARDIAN_TERM`).
+/// A proposal's voting path (`votingDelay + votingPeriod + lateQuorumVoteExtension`) never exceeds
+/// `GovernancePath.MAX_VOTING_PATH`, so a slash proposal can pass before a validator finishes unbonding.
 contract TetradGovernor is
     Governor,
     GovernorSettings,
@@ -85,6 +88,12 @@ contract TetradGovernor is
     /// @notice A quorum above `MAX_QUORUM_PERCENT`.
     error InvalidQuorum(uint256 percent);
 
+    /// @notice `votingDelay + votingPeriod + lateQuorumVoteExtension` above `GovernancePath.MAX_VOTING_PATH`:
+    /// a slash proposal could then outlast a validator's unbonding.
+    /// @param path The voting path the change would make, in seconds.
+    /// @param max `GovernancePath.MAX_VOTING_PATH`.
+    error GovernancePathTooLong(uint256 path, uint256 max);
+
     /// @notice Settings of a new governor (all later settable by governance itself).
     struct Config {
         uint48 votingDelay; // seconds
@@ -115,6 +124,10 @@ contract TetradGovernor is
         // No supply check at genesis: the floor is what protects a supply of zero.
         emit QuorumFloorSet(0, config.quorumFloor);
         quorumFloor = config.quorumFloor;
+        // The setters already checked each partial path (GovernorPreventLateQuorum's constructor runs
+        // after GovernorSettings', so its check saw the whole path); checked once more here so the
+        // bound does not depend on the order of the base constructors.
+        _checkGovernancePath();
     }
 
     /// @notice Sets how long before a snapshot votes must already be held. Governance only.
@@ -184,6 +197,32 @@ contract TetradGovernor is
     function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
         if (newQuorumNumerator > MAX_QUORUM_PERCENT) revert InvalidQuorum(newQuorumNumerator);
         super._updateQuorumNumerator(newQuorumNumerator);
+    }
+
+    /// @dev Keeps the voting path within `GovernancePath.MAX_VOTING_PATH`.
+    function _setVotingDelay(uint48 newVotingDelay) internal override {
+        super._setVotingDelay(newVotingDelay);
+        _checkGovernancePath();
+    }
+
+    /// @dev Keeps the voting path within `GovernancePath.MAX_VOTING_PATH`.
+    function _setVotingPeriod(uint32 newVotingPeriod) internal override {
+        super._setVotingPeriod(newVotingPeriod);
+        _checkGovernancePath();
+    }
+
+    /// @dev Keeps the voting path within `GovernancePath.MAX_VOTING_PATH`.
+    function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal override {
+        super._setLateQuorumVoteExtension(newVoteExtension);
+        _checkGovernancePath();
+    }
+
+    /// @dev Reverts if `votingDelay + votingPeriod + lateQuorumVoteExtension` (the longest a proposal
+    /// can take from creation to the end of its vote) exceeds `GovernancePath.MAX_VOTING_PATH`.
+    function _checkGovernancePath() private view {
+        uint256 path = uint256(votingDelay()) + votingPeriod() + lateQuorumVoteExtension();
+        if (path > GovernancePath.MAX_VOTING_PATH)
+            revert GovernancePathTooLong(path, GovernancePath.MAX_VOTING_PATH);
     }
 
     function _setVoteLookback(uint256 lookback) private {
