@@ -59,6 +59,9 @@ contract SubnetLivenessTest is TetradTest {
         uint16[] memory bps = new uint16[](1);
         bps[0] = 10_000;
         bucket.setWeights(subnets, bps);
+        // Liveness only: no registration fee, no keeper tip (their own tests: GUARD-2x, GUARD-3x).
+        subnet.setRegistrationPricing(ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0));
+        subnet.setKeeperTip(0);
     }
 
     // ----- helpers -----

@@ -705,6 +705,25 @@ describe("Attacks on governance", () => {
               holder: timelockAddress,
             },
             {
+              fn: "setRegistrationPricing",
+              call: (w) =>
+                subnet.connect(w).setRegistrationPricing({
+                  minFee: 0n,
+                  maxFee: 0n,
+                  interval: 86_400,
+                  target: 1,
+                  evictionFloorBps: 0,
+                }),
+              refusal: managed(subnet),
+              holder: timelockAddress,
+            },
+            {
+              fn: "setKeeperTip",
+              call: (w) => subnet.connect(w).setKeeperTip(0),
+              refusal: managed(subnet),
+              holder: timelockAddress,
+            },
+            {
               fn: "pause",
               call: (w) => subnet.connect(w).pause(),
               refusal: managed(subnet),

@@ -161,6 +161,8 @@ async function subnetWith(
   const [deployer] = await ethers.getSigners();
   const net = await deployStandaloneSubnet(deployer, params);
   const address = await net.subnet.getAddress();
+  // The catalogue's pools are hand-computed without the keeper tip (GUARD-32 tests the tip).
+  await (await net.subnet.setKeeperTip(0)).wait();
   for (const a of accounts) {
     await (await net.token.mint(a.address, 1_000_000n * TTD)).wait();
     await (await net.token.connect(a).approve(address, MaxUint256)).wait();
@@ -177,7 +179,9 @@ async function closeRound(subnet: Subnet, page = 1_000): Promise<void> {
 /** The reference's state of a standalone subnet, started at its current round (round 1, no permits). */
 async function trackSubnet(subnet: Subnet): Promise<SubnetState> {
   expect(await subnet.round()).to.equal(1n);
-  return new SubnetState(await subnet.roundStart());
+  const state = new SubnetState(await subnet.roundStart());
+  state.keeperTipBps = await subnet.keeperTipBps();
+  return state;
 }
 
 /** Tracked registrations and stakes, in order (their slots are their positions in the subnet). */
@@ -652,18 +656,21 @@ describe("Adversarial catalogue", () => {
       await toPhase(subnet, "closed");
       const record = await finalizeInPages(subnet, 1_000);
 
-      // a re-registered during the round: not scored, not paid. b is paid the contributor pool once.
+      // a left during the round and came back: slot 0 is scored once, for a's work of the round (it
+      // registered before the round started); its new registration is not scored this round. a and b
+      // share the contributor pool, each once.
       expect(record.scores).to.deep.equal([
-        { contributor: b.address, score: 1_000_000n, reward: 800n * TTD },
+        { contributor: a.address, score: 1_000_000n, reward: 400n * TTD },
+        { contributor: b.address, score: 1_000_000n, reward: 400n * TTD },
       ]);
       expect(record.dividends).to.deep.equal([
         { validator: v1.address, agreement: BPS, reward: 75n * TTD },
         { validator: v2.address, agreement: BPS, reward: 75n * TTD },
       ]);
       expect(record.finalized.paid).to.equal(POOL); // 800 + 75 + 75 + the owner's 50
-      expect(await subnet.claimable(a.address)).to.equal(0n);
+      expect(await subnet.claimable(a.address)).to.equal(400n * TTD);
       expect(await subnet.claimable(deployer.address)).to.equal(50n * TTD);
-      await expect(subnet.connect(b).claim()).to.changeTokenBalance(token, b, 800n * TTD);
+      await expect(subnet.connect(b).claim()).to.changeTokenBalance(token, b, 400n * TTD);
       await expect(subnet.connect(b).claim()).to.not.emit(subnet, "Claimed");
 
       // A subnet listed twice in its bucket would be paid twice: refused.
@@ -947,7 +954,8 @@ describe("Adversarial catalogue", () => {
         pool: POOL,
         params: P,
         owner: deployer.address,
-        contributors: [...state.contributors.values()],
+        contributors: state.scored(),
+        prevRoundStart: state.prevRoundStart,
         validators: [...state.validators.values()].map((v) => ({
           ...v,
           commitRound: v.slot === 2 ? 0n : v.commitRound,
@@ -1149,6 +1157,7 @@ describe("Adversarial catalogue", () => {
           sheet: foldSheet(rows, DEFAULT_METRIC_WEIGHTS),
         })),
         previousConsensus: honest.map(() => 0n),
+        prevRoundStart: 0n,
       });
       expect(r2.scores.slice(0, 4)).to.deep.equal(
         alone.contributors.map((c) => ({ contributor: c.account, score: c.score, reward: c.reward })),

@@ -117,7 +117,9 @@ export async function trackedFinalize(
 ): Promise<{ outcome: RoundOutcome; record: FinalizeRecord }> {
   expect(await subnet.round(), "tracked round").to.equal(state.round);
   expect(await subnet.roundStart(), "tracked round start").to.equal(state.roundStart);
-  const outcome = state.preview(args.pool, args.params, args.owner);
+  const runner = subnet.runner as { getAddress?: () => Promise<string> } | null;
+  const keeper = runner?.getAddress ? await runner.getAddress() : undefined;
+  const outcome = state.preview(args.pool, args.params, args.owner, keeper);
   const record = await finalizeInPages(subnet, args.maxSteps, args.betweenPages);
   await expectOutcome(subnet, record, outcome, args.pool);
   state.apply(outcome, await subnet.roundStart());
@@ -227,7 +229,8 @@ export async function expectOutcome(
 ): Promise<void> {
   const r = `round ${record.round}`;
   expect(record.finalized.round, r).to.equal(record.round);
-  expect(record.finalized.pool, `${r}: RoundFinalized.pool`).to.equal(pool);
+  expect(outcome.pool + outcome.tip, `${r}: pool`).to.equal(pool);
+  expect(record.finalized.pool, `${r}: RoundFinalized.pool (after the keeper tip)`).to.equal(outcome.pool);
   expect(record.finalized.paid, `${r} (${record.pages} transactions): RoundFinalized.paid`).to.equal(
     outcome.paid,
   );

@@ -12,8 +12,12 @@
  *    (A \ F) is the validator's last revealed sheet, folded with the weights of its own round;
  *  - with A empty: nothing is computed (the consensus lanes keep their values), nothing is credited,
  *    the whole pool is carried, and only the expulsions below happen;
- *  - eligible contributor j: registered before `roundStart` (others score 0, get nothing, and their
- *    lane, like a vacant slot's, is set to 0);
+ *  - otherwise the keeper tip floor(pool * keeperTipBps / 10^4) is credited to the keeper (whoever
+ *    finalizes; split by pages, the whole of it in the end) and `pool` below is what is left of it
+ *    (`RoundFinalized.pool`);
+ *  - scored contributor of slot j: the contributor that left the slot during this round (deregistered
+ *    or evicted: it is still scored and paid for the round in flight), else the occupant if registered
+ *    before `roundStart`; a slot with neither scores 0, gets nothing, and its lane is set to 0;
  *  - sheet i's cell for j, s_ij: its folded score of row j if j < rows_i and contributor j registered
  *    before the sheet's round start (registeredAt < sheetStart_i), else 0;
  *  - C_j = `Consensus.consensus`(s_.j over A, stakes over A, kappa) (kappa over the active stake);
@@ -21,7 +25,8 @@
  *  - agreement a_i = floor(sum_j min(s_ij, C_j) * 10^4 / sum_j max(s_ij, C_j)) over eligible j
  *    (10^4 when the max-sum is 0), for every active sheet;
  *  - lagged L: the same formula with P_j, the lane of j before this round overwrites it (last computed
- *    consensus; 0 for a slot freed since, or never scored), in place of s_ij;
+ *    consensus), in place of s_ij; P_j is 0 unless slot j's scored contributor registered before the
+ *    previous round's start (`prevRoundStart`: it has a history there);
  *  - median M = `Consensus.consensus`(a over A, stakes over A, 5,000) (stake-weighted upper median);
  *  - fresh sheets only: struck when a_i < agreementThreshold or a_i * 10^4 < relativeThreshold * M
  *    (`Dividends.struck`): strikes + 1 and no dividend; else strikes = 0 and dividend
@@ -90,8 +95,13 @@ export interface RoundInput {
   params: FinalizeParams;
   /** The subnet owner (credited the owner share). */
   owner: string;
-  /** Every registered contributor. */
+  /** Each slot's scored contributor (see `SubnetState.scored`). */
   contributors: readonly ContributorState[];
+  /** The previous round's start: a contributor registered since has no consensus history. */
+  prevRoundStart: bigint;
+  /** `keeperTipBps()` (0 when absent), and who finalizes (credited the tip). */
+  keeperTipBps?: bigint;
+  keeper?: string;
   /** Every permit holder. */
   validators: readonly ValidatorState[];
   /** `consensusScore(slot)` for every slot below `contributorSlotsUsed`, before finalization. */
@@ -170,7 +180,10 @@ export interface RoundOutcome {
   /** Fresh sheets in slot order. */
   validators: ValidatorOutcome[];
   ownerReward: bigint;
-  /** Everything credited; `RoundFinalized.paid`. */
+  /** The round's pool after the keeper tip (`RoundFinalized.pool`), and the tip. */
+  pool: bigint;
+  tip: bigint;
+  /** Everything credited but the tip; `RoundFinalized.paid`. */
   paid: bigint;
   /** `pool - paid`, left in `pendingEmission`. */
   carried: bigint;
@@ -198,7 +211,8 @@ export function cell(v: ValidatorState, c: ContributorState): bigint {
 
 /** One round's finalization, as `Subnet.finalizeRound` computes it over all its pages. */
 export function finalizeRound(input: RoundInput): RoundOutcome {
-  const { round, roundStart, pool, params, owner } = input;
+  const { round, roundStart, params, owner } = input;
+  let pool = input.pool;
   const cutoff = BigInt(params.activityCutoff);
   const validators = bySlot(input.validators);
   // A committer that withheld its reveal this round loses its standing sheet too.
@@ -230,12 +244,23 @@ export function finalizeRound(input: RoundInput): RoundOutcome {
     ownerReward: 0n,
     paid: 0n,
     carried: pool,
+    pool,
+    tip: 0n,
     expelled: [],
     credits,
   };
   const expelled = new Set<number>();
 
   if (active.length > 0) {
+    const tipBps = input.keeperTipBps ?? 0n;
+    if (tipBps > 0n) {
+      outcome.tip = (pool * tipBps) / BPS;
+      pool -= outcome.tip;
+      outcome.pool = pool;
+      outcome.carried = pool;
+      if (input.keeper === undefined) throw new Error("finalizeRound: a keeper tip needs the keeper");
+      credit(input.keeper, outcome.tip);
+    }
     // Consensus per eligible contributor; agreement sums of every active sheet and of the lag.
     const stakes = active.map((v) => v.stake);
     const minSums = active.map(() => 0n);
@@ -251,7 +276,8 @@ export function finalizeRound(input: RoundInput): RoundOutcome {
         minSums[v] += min(x, c.score);
         maxSums[v] += max(x, c.score);
       });
-      const previous = input.previousConsensus[c.slot] ?? 0n;
+      const previous =
+        contributor.registeredAt < input.prevRoundStart ? (input.previousConsensus[c.slot] ?? 0n) : 0n;
       lagMin += min(previous, c.score);
       lagMax += max(previous, c.score);
       outcome.consensus[c.slot] = c.score;
@@ -354,7 +380,13 @@ export function finalizeRound(input: RoundInput): RoundOutcome {
  */
 export class SubnetState {
   round = 1n;
+  /** The previous round's start (0 before the second round, as the contract's `_prevRoundStart`). */
+  prevRoundStart = 0n;
+  /** The subnet's `keeperTipBps()` (the contract's default, 10, unless set). */
+  keeperTipBps = 10n;
   readonly contributors = new Map<number, ContributorState>();
+  /** Per slot, the contributor that left it during round `round` (still scored and paid for it). */
+  readonly departed = new Map<number, ContributorState & { round: bigint }>();
   readonly validators = new Map<number, ValidatorState>();
   /** `consensusScore(slot)` for every slot below `contributorSlotsUsed`. */
   readonly lanes: bigint[] = [];
@@ -367,10 +399,23 @@ export class SubnetState {
     while (this.lanes.length <= slot) this.lanes.push(0n);
   }
 
-  /** Deregistration or replacement: the slot's lane is zeroed. */
+  /** Deregistration or replacement: a contributor registered before the round started is still scored
+   *  and paid for it. */
   removeContributor(slot: number): void {
-    if (!this.contributors.delete(slot)) throw new Error(`removeContributor: slot ${slot} is vacant`);
-    this.lanes[slot] = 0n;
+    const c = this.contributors.get(slot);
+    if (c === undefined) throw new Error(`removeContributor: slot ${slot} is vacant`);
+    if (c.registeredAt < this.roundStart) this.departed.set(slot, { ...c, round: this.round });
+    this.contributors.delete(slot);
+  }
+
+  /** Each slot's scored contributor this round: the one that left it during the round, else its
+   *  occupant (eligible or not: `finalizeRound` filters by registration time). */
+  scored(): ContributorState[] {
+    const out = new Map<number, ContributorState>(this.contributors);
+    for (const [slot, d] of this.departed) {
+      if (d.round === this.round) out.set(slot, { slot: d.slot, account: d.account, registeredAt: d.registeredAt });
+    }
+    return [...out.values()];
   }
 
   /** A stake (a new permit in `slot`, or a top-up). */
@@ -418,14 +463,17 @@ export class SubnetState {
   }
 
   /** The reference finalization of the current round, without applying it. */
-  preview(pool: bigint, params: FinalizeParams, owner: string): RoundOutcome {
+  preview(pool: bigint, params: FinalizeParams, owner: string, keeper?: string): RoundOutcome {
     return finalizeRound({
+      keeperTipBps: this.keeperTipBps,
+      keeper,
       round: this.round,
       roundStart: this.roundStart,
       pool,
       params,
       owner,
-      contributors: [...this.contributors.values()],
+      contributors: this.scored(),
+      prevRoundStart: this.prevRoundStart,
       validators: [...this.validators.values()].map((v) => ({ ...v })),
       previousConsensus: this.lanes,
     });
@@ -438,6 +486,7 @@ export class SubnetState {
     for (const v of outcome.validators) this.validator(v.slot).strikes = v.strikes;
     for (const x of outcome.expelled) this.expel(x.slot);
     this.round += 1n;
+    this.prevRoundStart = this.roundStart;
     this.roundStart = nextRoundStart;
   }
 }

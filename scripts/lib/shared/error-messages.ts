@@ -322,6 +322,10 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return `a proposal threshold of ${String(a[0])} bps is above the 10% cap`;
     case "InvalidQuorum":
       return `a quorum of ${String(a[0])}% is above the 50% cap`;
+    case "GovernancePathTooLong":
+      return `a voting path (delay + period + late-quorum extension) of ${formatDuration(big(a[0]))} is over the ${formatDuration(big(a[1]))} cap: unbonding must outlast any slash proposal`;
+    case "TimelockDelayTooLong":
+      return `a Timelock delay of ${formatDuration(big(a[0]))} is over the ${formatDuration(big(a[1]))} cap: unbonding must outlast any slash proposal`;
     case "InvalidVoteLookback":
       return `a vote lookback of ${formatDuration(big(a[0]))} is outside 1 to 30 days`;
     case "InvalidQuorumFloor":
@@ -409,11 +413,15 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return `the stake is still unbonding: it can be withdrawn from ${at(a[0])}`;
     case "NotOwner":
       return "only the subnet's owner can do this";
-    case "FinalizationInProgress":
-      return "a round is being finalized: retry once it is done";
+    case "InvalidPricing":
+      return "invalid registration pricing: minFee at most maxFee, an interval of 1 second to 365 days, a target of at least 1, an eviction floor of at most 1,000,000 bps";
+    case "InvalidKeeperTip":
+      return `a keeper tip of ${String(a[0])} bps is over the 100 bps cap`;
+    case "NotDelegated":
+      return "the subnet's extension runs only inside the subnet: call the subnet itself";
     case "InvalidParams":
       return (
-        "invalid subnet settings: durations and delays within their caps, kappa 1-10,000, shares summing to at most 10,000, " +
+        "invalid subnet settings: durations and delays within their caps (unbonding 15-60 days: longer than any slash proposal takes), kappa 1-10,000, shares summing to at most 10,000, " +
         "agreementThreshold and relativeThreshold at most 10,000, maxStrikes at least 1, activityCutoff 1-64 rounds, " +
         "edgeShare and edgeFloor 1-10,000 basis points"
       );

@@ -69,6 +69,13 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
 
   const supply = await token.totalSupply();
+  // Registration fees are burned: the supply is what was minted less what was burned.
+  let burned = 0n;
+  for (const subnet of subnets) {
+    for (const e of await subnet.queryFilter(subnet.filters.RegistrationFeeBurned(), fromBlock, "latest")) {
+      burned += e.args.fee;
+    }
+  }
   const lastDistribution = await controller.lastDistribution();
   const scheduleCumulative = cumulative(schedule, lastDistribution);
   const totalEmitted = await controller.totalEmitted();
@@ -107,14 +114,18 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   }
 
   check(
-    "supply = schedule",
-    supply === scheduleCumulative,
-    `totalSupply ${supply} wei, cumulative(schedule, lastDistribution) ${scheduleCumulative} wei`,
+    "supply + burned = schedule",
+    supply + burned === scheduleCumulative,
+    `totalSupply ${supply} wei + registration fees burned ${burned} wei, cumulative(schedule, lastDistribution) ${scheduleCumulative} wei`,
   );
-  check("controller's total = supply", totalEmitted === supply, `totalEmitted ${totalEmitted} wei`);
   check(
-    "minted = supply",
-    minted === supply,
+    "controller's total = supply + burned",
+    totalEmitted === supply + burned,
+    `totalEmitted ${totalEmitted} wei`,
+  );
+  check(
+    "minted = supply + burned",
+    minted === supply + burned,
     `sum of ${distributed.length} Distributed.minted: ${minted} wei`,
   );
   check(

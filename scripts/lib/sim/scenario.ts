@@ -491,11 +491,12 @@ class Simulation {
     let balance = await token.balanceOf(protectionFund);
     while (this.onboarding.length > 0) {
       const agent = this.onboarding[0];
-      const amount = "kind" in agent ? agent.stake : agent.bond;
+      const subnet = this.core.subnets[agent.bucket].connect(agent.signer);
+      // A contributor's grant covers its bond and the registration fee it burns.
+      const amount = "kind" in agent ? agent.stake : agent.bond + (await subnet.registrationFee());
       if (amount > balance) break;
       this.onboarding.shift();
       balance -= amount;
-      const subnet = this.core.subnets[agent.bucket].connect(agent.signer);
       await protectionFund.connect(this.deployer).release(token, agent.signer.address, amount);
       await token.connect(agent.signer).approve(this.subnetAddresses[agent.bucket], MaxUint256);
       await token.connect(agent.signer).delegate(agent.signer.address);
