@@ -2,7 +2,8 @@
  * `npm run bench:adversarial`: runs the consensus attacks of scripts/bench/adversarial/scenarios.ts
  * on the in-process Hardhat network and writes
  * - reports/adversarial.json: flat numeric keys (`<scenario>.<metric>`, issue 15's governance guardrails
- *   (`governance.*`, from ./guardrails.ts), the subnet settings as
+ *   (`governance.*`, from ./guardrails.ts) and subnet guardrails (`slash.escape.*`, `eviction.*`,
+ *   `stalledRound.*`, `sybil.refresh.*`, from ./subnet-guardrails.ts), the subnet settings as
  *   `params.<field>`, the run time as `bench.wallSeconds`);
  * - reports/adversarial-runs.json: the scenarios' descriptions, bounds and round-by-round records.
  * Prints every bound and whether it holds; a broken bound is reported, not fatal (the tests in
@@ -12,6 +13,7 @@ import { promises as fs } from "fs";
 import * as path from "path";
 import { SCENARIOS, brokenBounds, scenarioOutcome } from "./adversarial/scenarios";
 import { guardrailMetrics } from "./guardrails";
+import { subnetGuardrailMetrics } from "./subnet-guardrails";
 
 const FLAT = path.join("reports", "adversarial.json");
 const RUNS = path.join("reports", "adversarial-runs.json");
@@ -55,6 +57,12 @@ async function main(): Promise<void> {
   Object.assign(flat, guardrails);
   console.log(`governance guardrails (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   for (const [k, v] of Object.entries(guardrails)) console.log(`  ${k} = ${v}`);
+  // Issue 15's subnet guardrails (scripts/bench/subnet-guardrails.ts; GUARD-11..32 assert them).
+  const t1 = Date.now();
+  const subnetGuardrails = await subnetGuardrailMetrics();
+  Object.assign(flat, subnetGuardrails);
+  console.log(`subnet guardrails (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
+  for (const [k, v] of Object.entries(subnetGuardrails)) console.log(`  ${k} = ${v}`);
   for (const [k, v] of Object.entries(params ?? {})) flat[`params.${k}`] = v;
   const wallSeconds = Number(((Date.now() - start) / 1000).toFixed(1));
   flat["bench.wallSeconds"] = wallSeconds;

@@ -4,6 +4,7 @@
  * subnet claimed after 30 rounds.
  */
 import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, randomBytes } from "ethers";
 import { fundedAccounts } from "../lib/chain/accounts";
 import { GasRecorder } from "../lib/chain/gas";
@@ -11,7 +12,7 @@ import { DEFAULT_SUBNET_PARAMS, MAX_CONTRIBUTORS, commitment, encodeSheet } from
 import { Rng } from "../lib/chain/random";
 import { finalizeRound, toPhase } from "../lib/chain/rounds";
 import { deployStandaloneSubnet } from "../lib/deploy/subnet-fixture";
-import { Subnet } from "../../typechain-types";
+import { MockStakeToken, Subnet } from "../../typechain-types";
 
 const VALIDATORS = 64;
 const METRICS = 4;
@@ -70,13 +71,33 @@ export async function benchPoc(gas: GasRecorder): Promise<void> {
   }
   await token.mint(await bucket.getAddress(), 10_000n * 10n ** 18n);
   await toPhase(subnet, "closed");
+  // Finalized past everyone's immunity: the eviction list is made from all 256 (the costliest list).
+  await time.increase(DEFAULT_SUBNET_PARAMS.immunityPeriod);
   const used: number[] = [];
   for (const tx of await finalizeRound(subnet, FINALIZE_PAGE)) used.push(Number((await tx.wait())!.gasUsed));
   gas.report["poc.finalize.256x64.maxTx"] = Math.max(...used);
   gas.report["poc.finalize.256x64.total"] = used.reduce((a, b) => a + b, 0);
   gas.report["poc.finalize.256x64.txs"] = used.length;
+  await benchRegisterFull(gas, subnet, token);
 
   await benchClaimAfter30Rounds(gas);
+}
+
+/**
+ * A newcomer registers in the full subnet (256 contributors, every one past immunity at the last
+ * finalization): it burns the fee and evicts the first listed candidate, in O(1).
+ */
+export async function benchRegisterFull(
+  gas: GasRecorder,
+  subnet: Subnet,
+  token: MockStakeToken,
+): Promise<number> {
+  const [newcomer] = await fundedAccounts("bench/newcomer", 1);
+  await (await token.mint(newcomer.address, 10n ** 24n)).wait();
+  await (await token.connect(newcomer).approve(await subnet.getAddress(), ethers.MaxUint256)).wait();
+  if ((await subnet.evictionCandidates()).length === 0)
+    throw new Error("poc.register.full: no candidate listed");
+  return gas.record("poc.register.full", subnet.connect(newcomer).register("https://newcomer.example"));
 }
 
 /** A small subnet runs 30 rounds; one contributor then claims all 30 in one O(1) call. */

@@ -13,6 +13,12 @@ export const BUDGETS: Budget[] = [
   { kind: "max", key: "poc.claim", max: 90_000, why: "claim after 30 rounds is O(1)" },
   {
     kind: "max",
+    key: "poc.register.full",
+    max: 300_000,
+    why: "registration in a full subnet evicts from the list made at finalization, O(1) (issue 15)",
+  },
+  {
+    kind: "max",
     key: "poc.finalize.256x64.maxTx",
     max: 15_000_000,
     why: "each finalization page fits a block",
