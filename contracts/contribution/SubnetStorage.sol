@@ -283,11 +283,13 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
         return (fee, start + intervals * p.interval, 0);
     }
 
-    /// @dev What a registration burns now: the demand price, and in a full subnet (an eviction) at least
-    /// `evictionFloorBps` of the last round's mean contributor reward.
+    /// @dev What a registration burns now: the demand price, and once the subnet has filled all its
+    /// slots at least `evictionFloorBps` of the last round's mean contributor reward: an eviction, and a
+    /// slot freed for an instant (a contributor leaving to register again, restarting its immunity), cost
+    /// the same.
     function _registrationFee() internal view returns (uint256 fee) {
         (fee, , ) = _demandPrice();
-        if (_contributorCount == CONTRIBUTOR_SLOTS) {
+        if (_contributorSlotsUsed == CONTRIBUTOR_SLOTS) {
             fee = Math.max(fee, (uint256(_meanReward) * _pricing.evictionFloorBps) / BPS);
         }
     }

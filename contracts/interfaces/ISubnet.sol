@@ -41,8 +41,8 @@ interface ISubnet {
 
     /// @notice How registration is priced (Bittensor's registration burn): a non-refundable fee, burned,
     /// that moves each `interval` toward `target` registrations per interval, within `[minFee, maxFee]`.
-    /// A registration that evicts someone (the subnet is full) burns at least `evictionFloorBps` of the
-    /// last round's mean contributor reward.
+    /// Once all 256 slots have been used, a registration (an eviction, or one into a slot just freed)
+    /// burns at least `evictionFloorBps` of the last round's mean contributor reward.
     struct RegistrationPricing {
         uint96 minFee; // TTD
         uint96 maxFee; // TTD
@@ -432,8 +432,8 @@ interface ISubnet {
     /// @notice `account`'s unbonding stake, part by part (oldest first, at most `MAX_UNBONDINGS`).
     function unbondings(address account) external view returns (Unbonding[] memory);
 
-    /// @notice What a registration burns now (the demand price, and when the subnet is full, at least
-    /// the eviction floor).
+    /// @notice What a registration burns now (the demand price, and once all slots have been used, at
+    /// least the eviction floor).
     function registrationFee() external view returns (uint256);
 
     /// @notice The registration pricing in force.
