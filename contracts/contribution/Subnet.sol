@@ -55,7 +55,7 @@ contract Subnet is SubnetStorage, ISubnet {
     uint96 private constant DEFAULT_MIN_FEE = 1e18;
     uint96 private constant DEFAULT_MAX_FEE = 10_000e18;
     uint32 private constant DEFAULT_PRICE_INTERVAL = 1 days;
-    uint16 private constant DEFAULT_TARGET_REGISTRATIONS = 4;
+    uint16 private constant DEFAULT_TARGET_REGISTRATIONS = 16;
     uint32 private constant DEFAULT_EVICTION_FLOOR_BPS = 2 * uint32(BPS);
     uint256 private constant DEFAULT_KEEPER_TIP_BPS = 10;
 

@@ -326,10 +326,11 @@ describe("Subnet (properties)", function () {
 
       book.credit(outcome);
       await book.expectMatches(subnet, everyone, `round ${round}`);
-      expect(credited, `round ${round}: tokens credited = RoundFinalized.paid`).to.equal(
-        record.finalized.paid,
+      // The keeper tip is credited too, outside RoundFinalized.paid.
+      expect(credited, `round ${round}: tokens credited = RoundFinalized.paid + keeper tip`).to.equal(
+        record.finalized.paid + outcome.tip,
       );
-      expect(credited, `round ${round}: tokens credited = reference`).to.equal(outcome.paid);
+      expect(credited, `round ${round}: tokens credited = reference`).to.equal(outcome.paid + outcome.tip);
       pending = pool - credited;
       expect(await subnet.pendingEmission(), `round ${round}: carried`).to.equal(pending);
       expect(pending).to.equal(outcome.carried);
@@ -515,6 +516,7 @@ describe("Subnet (properties)", function () {
               (v) => v.slot < h && v.revealRound >= 1n && round - v.revealRound < BigInt(x.activityCutoff),
             );
             const pool = pending + x.emission;
+            const scoredInRound = state.scored();
             const { outcome } = await finalize(pool);
             pending = outcome.carried;
             const colluding = plans.filter((p) => validators.indexOf(p.validator) >= h).length;
@@ -524,7 +526,9 @@ describe("Subnet (properties)", function () {
             if (honestInForce.length === h) {
               // Every honest sheet in force: more than half of the active stake.
               for (const c of outcome.contributors) {
-                const cells = honestInForce.map((v) => cell(v, state.contributors.get(c.slot)!));
+                // The slot's scored contributor: one that left it during the round, else its occupant.
+                const scored = scoredInRound.find((s) => s.slot === c.slot)!;
+                const cells = honestInForce.map((v) => cell(v, scored));
                 const lo = cells.reduce((a, b) => (a < b ? a : b));
                 const hi = cells.reduce((a, b) => (a > b ? a : b));
                 const label = `round ${round}, contributor ${c.slot}${c.slot === replaced ? " (newcomer)" : ""}`;

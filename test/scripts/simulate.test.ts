@@ -326,8 +326,10 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
    */
   function expectReconciled(result: SimResult, chain: ChainView, days: number): void {
     const { supply, schedule, lastDistribution, distributions, shareChanges } = chain;
-    // The supply is the schedule's cumulative amount at the last distribution.
-    expect(supply).to.equal(cumulative(schedule, lastDistribution));
+    // The supply is the schedule's cumulative amount at the last distribution, less the registration
+    // fees the subnets burned.
+    const burned = result.reconciliation.burned;
+    expect(supply + burned).to.equal(cumulative(schedule, lastDistribution));
     expect(distributions.length).to.be.greaterThanOrEqual(days);
 
     // Each distribution minted the schedule's emission of its period, split by the shares in force
@@ -341,8 +343,8 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       d.amounts.forEach((a, i) => (received[i] += a));
       minted += d.minted;
     }
-    expect(minted).to.equal(supply);
-    expect(received.reduce((a, b) => a + b, 0n)).to.equal(supply);
+    expect(minted).to.equal(supply + burned);
+    expect(received.reduce((a, b) => a + b, 0n)).to.equal(supply + burned);
     expect(result.reconciliation.received).to.deep.equal(received);
     expect(result.reconciliation.ok).to.equal(true);
     for (const c of result.reconciliation.checks) expect(c.ok, `${c.name}: ${c.detail}`).to.equal(true);
@@ -356,8 +358,11 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
     const csvBuckets = [0n, 0n, 0n, 0n, 0n];
     for (const r of rows.slice(1)) {
       expect(r).to.have.length(header.length);
-      expect(r[col("supply_ttd")]).to.equal(r[col("schedule_cumulative_ttd")]);
-      expect(r[col("supply_minus_schedule_wei")]).to.equal("0");
+      // Registration fees are burned: supply + burned is the schedule's cumulative amount.
+      expect(parseEther(r[col("supply_ttd")]) + parseEther(r[col("burned_ttd")])).to.equal(
+        parseEther(r[col("schedule_cumulative_ttd")]),
+      );
+      expect(r[col("supply_plus_burned_minus_schedule_wei")]).to.equal("0");
       expect(Number(r[col("elapsed_days")])).to.be.greaterThan(0);
       csvMinted += parseEther(r[col("minted_ttd")]);
       BUCKET_NAMES.forEach((n, i) => (csvBuckets[i] += parseEther(r[col(`emission_${n}_ttd`)])));

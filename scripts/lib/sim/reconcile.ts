@@ -27,6 +27,8 @@ export interface Reconciliation {
   distributions: number;
   /** Sum of `Distributed.minted`. */
   minted: bigint;
+  /** Registration fees burned by the subnets (`RegistrationFeeBurned`): minted = supply + burned. */
+  burned: bigint;
   /** What each of the five buckets received (`Distributed.amounts`). */
   received: bigint[];
   /** The same, recomputed from the schedule and the shares in force at each distribution. */
@@ -148,7 +150,9 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const contribution: Reconciliation["contribution"] = [];
   for (const [i, subnet] of subnets.entries()) {
     const finalized = await subnet.queryFilter(subnet.filters.RoundFinalized(), fromBlock, "latest");
-    const credited = sumBig(finalized.map((e) => e.args.paid));
+    // Rounds credit their `paid`, and keepers their tips.
+    const tips = await subnet.queryFilter(subnet.filters.KeeperTipped(), fromBlock, "latest");
+    const credited = sumBig(finalized.map((e) => e.args.paid)) + sumBig(tips.map((e) => e.args.amount));
     const carried = await subnet.pendingEmission();
     const inBucket = await token.balanceOf(buckets[i]);
     contribution.push({ credited, carried, inBucket });
@@ -221,6 +225,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     lastDistribution,
     distributions: distributed.length,
     minted,
+    burned,
     received,
     expected,
     contribution,

@@ -141,6 +141,8 @@ export interface DayRow {
   supply: bigint;
   /** `cumulative(schedule, lastDistribution)` from scripts/lib/models/schedule.ts. */
   scheduleCumulative: bigint;
+  /** Registration fees burned by the subnets so far (supply + burned = the schedule's cumulative). */
+  burned: bigint;
   minted: bigint;
   /** Minted to each of the five buckets this day. */
   emission: bigint[];
@@ -849,11 +851,16 @@ class Simulation {
     const activeValidators = VALIDATOR_KINDS.map(
       (k) => this.validators.filter((v) => v.kind === k && v.status === "active").length,
     );
+    let burned = 0n;
+    for (const subnet of this.core.subnets) {
+      for (const e of await subnet.queryFilter(subnet.filters.RegistrationFeeBurned(), 0, "latest")) burned += e.args.fee;
+    }
     this.rows.push({
       day: d + 1,
       elapsed: lastDistribution - schedule.start,
       supply: await token.totalSupply(),
       scheduleCumulative: cumulative(schedule, lastDistribution),
+      burned,
       minted,
       emission,
       shares: (await controller.shares()).map(Number),

@@ -102,9 +102,12 @@ export async function register(
   await requireOpen(s, ref, "registration");
   const [current] = await ref.subnet.params();
   const bond = current.bond;
-  if (bond > 0n) {
-    await requireBalance(s, bond, `the ${ref.label}'s bond`);
-    await approveTtd(s, ref, bond);
+  // The registration fee is burned (priced by demand; at least the eviction floor once the subnet has
+  // filled): approve it with the bond.
+  const fee = await ref.subnet.registrationFee();
+  if (bond + fee > 0n) {
+    await requireBalance(s, bond + fee, `the ${ref.label}'s bond and registration fee`);
+    await approveTtd(s, ref, bond + fee);
   }
   const ctx = { round: await roundContext(ref.subnet) };
   const receipt = await s.send(() => ref.subnet.register(args.metadata), ctx);
@@ -117,7 +120,7 @@ export async function register(
     }
   }
   log(
-    `registered in the ${ref.label} as contributor slot ${slot}, bond ${s.ttdText(bond)} (tx ${receipt.hash})`,
+    `registered in the ${ref.label} as contributor slot ${slot}, bond ${s.ttdText(bond)}, fee burned ${s.ttdText(fee)} (tx ${receipt.hash})`,
   );
   log(
     `  scored from round ${ctx.round.round + 1n} on (a round counts contributors registered before it started); ` +
