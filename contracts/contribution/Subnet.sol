@@ -244,7 +244,7 @@ contract Subnet is SubnetStorage, ISubnet {
     function _takeValidatorSlot() private returns (uint256 slot) {
         slot = _validatorSlotsUsed;
         if (_validatorCount++ == slot) _validatorSlotsUsed = slot + 1;
-        else for (slot = 0; _validators[slot].account != address(0); ) ++slot;
+        else for (slot = 0; _validators[slot].account != address(0);) ++slot;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -517,7 +517,8 @@ contract Subnet is SubnetStorage, ISubnet {
     function _loadList() private view returns (uint256[EVICTION_CANDIDATES] memory list) {
         uint256 perWord = 256 / CANDIDATE_BITS;
         for (uint256 i; i < EVICTION_CANDIDATES; ++i) {
-            list[i] = (_candidates[i / perWord] >> ((i % perWord) * CANDIDATE_BITS)) & ((1 << CANDIDATE_BITS) - 1);
+            list[i] =
+                (_candidates[i / perWord] >> ((i % perWord) * CANDIDATE_BITS)) & ((1 << CANDIDATE_BITS) - 1);
         }
     }
 

@@ -205,7 +205,8 @@ contract SubnetHandler is TetradTest {
         address v = validators[seed % VALIDATORS];
         ISubnet.Unbonding[] memory parts = subnet.unbondings(v);
         uint256 due;
-        for (uint256 i; i < parts.length; ++i) if (parts[i].releaseAt <= block.timestamp) due += parts[i].amount;
+        for (uint256 i; i < parts.length; ++i)
+            if (parts[i].releaseAt <= block.timestamp) due += parts[i].amount;
         uint256 before = token.balanceOf(v);
         vm.prank(v);
         try subnet.withdrawUnbonded() {
@@ -290,7 +291,8 @@ contract SubnetHandler is TetradTest {
         ghostEmissionPaid += taken;
         if (stage == ISubnet.FinalizationStage.Idle) ghostRoundPool = pendingBefore + intake;
         if (subnet.round() != round) {
-            if (tipsThisRound * 10_000 > ghostRoundPool * subnet.MAX_KEEPER_TIP_BPS()) ghostTipsOverCap = true;
+            if (tipsThisRound * 10_000 > ghostRoundPool * subnet.MAX_KEEPER_TIP_BPS())
+                ghostTipsOverCap = true;
             tipsThisRound = 0;
         }
         if (subnet.round() != round) _checkClosedRound(round);
@@ -550,7 +552,10 @@ contract SubnetHandler is TetradTest {
         else if (which == 7) call = abi.encodeCall(IAccessManaged.setAuthority, (caller));
         else if (which == 13) call = abi.encodeCall(Subnet.setKeeperTip, (100));
         else if (which == 14)
-            call = abi.encodeCall(Subnet.setRegistrationPricing, (ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0)));
+            call = abi.encodeCall(
+                Subnet.setRegistrationPricing,
+                (ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0))
+            );
         else {
             target = which < 10 ? address(bucket) : address(fund);
             if (which == 8) call = abi.encodeCall(ContributionBucket.setWeights, (none, noWeights));

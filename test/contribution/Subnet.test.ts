@@ -693,47 +693,55 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("evicts only from the list of a scored round: past immunity but never scored, SubnetFull", async () => {
-      const c = await loadFixture(fullContributors);
-      const first = (await c.subnet.contributorAt(0)).registeredAt;
-      await time.setNextBlockTimestamp(first + IMMUNITY);
-      await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
-        c.subnet,
-        "SubnetFull",
-      );
-      // A round finalized without sheets lists nobody either.
-      await skipRound(c);
-      await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
-        c.subnet,
-        "SubnetFull",
-      );
-      expect(await c.subnet.evictionCandidates()).to.deep.equal([]);
-      return c;
-    });
+    flow(
+      "evicts only from the list of a scored round: past immunity but never scored, SubnetFull",
+      async () => {
+        const c = await loadFixture(fullContributors);
+        const first = (await c.subnet.contributorAt(0)).registeredAt;
+        await time.setNextBlockTimestamp(first + IMMUNITY);
+        await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
+          c.subnet,
+          "SubnetFull",
+        );
+        // A round finalized without sheets lists nobody either.
+        await skipRound(c);
+        await expect(c.subnet.connect(c.contributors[0]).register("late")).to.be.revertedWithCustomError(
+          c.subnet,
+          "SubnetFull",
+        );
+        expect(await c.subnet.evictionCandidates()).to.deep.equal([]);
+        return c;
+      },
+    );
 
-    flow("once immunity passed and a round scored them, replaces the first of the equally lowest (slot 0)", async () => {
-      const c = await loadFixture(fullContributors);
-      await skipRound(c); // every contributor is eligible in round 2
-      await playRound(c, [{ validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) }]);
-      expect((await c.subnet.evictionCandidates()).length).to.equal(16);
-      expect((await c.subnet.evictionCandidates())[0]).to.equal(0n);
-      const newcomer = c.contributors[0];
-      const old = c.full[0];
-      const tx = c.subnet.connect(newcomer).register("late");
-      await expect(tx).to.emit(c.subnet, "ContributorReplaced").withArgs(old.address, 0n, newcomer.address);
-      await expect(tx)
-        .to.emit(c.subnet, "ContributorRegistered")
-        .withArgs(newcomer.address, 0n, BOND, "late");
-      await expect(tx).to.changeTokenBalances(c.token, [old, newcomer, c.subnet], [BOND, -BOND, 0n]);
-      expect(await c.subnet.contributorSlot(newcomer.address)).to.equal(0n);
-      await expect(c.subnet.contributorSlot(old.address))
-        .to.be.revertedWithCustomError(c.subnet, "NotRegistered")
-        .withArgs(old.address);
-      expect(await c.subnet.contributorCount()).to.equal(256n);
-      expect(await c.subnet.contributorSlotsUsed()).to.equal(256n);
-      expect(await c.subnet.totalBonds()).to.equal(256n * BOND);
-      return c;
-    });
+    flow(
+      "once immunity passed and a round scored them, replaces the first of the equally lowest (slot 0)",
+      async () => {
+        const c = await loadFixture(fullContributors);
+        await skipRound(c); // every contributor is eligible in round 2
+        await playRound(c, [
+          { validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) },
+        ]);
+        expect((await c.subnet.evictionCandidates()).length).to.equal(16);
+        expect((await c.subnet.evictionCandidates())[0]).to.equal(0n);
+        const newcomer = c.contributors[0];
+        const old = c.full[0];
+        const tx = c.subnet.connect(newcomer).register("late");
+        await expect(tx).to.emit(c.subnet, "ContributorReplaced").withArgs(old.address, 0n, newcomer.address);
+        await expect(tx)
+          .to.emit(c.subnet, "ContributorRegistered")
+          .withArgs(newcomer.address, 0n, BOND, "late");
+        await expect(tx).to.changeTokenBalances(c.token, [old, newcomer, c.subnet], [BOND, -BOND, 0n]);
+        expect(await c.subnet.contributorSlot(newcomer.address)).to.equal(0n);
+        await expect(c.subnet.contributorSlot(old.address))
+          .to.be.revertedWithCustomError(c.subnet, "NotRegistered")
+          .withArgs(old.address);
+        expect(await c.subnet.contributorCount()).to.equal(256n);
+        expect(await c.subnet.contributorSlotsUsed()).to.equal(256n);
+        expect(await c.subnet.totalBonds()).to.equal(256n * BOND);
+        return c;
+      },
+    );
 
     flow("without a bond, replacement and deregistration owe nothing and move no tokens", async () => {
       const c = await deployWith({ ...P, bond: 0n, immunityPeriod: IMMUNITY });
@@ -742,7 +750,9 @@ describe("Subnet", () => {
       await c.subnet.connect(c.validators[0]).stake(MIN);
       await skipRound(c);
       // No emission: nobody has rewards, so nothing moves.
-      await playRound(c, [{ validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) }]);
+      await playRound(c, [
+        { validator: c.validators[0], rows: Array.from({ length: MAX_CONTRIBUTORS }, () => row(100)) },
+      ]);
       const newcomer = c.contributors[0];
       const tx = c.subnet.connect(newcomer).register("late");
       await expect(tx)
@@ -1496,7 +1506,9 @@ describe("Subnet", () => {
           .to.emit(c.subnet, "ValidatorExpelled")
           .withArgs(v1.address, 1n, Reason.BelowMinimum);
         const txs = await finalizeRound(c.subnet, 1);
-        const dividends = (await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ValidatorDividend")))).flat();
+        const dividends = (
+          await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ValidatorDividend")))
+        ).flat();
         expect(dividends.map((d) => d[1])).to.not.include(v1.address);
         expect(dividends.map((d) => d[1])).to.include(v2.address);
         expect((await c.subnet.validatorAt(1)).account).to.equal(ZeroAddress);
@@ -1734,44 +1746,47 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("GUARD-71: pause blocks register, stake, finalization and claims; exits return bonds and stake, never rewards", async () => {
-      const c = await loadFixture(ready);
-      await playRound(c, handSheets(c), HAND_POOL);
-      await expect(c.subnet.connect(c.admin).pause()).to.emit(c.subnet, "Paused").withArgs(c.admin.address);
-      const s = c.subnet;
-      await expect(s.connect(c.contributors[3]).register("x")).to.be.revertedWithCustomError(
-        s,
-        "EnforcedPause",
-      );
-      await expect(s.connect(c.validators[3]).stake(MIN)).to.be.revertedWithCustomError(s, "EnforcedPause");
-      await expect(s.connect(c.validators[0]).stake(1n)).to.be.revertedWithCustomError(s, "EnforcedPause");
-      await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
-      // Exits: deregister (its bond; the rewards wait for the unpause), unstake, withdrawUnbonded.
-      const reward = await s.claimable(c.contributors[1].address);
-      expect(reward).to.be.gt(0n);
-      await expect(s.connect(c.contributors[1]).deregister()).to.changeTokenBalance(
-        c.token,
-        c.contributors[1],
-        BOND,
-      );
-      expect(await s.claimable(c.contributors[1].address)).to.equal(reward);
-      await s.connect(c.validators[2]).unstake(MIN);
-      await time.increase(P.unbondingDelay);
-      await expect(s.connect(c.validators[2]).withdrawUnbonded()).to.changeTokenBalance(
-        c.token,
-        c.validators[2],
-        MIN,
-      );
-      // Finalization (new credits, new rounds) waits for the unpause, and so do claims.
-      await toPhase(s, "closed");
-      await expect(s.finalizeRound(1_000)).to.be.revertedWithCustomError(s, "EnforcedPause");
-      await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
-      await expect(s.connect(c.admin).unpause()).to.emit(s, "Unpaused").withArgs(c.admin.address);
-      await finalizeRound(s);
-      await expect(s.connect(c.contributors[0]).claim()).to.emit(s, "Claimed");
-      await expect(s.connect(c.contributors[1]).claim()).to.emit(s, "Claimed");
-      return c;
-    });
+    flow(
+      "GUARD-71: pause blocks register, stake, finalization and claims; exits return bonds and stake, never rewards",
+      async () => {
+        const c = await loadFixture(ready);
+        await playRound(c, handSheets(c), HAND_POOL);
+        await expect(c.subnet.connect(c.admin).pause()).to.emit(c.subnet, "Paused").withArgs(c.admin.address);
+        const s = c.subnet;
+        await expect(s.connect(c.contributors[3]).register("x")).to.be.revertedWithCustomError(
+          s,
+          "EnforcedPause",
+        );
+        await expect(s.connect(c.validators[3]).stake(MIN)).to.be.revertedWithCustomError(s, "EnforcedPause");
+        await expect(s.connect(c.validators[0]).stake(1n)).to.be.revertedWithCustomError(s, "EnforcedPause");
+        await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
+        // Exits: deregister (its bond; the rewards wait for the unpause), unstake, withdrawUnbonded.
+        const reward = await s.claimable(c.contributors[1].address);
+        expect(reward).to.be.gt(0n);
+        await expect(s.connect(c.contributors[1]).deregister()).to.changeTokenBalance(
+          c.token,
+          c.contributors[1],
+          BOND,
+        );
+        expect(await s.claimable(c.contributors[1].address)).to.equal(reward);
+        await s.connect(c.validators[2]).unstake(MIN);
+        await time.increase(P.unbondingDelay);
+        await expect(s.connect(c.validators[2]).withdrawUnbonded()).to.changeTokenBalance(
+          c.token,
+          c.validators[2],
+          MIN,
+        );
+        // Finalization (new credits, new rounds) waits for the unpause, and so do claims.
+        await toPhase(s, "closed");
+        await expect(s.finalizeRound(1_000)).to.be.revertedWithCustomError(s, "EnforcedPause");
+        await expect(s.connect(c.contributors[0]).claim()).to.be.revertedWithCustomError(s, "EnforcedPause");
+        await expect(s.connect(c.admin).unpause()).to.emit(s, "Unpaused").withArgs(c.admin.address);
+        await finalizeRound(s);
+        await expect(s.connect(c.contributors[0]).claim()).to.emit(s, "Claimed");
+        await expect(s.connect(c.contributors[1]).claim()).to.emit(s, "Claimed");
+        return c;
+      },
+    );
 
     flow("exits stay open during a pause that outlasts the round (ISubnet.pause)", async () => {
       const c = await loadFixture(ready);
@@ -2047,31 +2062,34 @@ describe("Subnet", () => {
       },
     );
 
-    flow("a contributor that leaves mid-round is scored and paid for it; its slot's next occupant has no history", async () => {
-      const c = await loadFixture(ready);
-      await playRound(c, [{ validator: c.validators[2], rows: T }]);
-      expect(await c.subnet.consensusScore(1)).to.equal(100_000n);
-      // Round 3: c1 leaves in the reveal phase, after the sheets scored it; c3 takes its slot.
-      const [, c1, , c3] = c.contributors;
-      await commitSheets(c, [{ validator: c.validators[2], rows: T }]);
-      await toPhase(c.subnet, "reveal");
-      await revealSheets(c, [{ validator: c.validators[2], rows: T }]);
-      await c.subnet.connect(c1).deregister();
-      await c.subnet.connect(c3).register("c3");
-      expect(await c.subnet.contributorSlot(c3.address)).to.equal(1n);
-      await c.token.mint(await c.bucket.getAddress(), 1_000n * E);
-      await toPhase(c.subnet, "closed");
-      const txs = await finalizeRound(c.subnet);
-      const scores = (await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ConsensusScore")))).flat();
-      const paid = scores.find((e) => e[1] === c1.address);
-      expect(paid?.[2]).to.equal(100_000n);
-      expect(paid?.[3]).to.be.gt(0n);
-      expect(await c.subnet.claimable(c1.address)).to.equal(paid?.[3]);
-      expect(scores.find((e) => e[1] === c3.address)).to.equal(undefined);
-      // Round 4: c3 is scored; last round's lane was c1's, which is not c3's history (lagged 0).
-      expect((await c.subnet.contributorAt(1)).lastScore).to.equal(0n);
-      return c;
-    });
+    flow(
+      "a contributor that leaves mid-round is scored and paid for it; its slot's next occupant has no history",
+      async () => {
+        const c = await loadFixture(ready);
+        await playRound(c, [{ validator: c.validators[2], rows: T }]);
+        expect(await c.subnet.consensusScore(1)).to.equal(100_000n);
+        // Round 3: c1 leaves in the reveal phase, after the sheets scored it; c3 takes its slot.
+        const [, c1, , c3] = c.contributors;
+        await commitSheets(c, [{ validator: c.validators[2], rows: T }]);
+        await toPhase(c.subnet, "reveal");
+        await revealSheets(c, [{ validator: c.validators[2], rows: T }]);
+        await c.subnet.connect(c1).deregister();
+        await c.subnet.connect(c3).register("c3");
+        expect(await c.subnet.contributorSlot(c3.address)).to.equal(1n);
+        await c.token.mint(await c.bucket.getAddress(), 1_000n * E);
+        await toPhase(c.subnet, "closed");
+        const txs = await finalizeRound(c.subnet);
+        const scores = (await Promise.all(txs.map((t) => eventsOf(c.subnet, t, "ConsensusScore")))).flat();
+        const paid = scores.find((e) => e[1] === c1.address);
+        expect(paid?.[2]).to.equal(100_000n);
+        expect(paid?.[3]).to.be.gt(0n);
+        expect(await c.subnet.claimable(c1.address)).to.equal(paid?.[3]);
+        expect(scores.find((e) => e[1] === c3.address)).to.equal(undefined);
+        // Round 4: c3 is scored; last round's lane was c1's, which is not c3's history (lagged 0).
+        expect((await c.subnet.contributorAt(1)).lastScore).to.equal(0n);
+        return c;
+      },
+    );
   });
 
   describe("views", () => {

@@ -251,8 +251,11 @@ contract SubnetLivenessTest is TetradTest {
         subnet.deregister();
         _register(C3); // round 3, in C1's slot
         assertEq(subnet.contributorSlot(C3), slot);
-        assertEq(subnet.consensusScore(slot), 0, "the freed slot's lagged lane is zeroed");
+        uint256 before = subnet.claimable(C1);
         _play(_list(V2, V3), _rows(_one(40), _one(40))); // round 3: C3 not yet eligible
+        // C1 left during round 3, after its start: it is still scored (V1's standing sheet) and paid.
+        assertGt(subnet.consensusScore(slot), 0, "the leaver is scored for the round in flight");
+        assertGt(subnet.claimable(C1), before, "the leaver is paid for the round in flight");
         _play(_list(V2, V3), _rows(_one(40), _one(40))); // round 4: V1's round-2 sheet still in force
         assertEq(subnet.consensusScore(slot), 0, "a stale sheet scored the slot's new occupant");
     }

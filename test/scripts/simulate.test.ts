@@ -368,7 +368,7 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       BUCKET_NAMES.forEach((n, i) => (csvBuckets[i] += parseEther(r[col(`emission_${n}_ttd`)])));
     }
     expect(parseEther(rows[rows.length - 1][col("supply_ttd")])).to.equal(supply);
-    expect(csvMinted).to.equal(supply);
+    expect(csvMinted).to.equal(supply + burned);
     expect(csvBuckets).to.deep.equal(received);
   }
 

@@ -1228,7 +1228,9 @@ describe("Adversarial catalogue", () => {
         expect(owed).to.be.gt(0n);
         const fee = await subnet.registrationFee();
         // The eviction floor binds (2x the mean reward: 6.25 TTD here), not the 1 TTD demand price.
-        expect(fee, "the eviction floor, over the demand price").to.be.gt((await subnet.registrationPricing()).minFee);
+        expect(fee, "the eviction floor, over the demand price").to.be.gt(
+          (await subnet.registrationPricing()).minFee,
+        );
         const tx = subnet.connect(x).register(`sybil ${i}`);
         await expect(tx)
           .to.emit(subnet, "ContributorReplaced")

@@ -62,7 +62,11 @@ export default function Contribute() {
     const bond = chosen.params.bond;
     const spender = chosen.address;
     // The registration fee (burned, priced by demand) is pulled with the bond.
-    const fee = await client.readContract({ address: spender, abi: subnetAbi, functionName: "registrationFee" });
+    const fee = await client.readContract({
+      address: spender,
+      abi: subnetAbi,
+      functionName: "registrationFee",
+    });
     const allowance = { token: contracts.Tetrad, owner: account, spender, amount: bond + fee };
     if (!(await ensureAllowance(client, register, "Approve bond and fee", allowance))) return;
     const ok = await register.send(
@@ -84,9 +88,9 @@ export default function Contribute() {
     <>
       <h1>Contribute</h1>
       <p className="lede">
-        Builders, community and compute providers register in a subnet with a bond (paid back when they
-        leave) and a registration fee (burned; priced by demand). Validators score every
-        contributor each round; the stake-weighted consensus decides who earns what.
+        Builders, community and compute providers register in a subnet with a bond (paid back when they leave)
+        and a registration fee (burned; priced by demand). Validators score every contributor each round; the
+        stake-weighted consensus decides who earns what.
       </p>
       <Card id="sn-h" title="Subnets">
         <DataTable columns={["Subnet", "Weight", "Metrics (weights)", "Contributors", "Bond", "Round"]}>

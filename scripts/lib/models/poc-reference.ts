@@ -413,7 +413,8 @@ export class SubnetState {
   scored(): ContributorState[] {
     const out = new Map<number, ContributorState>(this.contributors);
     for (const [slot, d] of this.departed) {
-      if (d.round === this.round) out.set(slot, { slot: d.slot, account: d.account, registeredAt: d.registeredAt });
+      if (d.round === this.round)
+        out.set(slot, { slot: d.slot, account: d.account, registeredAt: d.registeredAt });
     }
     return [...out.values()];
   }

@@ -853,7 +853,8 @@ class Simulation {
     );
     let burned = 0n;
     for (const subnet of this.core.subnets) {
-      for (const e of await subnet.queryFilter(subnet.filters.RegistrationFeeBurned(), 0, "latest")) burned += e.args.fee;
+      for (const e of await subnet.queryFilter(subnet.filters.RegistrationFeeBurned(), 0, "latest"))
+        burned += e.args.fee;
     }
     this.rows.push({
       day: d + 1,
