@@ -850,7 +850,7 @@ contract Subnet is SubnetStorage, ISubnet {
     function evictionCandidates() external view returns (uint256[] memory slots) {
         uint256[EVICTION_CANDIDATES] memory list = _loadList();
         uint256 n;
-        for (; n < EVICTION_CANDIDATES && list[n] != 0; ++n) {}
+        while (n < EVICTION_CANDIDATES && list[n] != 0) ++n;
         slots = new uint256[](n);
         for (uint256 i; i < n; ++i) slots[i] = list[i] & 0xffff;
     }

@@ -118,7 +118,7 @@ contract SubnetExtension is SubnetStorage {
     function _takeContributorSlot() private returns (uint256 slot) {
         slot = _contributorSlotsUsed;
         if (_contributorCount++ == slot) _contributorSlotsUsed = slot + 1;
-        else for (slot = 0; _contributors[slot].account != address(0); ) ++slot;
+        else for (slot = 0; _contributors[slot].account != address(0);) ++slot;
     }
 
     /// @dev Takes the first listed candidate still in its slot (listed entries are used up, in order):
@@ -213,7 +213,8 @@ contract SubnetExtension is SubnetStorage {
             taken = Math.min(amount, staked);
             v.stake = (staked - taken).toUint96();
             _totalStake -= taken;
-            if (staked - taken < _params.minValidatorStake) _expel(plusOne - 1, ISubnet.ExpelReason.BelowMinimum);
+            if (staked - taken < _params.minValidatorStake)
+                _expel(plusOne - 1, ISubnet.ExpelReason.BelowMinimum);
         }
         ISubnet.Unbonding[] storage parts = _unbondings[validator];
         uint256 fromUnbonding;
@@ -243,7 +244,9 @@ contract SubnetExtension is SubnetStorage {
     }
 
     /// @notice See ISubnet.setRegistrationPricing.
-    function setRegistrationPricing(ISubnet.RegistrationPricing calldata pricing) external delegated restricted {
+    function setRegistrationPricing(
+        ISubnet.RegistrationPricing calldata pricing
+    ) external delegated restricted {
         // The price moves to now under the old pricing first.
         (uint256 fee, uint256 start, uint256 registrations) = _demandPrice();
         _fee = uint96(fee);
