@@ -248,8 +248,11 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       });
       expect(result.slot).to.equal(0n);
       expect(await core.subnets[0].contributorSlot(contributor.address)).to.equal(0n);
-      expect(await core.token.balanceOf(contributor.address)).to.equal(before - 10n * TTD);
-      expect(output).to.include("registered in the code subnet as contributor slot 0, bond 10.0 TTD");
+      // The bond (10 TTD) is locked and the registration fee (1 TTD, the demand price's floor) burned.
+      expect(await core.token.balanceOf(contributor.address)).to.equal(before - 11n * TTD);
+      expect(output).to.include(
+        "registered in the code subnet as contributor slot 0, bond 10.0 TTD, fee burned 1.0 TTD",
+      );
       expect(output).to.include("scored from round 3 on");
       expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.equal(
         "already registered in the code subnet (slot 0)",
@@ -268,7 +271,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     it("refuses registration when the round is closed, and without the bond", async () => {
       const { core } = await loadFixture(funded);
       expect(await failure("contributor:register", { subnet: "code", from: 3 })).to.equal(
-        "insufficient balance: you have 0.0 TTD, need 10.0 (the code subnet's bond)",
+        "insufficient balance: you have 0.0 TTD, need 11.0 (the code subnet's bond and registration fee)",
       );
       await toPhase(core.subnets[0], "closed");
       expect(await failure("contributor:register", { subnet: "code", from: 1 })).to.match(
@@ -325,9 +328,9 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       expect(result.unbonding).to.equal(150n * TTD);
       expect(result.stake).to.equal(0n);
       expect(await failure("validator:withdraw", { subnet: "code", from: 2 })).to.match(
-        /^your unbonded stake of 150\.0 TTD is still unbonding: it can be withdrawn from .* \(in 7d\)$/,
+        /^your unbonded stake of 150\.0 TTD is still unbonding: it can be withdrawn from .* \(in 15d\)$/,
       );
-      await time.increase(7n * DAY);
+      await time.increase(15n * DAY);
       const before = await core.token.balanceOf(validator.address);
       await run("validator:withdraw", { subnet: "code", from: 2 });
       expect(await core.token.balanceOf(validator.address)).to.equal(before + 150n * TTD);

@@ -344,7 +344,9 @@ describe("validator client", () => {
       expect(await subnet.consensusScore(0)).to.equal(s0);
       expect(await subnet.consensusScore(1)).to.equal(0n);
       expect(await subnet.consensusScore(2)).to.equal(s2);
-      const share = (pool * BigInt(DEFAULT_SUBNET_PARAMS.contributorShare)) / 10_000n;
+      // The keeper tip (keeperTipBps of the round's emission) comes off the pool first.
+      const afterTip = pool - (pool * (await subnet.keeperTipBps())) / 10_000n;
+      const share = (afterTip * BigInt(DEFAULT_SUBNET_PARAMS.contributorShare)) / 10_000n;
       expect(await subnet.claimable(c0.address)).to.equal((share * s0) / (s0 + s2));
       expect(await subnet.claimable(c2.address)).to.equal((share * s2) / (s0 + s2));
       expect(await subnet.claimable(c1.address)).to.equal(0n);

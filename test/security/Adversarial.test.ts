@@ -1184,11 +1184,12 @@ describe("Adversarial catalogue", () => {
       }
       // Then the zero-scored sybils go first, bond back and nothing else; the honest keep their slots.
       for (const [i, n] of newcomers.entries()) {
+        const fee = await subnet.registrationFee(); // burned: the eviction floor
         const tx = subnet.connect(n).register(`newcomer ${i}`);
         await expect(tx)
           .to.emit(subnet, "ContributorReplaced")
           .withArgs(sybils[i].address, BigInt(honest.length + i), n.address);
-        await expect(tx).to.changeTokenBalances(token, [sybils[i], n], [BOND, -BOND]);
+        await expect(tx).to.changeTokenBalances(token, [sybils[i], n], [BOND, -(BOND + fee)]);
       }
       for (const [i, c] of honest.entries())
         expect(await subnet.contributorSlot(c.address)).to.equal(BigInt(i));
@@ -1246,10 +1247,14 @@ describe("Adversarial catalogue", () => {
         .to.emit(subnet, "ContributorReplaced")
         .withArgs(honest[sybils.length].address, BigInt(sybils.length), honest[0].address);
 
-      // After their immunity the sybils (never scored) go first, with their bond: the fees are their cost.
+      // After their immunity the sybils (scored 0: they do no work) go first, with their bond: the fees are
+      // their cost. (Evictions come from the list of the last scored round: the validator keeps scoring.)
       const sybilAt = await subnet.contributorAt(0);
-      while (BigInt(await time.latest()) + 1n < sybilAt.registeredAt + P.immunityPeriod)
+      while (BigInt(await time.latest()) + 1n < sybilAt.registeredAt + P.immunityPeriod) {
+        const rows = honest.map((_, j) => row(j < sybils.length ? 0 : j + 1));
+        await commitAndReveal(subnet, [{ validator: v, rows, reveal: true }], METRICS);
         await closeRound(subnet);
+      }
       const back = subnet.connect(honest[sybils.length]).register("back");
       await expect(back)
         .to.emit(subnet, "ContributorReplaced")

@@ -151,8 +151,10 @@ export class Arena {
     const validators = await fundedAccounts("adversarial/validator", config.validators.length);
     const bond = DEFAULT_SUBNET_PARAMS.bond;
     for (const [j, c] of contributors.entries()) {
-      await (await token.mint(c.address, bond)).wait();
-      await (await token.connect(c).approve(address, bond)).wait();
+      // The bond and the registration fee (burned; priced by demand).
+      const cost = bond + (await subnet.registrationFee());
+      await (await token.mint(c.address, cost)).wait();
+      await (await token.connect(c).approve(address, cost)).wait();
       await (await subnet.connect(c).register(`adversarial://${config.label}/${j}`)).wait();
     }
     const seats: Seat[] = [];
