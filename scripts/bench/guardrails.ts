@@ -283,17 +283,18 @@ export async function guardrailMetrics(): Promise<Record<string, number>> {
 
 export { deployWorld };
 
-async function main(): Promise<void> {
-  const metrics = await guardrailMetrics();
-  await fs.mkdir(path.dirname(OUT), { recursive: true });
-  await fs.writeFile(OUT, JSON.stringify(metrics, null, 2) + "\n");
-  for (const [k, v] of Object.entries(metrics)) console.log(`${k} = ${v}`);
-  console.log(`wrote ${OUT}`);
-}
-
-if (require.main === module) {
-  main().catch((e) => {
+/** Runs `measure` and writes its flat keys to `out` (a reports/*.json), printing each: a bench's main. */
+export function writeMetricsMain(out: string, measure: () => Promise<Record<string, number>>): void {
+  (async () => {
+    const metrics = await measure();
+    await fs.mkdir(path.dirname(out), { recursive: true });
+    await fs.writeFile(out, JSON.stringify(metrics, null, 2) + "\n");
+    for (const [k, v] of Object.entries(metrics)) console.log(`${k} = ${v}`);
+    console.log(`wrote ${out}`);
+  })().catch((e) => {
     console.error(e);
     process.exitCode = 1;
   });
 }
+
+if (require.main === module) writeMetricsMain(OUT, guardrailMetrics);

@@ -23,7 +23,6 @@
  * the same scenarios and fail if a guardrail breaks.
  */
 import { ethers } from "hardhat";
-import { promises as fs } from "fs";
 import * as path from "path";
 import { takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -36,7 +35,7 @@ import { Rng } from "../lib/chain/random";
 import { finalizeRound, toPhase } from "../lib/chain/rounds";
 import { StandaloneSubnet, deployStandaloneSubnet } from "../lib/deploy/subnet-fixture";
 import { Subnet } from "../../typechain-types";
-import { deployWorld } from "./guardrails";
+import { deployWorld, writeMetricsMain } from "./guardrails";
 
 const TTD = 10n ** 18n;
 const OUT = path.join("reports", "subnet-guardrails.json");
@@ -472,17 +471,4 @@ export async function subnetGuardrailMetrics(): Promise<Record<string, number>> 
   return out;
 }
 
-async function main(): Promise<void> {
-  const metrics = await subnetGuardrailMetrics();
-  await fs.mkdir(path.dirname(OUT), { recursive: true });
-  await fs.writeFile(OUT, JSON.stringify(metrics, null, 2) + "\n");
-  for (const [k, v] of Object.entries(metrics)) console.log(`${k} = ${v}`);
-  console.log(`wrote ${OUT}`);
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) writeMetricsMain(OUT, subnetGuardrailMetrics);
