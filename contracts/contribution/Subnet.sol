@@ -388,15 +388,21 @@ contract Subnet is SubnetStorage, ISubnet {
         uint256 kappa;
     }
 
-    /// @dev Who slot `j` is scored and paid for this round (round start `start`): the contributor that
-    /// left it during the round if any, else its occupant if registered before the round started; the
-    /// zero address if nobody.
-    function _scoredIn(uint256 j, uint256 start) private view returns (address account, uint256 born) {
-        Departed memory d = _departed[j];
-        if (d.round == _round && d.account != address(0)) return (d.account, d.registeredAt);
+    /// @dev Who slot `j` is scored and paid for in round `round_` (started at `start`): its occupant if
+    /// registered before the round started, else the contributor that left it during the round, if any;
+    /// the zero address if nobody. (An occupant registered before the start means nobody left the slot
+    /// since: the departed record is read only for the other slots.)
+    function _scoredIn(
+        uint256 j,
+        uint256 start,
+        uint64 round_
+    ) private view returns (address account, uint256 born) {
         Contributor storage c = _contributors[j];
         (account, born) = (c.account, c.registeredAt);
-        if (born >= start) account = address(0);
+        if (account != address(0) && born < start) return (account, born);
+        Departed memory d = _departed[j];
+        if (d.round == round_ && d.account != address(0)) return (d.account, d.registeredAt);
+        return (address(0), 0);
     }
 
     /// @dev Consensus for contributors from `f.cursor`, at most `steps` of them; accumulates every
@@ -405,13 +411,14 @@ contract Subnet is SubnetStorage, ISubnet {
         Page memory pg = _page(f.activeMask);
         uint256 start = _roundStart;
         uint256 prevStart = _prevRoundStart;
+        uint64 round_ = _round;
         uint256 j = f.cursor;
         uint256 sum = _sumConsensus;
         uint256[2] memory lag = [uint256(_lag.minSum), _lag.maxSum];
         uint256 end = _contributorSlotsUsed;
         for (; j < end && steps > 0; ++j) {
             --steps;
-            (address account, uint256 born) = _scoredIn(j, start);
+            (address account, uint256 born) = _scoredIn(j, start, round_);
             uint256 score = account != address(0) ? _score(pg, j, born) : 0;
             uint256 lagged = PackedScores.swap(_consensusWords, j, score); // last round's consensus
             // Only a contributor scored last round has a history (not a newcomer, nor an empty slot).
@@ -491,7 +498,7 @@ contract Subnet is SubnetStorage, ISubnet {
         else list = _loadList();
         for (; j < end && steps > 0; ++j) {
             --steps;
-            (address account, ) = _scoredIn(j, start);
+            (address account, ) = _scoredIn(j, start, round_);
             if (account == address(0)) continue;
             uint256 score = PackedScores.get(_consensusWords, j);
             Contributor storage c = _contributors[j];
