@@ -176,6 +176,10 @@ function buildCore(
   const afterController = [controller];
 
   // ---- A first subnet per contribution bucket, owned by the protection fund, with the whole weight ----
+  // The fund owns them only to steward them: their owner share goes to their contributors (contributor
+  // share = 10,000 - validator share), so the fund grows by its own bucket (4%) alone, not by 5% of
+  // every contribution bucket besides (issue 15 item 5: 7.6% of the supply after a year, before).
+  const genesisParams = { ...config.subnet, contributorShare: 10_000 - config.subnet.validatorShare };
   const subnets = buckets.map((b, i) =>
     m.contract(
       "Subnet",
@@ -186,7 +190,7 @@ function buildCore(
         protectionFund,
         protectionFund,
         `ipfs://tetrad/${BUCKET_NAMES[i]}/genesis`,
-        { ...config.subnet },
+        genesisParams,
         config.metricWeights,
       ],
       { id: `${cap(BUCKET_NAMES[i])}Subnet`, after: afterController },

@@ -121,7 +121,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       }
     });
 
-    it("each bucket's first subnet has the default parameters, metric weights and the fund as owner", async () => {
+    it("each bucket's first subnet has the default parameters (no owner share: the fund owns it), metric weights and the fund as owner", async () => {
       const { c } = await loadFixture(deployWithGuardian);
       for (const [i, subnet] of c.subnets.entries()) {
         const [current] = await subnet.params();
@@ -144,7 +144,11 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
             minValidatorStake: current.minValidatorStake,
           },
           `subnet ${i}`,
-        ).to.deep.equal(DEFAULT_SUBNET_PARAMS);
+          // Owned by the protection fund: no owner share, it goes to the contributors (issue 15 item 5).
+        ).to.deep.equal({
+          ...DEFAULT_SUBNET_PARAMS,
+          contributorShare: 10_000 - DEFAULT_SUBNET_PARAMS.validatorShare,
+        });
         const [weights] = await subnet.metricWeights();
         expect(weights.map(Number)).to.deep.equal(DEFAULT_METRIC_WEIGHTS);
         expect(await subnet.owner()).to.equal(c.deployment.contracts.ProtectionFund);

@@ -236,6 +236,9 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
     // supply + registration fees burned - the schedule's cumulative amount (0: every wei reconciled).
     supplyMinusScheduleWei: (r.supply + r.burned - r.scheduleCumulative).toString(),
     lastDistributionElapsedSeconds: last ? last.elapsed.toString() : "0",
+    // The protection fund's balance as a share of the supply at the end of the run (issue 15 item 5).
+    protectionFundSupplyPct:
+      last && last.supply > 0n ? Number((last.protectionFund * 1_000_000n) / last.supply) / 10_000 : 0,
     buckets: BUCKET_NAMES.map((name, i) => ({
       bucket: name,
       shareStartBps: first ? first.shares[i] : null,
