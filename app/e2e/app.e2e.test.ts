@@ -272,13 +272,14 @@ describe("Tetrad app end to end", () => {
     await expect.poll(() => pageA.getByTestId("delegate").textContent()).toBe("yourself");
   });
 
-  it("a revert is shown in plain words (registering without the bond's TTD)", async () => {
+  it("a revert is shown in plain words (registering without the TTD for the bond and the fee)", async () => {
     const carol = wallets.carol;
     const page = await openAs(carol, "#/contribute");
     await connect(page, carol);
     await page.getByRole("button", { name: "Approve bond and register" }).click();
     const status = await waitStatus(page, "register-status", "Register: Failed");
-    expect(status).toContain("insufficient balance: you have 0.0 TTD, need 10.0");
+    // The bond (10 TTD) and the registration fee (1 TTD, burned).
+    expect(status).toContain("insufficient balance: you have 0.0 TTD, need 11.0");
   });
 
   it("creates a proposal from typed actions, a second wallet votes by signature, it is queued, executed and Overview shows the new shares", async () => {
