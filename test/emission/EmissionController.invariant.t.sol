@@ -17,9 +17,11 @@ import {RevertingReceiver} from "../../contracts/mocks/MockEmissionReceivers.sol
 import {Core, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
-/// @notice Drives the emission controller: time jumps (up to and past the schedule's end),
-/// permissionless distributions from any caller, and governance's share, recipient, pause and authority
-/// changes; strangers try the governance functions.
+/// @notice Drives the emission controller: time jumps (up to and past the schedule's end, and of up to
+/// 40 days, some exactly to the end of the share-change wait or to a scheduled step loosening, or one
+/// second before), permissionless distributions from any caller, and governance's share (random moves
+/// around the step in force, whole random splits, splits that do not add up), step (tighter, looser, too
+/// loose), recipient, pause and authority changes; strangers try the governance functions.
 contract EmissionHandler is TetradTest {
     using EmissionSchedule for EmissionSchedule.Params;
 
@@ -44,6 +46,26 @@ contract EmissionHandler is TetradTest {
     bool public ghostStrangerChangedSomething;
     address public ghostAuthority;
     uint16[5] internal ghostShares;
+
+    uint256 internal constant SHARES_WINDOW = 30 days;
+    // The share-change rate limit as the ghost sees it (issue 15): the step in force, a scheduled
+    // loosening (zero when none) and the last accepted change.
+    uint256 public ghostStep = 1_000;
+    uint256 public ghostPendingStep;
+    uint256 public ghostPendingStepAt;
+    uint256 public ghostLastSharesChange;
+    uint256 public ghostLargestMove;
+    bool public ghostShareChangeOutOfBounds;
+    bool public ghostSharesChangedTooSoon;
+    bool public ghostShareStepExceeded;
+    bool public ghostShareChangeRefusedWrongly;
+    bool public ghostStepLooseningEarly;
+    bool public ghostStepWrong;
+    bool public ghostStepSetterWrong;
+    uint256 public sharesChanges;
+    uint256 public sharesRefused;
+    uint256 public stepLooseningsScheduled;
+    uint256 public stepLooseningsApplied;
     IEmissionController.Recipient[5] internal ghostRecipients;
 
     constructor(Core memory c, address governance_, TetradAccessManager spare, address[] memory extra) {
@@ -68,6 +90,7 @@ contract EmissionHandler is TetradTest {
         // Mostly short hops, sometimes years: deep runs reach and pass the schedule's end (~16 years).
         uint256 dt = seconds_ % 4 == 0 ? bound(seconds_, 1, 3 * 365 days) : bound(seconds_, 1, 3 days);
         vm.warp(block.timestamp + dt);
+        _syncStep();
     }
 
     function distribute(uint256 callerSeed) external {
@@ -86,26 +109,121 @@ contract EmissionHandler is TetradTest {
 
     // ----- governance -----
 
+    /// @dev Governance moves shares: mostly a random move of up to a little over the step in force between two
+    /// buckets (twice), sometimes a whole random split (far above the step) or a split that does not add up.
+    /// Accepted iff 30 days have passed since the last change, every share moves by at most the step in
+    /// force and the shares add up to 10,000; each accepted change is booked (time and moves).
     function setShares(uint256 a, uint256 b, uint256 c, uint256 d) external {
-        uint16[5] memory next;
-        uint256 left = 10_000;
-        next[0] = uint16(bound(a, 0, left));
-        left -= next[0];
-        next[1] = uint16(bound(b, 0, left));
-        left -= next[1];
-        next[2] = uint16(bound(c, 0, left));
-        left -= next[2];
-        next[3] = uint16(bound(d, 0, left));
-        next[4] = uint16(left - next[3]);
+        _syncStep();
+        uint16[5] memory next = ghostShares;
+        uint256 mode = a % 8;
+        if (mode == 0) {
+            // A whole random split (the suite's original move).
+            uint256 left = 10_000;
+            next[0] = uint16(bound(a >> 3, 0, left));
+            left -= next[0];
+            next[1] = uint16(bound(b, 0, left));
+            left -= next[1];
+            next[2] = uint16(bound(c, 0, left));
+            left -= next[2];
+            next[3] = uint16(bound(d, 0, left));
+            next[4] = uint16(left - next[3]);
+        } else {
+            // Two moves of up to step + 100 bps between random buckets.
+            uint256 reach = ghostStep + 100;
+            for (uint256 m; m < 2; ++m) {
+                uint256 seed = m == 0 ? b : c;
+                (uint256 from, uint256 to) = (seed % 5, (seed >> 8) % 5);
+                uint256 amount = bound(seed >> 16, 0, next[from] < reach ? next[from] : reach);
+                next[from] -= uint16(amount);
+                next[to] += uint16(amount);
+            }
+            if (mode == 1) next[d % 5] += uint16(bound(d >> 8, 1, 5)); // does not add up to 10,000
+        }
 
-        uint256 due = _due();
+        uint256 sum;
+        uint256 maxMove;
+        for (uint256 i; i < 5; ++i) {
+            sum += next[i];
+            uint256 move = next[i] > ghostShares[i] ? next[i] - ghostShares[i] : ghostShares[i] - next[i];
+            if (move > maxMove) maxMove = move;
+        }
+        bool due = ghostLastSharesChange == 0 || block.timestamp >= ghostLastSharesChange + SHARES_WINDOW;
+        bool allowed = due && sum == 10_000 && maxMove <= ghostStep;
+
+        uint256 owed = _due();
         uint256[] memory before = _balances();
         vm.prank(governance);
-        controller.setShares(next); // settles the past even while paused
-        // The settlement at the change must have used the old shares, to the wei.
-        if (!_paidAsBooked(before, due, ghostShares, ghostRecipients)) ghostShareChangeRetroactive = true;
-        _book(due, ghostShares, ghostRecipients);
-        ghostShares = next;
+        try controller.setShares(next) {
+            // settles the past even while paused
+            ++sharesChanges;
+            if (!allowed) ghostShareChangeOutOfBounds = true;
+            // The rate limit, checked on the change itself: 30 days since the last one at least, and no
+            // share moved by more than the step in force.
+            if (ghostLastSharesChange != 0 && block.timestamp < ghostLastSharesChange + SHARES_WINDOW)
+                ghostSharesChangedTooSoon = true;
+            if (maxMove > ghostStep) ghostShareStepExceeded = true;
+            ghostLastSharesChange = block.timestamp;
+            if (maxMove > ghostLargestMove) ghostLargestMove = maxMove;
+            // The settlement at the change must have used the old shares, to the wei.
+            if (!_paidAsBooked(before, owed, ghostShares, ghostRecipients))
+                ghostShareChangeRetroactive = true;
+            _book(owed, ghostShares, ghostRecipients);
+            ghostShares = next;
+        } catch (bytes memory reason) {
+            ++sharesRefused;
+            bytes4 expected =
+                !due
+                    ? IEmissionController.SharesChangedTooRecently.selector
+                    : sum != 10_000
+                        ? IEmissionController.InvalidShares.selector
+                        : IEmissionController.ShareStepTooLarge.selector;
+            if (allowed || bytes4(reason) != expected) ghostShareChangeRefusedWrongly = true;
+        }
+    }
+
+    /// @dev Governance sets the step: the largest loosening allowed, a tightening, a too-large loosening or
+    /// anything valid. A tightening applies at once (and cancels a scheduled loosening); a loosening, by at
+    /// most 500 over the step in force, 30 days later.
+    function setMaxShareStep(uint256 seed) external {
+        _syncStep();
+        uint256 cap = ghostStep + 500 > 10_000 ? 10_000 : ghostStep + 500;
+        uint256 step;
+        uint256 mode = seed % 5;
+        if (mode == 0) step = cap;
+        else if (mode == 1) step = ghostStep - bound(seed >> 3, 0, ghostStep < 500 ? ghostStep : 500);
+        else if (mode == 2) step = bound(seed >> 3, cap + 1, cap + 600);
+        else step = bound(seed >> 3, 0, cap);
+        bool valid = step <= cap;
+        vm.prank(governance);
+        try controller.setMaxShareStep(step) {
+            if (!valid) ghostStepSetterWrong = true;
+            if (step > ghostStep) {
+                (ghostPendingStep, ghostPendingStepAt) = (step, block.timestamp + SHARES_WINDOW);
+                ++stepLooseningsScheduled;
+            } else {
+                (ghostStep, ghostPendingStep, ghostPendingStepAt) = (step, 0, 0);
+            }
+        } catch (bytes memory reason) {
+            if (valid || bytes4(reason) != IEmissionController.InvalidMaxShareStep.selector)
+                ghostStepSetterWrong = true;
+        }
+        _syncStep();
+    }
+
+    /// @dev Time in the share-change scale: up to 40 days, sometimes exactly to (or one second before) the
+    /// end of the share-change wait or a scheduled step loosening.
+    function warpDays(uint256 seed) external {
+        uint256 mode = seed % 6;
+        uint256 target;
+        if (mode == 0) target = ghostPendingStepAt;
+        else if (mode == 1 && ghostLastSharesChange != 0) target = ghostLastSharesChange + SHARES_WINDOW;
+        uint256 dt =
+            target > block.timestamp
+                ? target - block.timestamp - ((seed >> 3) % 2)
+                : bound(seed >> 3, 1, 40 days);
+        vm.warp(block.timestamp + dt);
+        _syncStep();
     }
 
     function setRecipient(uint256 bucketSeed, uint256 candidateSeed, bool notify) external {
@@ -150,8 +268,10 @@ contract EmissionHandler is TetradTest {
         if (caller == governance || caller == address(manager) || caller == address(spareManager)) return;
         uint16[5] memory shares = [uint16(0), 0, 0, 0, 10_000];
         bytes memory call;
-        which %= 5;
+        which %= 7;
         if (which == 0) call = abi.encodeCall(EmissionController.setShares, (shares));
+        else if (which == 5) call = abi.encodeCall(EmissionController.setMaxShareStep, (0));
+        else if (which == 6) call = abi.encodeCall(EmissionController.setMaxShareStep, (ghostStep + 1));
         else if (which == 1)
             call = abi.encodeCall(
                 EmissionController.setRecipient,
@@ -184,6 +304,18 @@ contract EmissionHandler is TetradTest {
     }
 
     // ----- helpers -----
+
+    /// @dev Applies a step loosening whose time has come, then compares the step with the controller's: it
+    /// may never be above the ghost's (a loosening applied early), nor differ at all.
+    function _syncStep() internal {
+        if (ghostPendingStepAt != 0 && block.timestamp >= ghostPendingStepAt) {
+            (ghostStep, ghostPendingStep, ghostPendingStepAt) = (ghostPendingStep, 0, 0);
+            ++stepLooseningsApplied;
+        }
+        uint256 inForce = controller.maxShareStep();
+        if (inForce > ghostStep) ghostStepLooseningEarly = true;
+        if (inForce != ghostStep) ghostStepWrong = true;
+    }
 
     function _due() internal view returns (uint256) {
         uint256 last = controller.lastDistribution();
@@ -235,7 +367,9 @@ contract EmissionHandler is TetradTest {
 
 /// @notice Emission invariants: supply follows the schedule to the wei, recipients get exactly what was
 /// minted for them, the cap holds, distribute never fails unless paused, share and recipient changes are
-/// never retroactive, and only governance changes the settings.
+/// never retroactive, and only governance changes the settings; the share-change rate limit (issue 15):
+/// one change per 30 days, no share moved by more than the step in force, a step loosening never applies
+/// before 30 days, shares always add up to 10,000.
 contract EmissionInvariantTest is TetradTest, InvariantTargets {
     using EmissionSchedule for EmissionSchedule.Params;
 
@@ -268,7 +402,8 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
         // prettier-ignore
         return (address(handler), abi.encodePacked([handler.warp.selector, handler.distribute.selector,
             handler.setShares.selector, handler.setRecipient.selector, handler.pause.selector,
-            handler.unpause.selector, handler.migrateAuthority.selector, handler.strangerTries.selector]));
+            handler.unpause.selector, handler.migrateAuthority.selector, handler.strangerTries.selector,
+            handler.setMaxShareStep.selector, handler.warpDays.selector]));
     }
 
     function invariant_SupplyEqualsScheduleAtLastDistribution() public {
@@ -326,5 +461,39 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
             assertEq(r.account, g.account, "recipient");
             assertEq(r.notify, g.notify, "recipient notify");
         }
+    }
+
+    /// @dev Issue 15: every accepted share change came 30 days or more after the previous one and moved no
+    /// share by more than the step in force; every change the rule allows is accepted, and every other one
+    /// refused with the rule's error.
+    function invariant_ShareMovesWithinStepPer30Days() public {
+        assertFalse(handler.ghostSharesChangedTooSoon(), "two share changes less than 30 days apart");
+        assertFalse(handler.ghostShareStepExceeded(), "a share moved by more than the step in force");
+        assertFalse(handler.ghostShareChangeOutOfBounds(), "a share change outside the rule was accepted");
+        assertFalse(handler.ghostShareChangeRefusedWrongly(), "a share change refused wrongly");
+        assertEq(c.controller.lastSharesChange(), handler.ghostLastSharesChange(), "last share change");
+        assertLte(handler.ghostLargestMove(), 10_000, "largest move");
+    }
+
+    /// @dev Issue 15: a loosening of the step never applies before 30 days (nor by more than 500 bps over
+    /// the step in force); a tightening applies at once.
+    function invariant_ShareStepLooseningNeverBefore30Days() public {
+        assertFalse(handler.ghostStepLooseningEarly(), "a step loosening applied before 30 days");
+        assertFalse(handler.ghostStepWrong(), "the step in force differed from the ghost's");
+        assertFalse(
+            handler.ghostStepSetterWrong(),
+            "setMaxShareStep accepted a bad step or refused a good one"
+        );
+        assertEq(c.controller.maxShareStep(), handler.ghostStep(), "step in force");
+        (uint256 step, uint256 at) = c.controller.pendingMaxShareStep();
+        assertEq(step, handler.ghostPendingStep(), "pending step");
+        assertEq(at, handler.ghostPendingStepAt(), "pending step's time");
+    }
+
+    function invariant_SharesSumTo10000() public {
+        uint16[5] memory shares = c.controller.shares();
+        uint256 sum;
+        for (uint256 i; i < 5; ++i) sum += shares[i];
+        assertEq(sum, 10_000, "shares do not add up to 10,000");
     }
 }
