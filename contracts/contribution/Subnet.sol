@@ -478,6 +478,15 @@ contract Subnet is SubnetStorage, ISubnet {
         }
     }
 
+    /// @dev What every credit of a page reads (one memory struct: the legacy pipeline has few stack slots).
+    struct Credit {
+        uint256 pool; // the contributors' pool
+        uint256 sum; // the round's sum of consensus scores
+        uint256 start; // the round's start
+        uint256 evictableBefore; // registered at or before this: past immunity
+        uint64 round;
+    }
+
     /// @dev Credits contributors from `f.cursor` pro rata to consensus, and lists the lowest-scored ones
     /// past immunity as eviction candidates; returns the new cursor, the amount credited, how many were
     /// credited a reward, and the steps left.
@@ -486,11 +495,14 @@ contract Subnet is SubnetStorage, ISubnet {
         uint256 steps,
         uint256 sum
     ) private returns (uint16, uint256 paid, uint256 rewarded, uint256) {
-        uint256 pool = (uint256(f.pool) * _params.contributorShare) / BPS;
+        Credit memory k = Credit(
+            (uint256(f.pool) * _params.contributorShare) / BPS,
+            sum,
+            _roundStart,
+            block.timestamp - Math.min(block.timestamp, _params.immunityPeriod),
+            _round
+        );
         uint256 j = f.cursor;
-        uint64 round_ = _round;
-        uint256 start = _roundStart;
-        uint256 evictableBefore = block.timestamp - Math.min(block.timestamp, _params.immunityPeriod);
         uint256 end = _contributorSlotsUsed;
         // The first credit page makes a new list; the next ones go on with it.
         uint256[EVICTION_CANDIDATES] memory list;
@@ -498,26 +510,36 @@ contract Subnet is SubnetStorage, ISubnet {
         else list = _loadList();
         for (; j < end && steps > 0; ++j) {
             --steps;
-            (address account, ) = _scoredIn(j, start, round_);
-            if (account == address(0)) continue;
-            uint256 score = PackedScores.get(_consensusWords, j);
-            Contributor storage c = _contributors[j];
-            // The occupant (not one that left during the round) keeps its score, and may be evicted.
-            if (c.account == account) {
-                c.lastScore = score.toUint32();
-                if (c.registeredAt <= evictableBefore) _list(list, ((score + 1) << 16) | j);
-            }
-            uint256 reward = sum == 0 ? 0 : (pool * score) / sum;
+            uint256 reward = _creditOne(k, j, list);
             if (reward > 0) {
-                _claimable[account] += reward;
                 paid += reward;
                 ++rewarded;
             }
-            emit ConsensusScore(round_, account, score, reward);
         }
         _storeList(list);
         _totalClaimable += paid;
         return (j.toUint16(), paid, rewarded, steps);
+    }
+
+    /// @dev Credits slot `j`'s scored contributor its share of the pool (returned) and, if it is the
+    /// occupant, records its score and lists it when past immunity.
+    function _creditOne(
+        Credit memory k,
+        uint256 j,
+        uint256[EVICTION_CANDIDATES] memory list
+    ) private returns (uint256 reward) {
+        (address account, ) = _scoredIn(j, k.start, k.round);
+        if (account == address(0)) return 0;
+        uint256 score = PackedScores.get(_consensusWords, j);
+        Contributor storage c = _contributors[j];
+        // The occupant (not one that left during the round) keeps its score, and may be evicted.
+        if (c.account == account) {
+            c.lastScore = score.toUint32();
+            if (c.registeredAt <= k.evictableBefore) _list(list, ((score + 1) << 16) | j);
+        }
+        reward = k.sum == 0 ? 0 : (k.pool * score) / k.sum;
+        if (reward > 0) _claimable[account] += reward;
+        emit ConsensusScore(k.round, account, score, reward);
     }
 
     /// @dev The stored candidate list, unpacked.
