@@ -7,6 +7,7 @@ import {
   ContributionBucket,
   MockStakeToken,
   Subnet,
+  SubnetExtension__factory,
   Subnet__factory,
   TetradAccessManager,
   Treasury,
@@ -977,6 +978,50 @@ describe("Subnet", () => {
       return c;
     });
 
+    flow(
+      "past MAX_UNBONDINGS parts, the newest absorbs the unbonding and keeps the later release time",
+      async () => {
+        const c = await loadFixture(ready);
+        const v = c.validators[2]; // 300
+        expect(await c.subnet.MAX_UNBONDINGS()).to.equal(8n);
+        // A 20-day delay, then 8 parts of 1 TTD, an hour apart.
+        await c.subnet.connect(c.admin).setParams({ ...P, unbondingDelay: 20n * DAY });
+        await skipRound(c);
+        const releases: bigint[] = [];
+        for (let i = 0; i < 8; i++) {
+          await time.increase(HOUR);
+          await c.subnet.connect(v).unstake(E);
+          releases.push(BigInt(await time.latest()) + 20n * DAY);
+        }
+        // The 9th joins the 8th, whose release moves to the later time.
+        await c.subnet.connect(v).unstake(E);
+        const ninth = BigInt(await time.latest()) + 20n * DAY;
+        let parts = await c.subnet.unbondings(v.address);
+        expect(parts.map((x) => [x.amount, x.releaseAt])).to.deep.equal([
+          ...releases.slice(0, 7).map((r) => [E, r]),
+          [2n * E, ninth],
+        ]);
+        // Under a shorter delay (15 days) a later unbonding would release earlier: the newest part keeps
+        // its later time, so nothing leaves before it was due.
+        await c.subnet.connect(c.admin).setParams(P);
+        await skipRound(c);
+        await c.subnet.connect(v).unstake(E);
+        expect(BigInt(await time.latest()) + P.unbondingDelay).to.be.lt(ninth);
+        parts = await c.subnet.unbondings(v.address);
+        expect(parts).to.have.length(8);
+        expect([parts[7].amount, parts[7].releaseAt]).to.deep.equal([3n * E, ninth]);
+        expect(await c.subnet.unbonding(v.address)).to.deep.equal([10n * E, ninth]);
+        expect(await c.subnet.totalUnbonding()).to.equal(10n * E);
+        // Parts release one by one; the newest, with all three, at its (later) time.
+        await time.increaseTo(releases[6]);
+        await expect(c.subnet.connect(v).withdrawUnbonded()).to.changeTokenBalance(c.token, v, 7n * E);
+        await time.increaseTo(ninth);
+        await expect(c.subnet.connect(v).withdrawUnbonded()).to.changeTokenBalance(c.token, v, 3n * E);
+        expect(await c.subnet.unbondings(v.address)).to.have.length(0);
+        return c;
+      },
+    );
+
     flow("withdrawUnbonded: NothingToWithdraw, StillUnbonding(releaseAt), then pays", async () => {
       const c = await loadFixture(ready);
       const v = c.validators[0];
@@ -1578,6 +1623,35 @@ describe("Subnet", () => {
       return c;
     });
 
+    flow(
+      "claimFor: anyone pays an account what it can claim (to the account); paused, it reverts",
+      async () => {
+        const c = await loadFixture(ready);
+        await playRound(c, handSheets(c), HAND_POOL);
+        const x = handExpectation();
+        const a = c.contributors[0];
+        await c.subnet.connect(c.admin).pause();
+        await expect(c.subnet.connect(c.stranger).claimFor(a.address)).to.be.revertedWithCustomError(
+          c.subnet,
+          "EnforcedPause",
+        );
+        await c.subnet.connect(c.admin).unpause();
+        expect(await c.subnet.connect(c.stranger).claimFor.staticCall(a.address)).to.equal(
+          x.contributorRewards[0],
+        );
+        const tx = c.subnet.connect(c.stranger).claimFor(a.address);
+        await expect(tx).to.emit(c.subnet, "Claimed").withArgs(a.address, x.contributorRewards[0]);
+        await expect(tx).to.changeTokenBalances(
+          c.token,
+          [a, c.stranger, c.subnet],
+          [x.contributorRewards[0], 0n, -x.contributorRewards[0]],
+        );
+        expect(await c.subnet.claimable(a.address)).to.equal(0n);
+        await expect(c.subnet.connect(c.stranger).claimFor(a.address)).to.not.emit(c.subnet, "Claimed");
+        return c;
+      },
+    );
+
     flow("accumulates over rounds and pays everything at once", async () => {
       const c = await loadFixture(ready);
       const sheets: Sheet[] = [{ validator: c.validators[0], rows: [row(1)] }];
@@ -1637,16 +1711,59 @@ describe("Subnet", () => {
       return c;
     });
 
-    flow("setParams reverts InvalidParams for a bad field", async () => {
-      const c = await loadFixture(ready);
-      await expect(
-        c.subnet.connect(c.admin).setParams({ ...P, maxStrikes: 0 }),
-      ).to.be.revertedWithCustomError(c.subnet, "InvalidParams");
-      await expect(
-        c.subnet.connect(c.admin).setParams({ ...P, kappa: 10_001 }),
-      ).to.be.revertedWithCustomError(c.subnet, "InvalidParams");
-      return c;
-    });
+    flow(
+      "setParams reverts InvalidParams for each field out of bounds; the bounds themselves pass",
+      async () => {
+        const c = await loadFixture(ready);
+        const MAX_PHASE = 30n * DAY;
+        const bad: [string, SubnetParams][] = [
+          ["zero commit", { ...P, commitDuration: 0n }],
+          ["zero reveal", { ...P, revealDuration: 0n }],
+          ["commit over 30 days", { ...P, commitDuration: MAX_PHASE + 1n }],
+          ["reveal over 30 days", { ...P, revealDuration: MAX_PHASE + 1n }],
+          ["unbonding under 15 days (GovernancePath)", { ...P, unbondingDelay: 15n * DAY - 1n }],
+          ["unbonding over 60 days", { ...P, unbondingDelay: 2n * MAX_PHASE + 1n }],
+          ["immunity over 360 days", { ...P, immunityPeriod: 12n * MAX_PHASE + 1n }],
+          ["zero kappa", { ...P, kappa: 0 }],
+          ["kappa over 100%", { ...P, kappa: 10_001 }],
+          ["shares over 100%", { ...P, contributorShare: 8_501, validatorShare: 1_500 }],
+          ["agreement threshold over 100%", { ...P, agreementThreshold: 10_001 }],
+          ["zero maxStrikes", { ...P, maxStrikes: 0 }],
+          ["zero activity cutoff", { ...P, activityCutoff: 0 }],
+          ["activity cutoff over 64", { ...P, activityCutoff: 65 }],
+          ["relative threshold over 100%", { ...P, relativeThreshold: 10_001 }],
+          ["zero edge share", { ...P, edgeShare: 0 }],
+          ["edge share over 100%", { ...P, edgeShare: 10_001 }],
+          ["zero edge floor", { ...P, edgeFloor: 0 }],
+          ["edge floor over 100%", { ...P, edgeFloor: 10_001 }],
+        ];
+        for (const [name, params] of bad) {
+          await expect(c.subnet.connect(c.admin).setParams(params), name).to.be.revertedWithCustomError(
+            c.subnet,
+            "InvalidParams",
+          );
+        }
+        const edge: SubnetParams = {
+          ...P,
+          commitDuration: MAX_PHASE,
+          revealDuration: MAX_PHASE,
+          unbondingDelay: 2n * MAX_PHASE,
+          immunityPeriod: 12n * MAX_PHASE,
+          kappa: 10_000,
+          contributorShare: 8_500,
+          validatorShare: 1_500,
+          agreementThreshold: 10_000,
+          maxStrikes: 1,
+          activityCutoff: 64,
+          relativeThreshold: 10_000,
+          edgeShare: 10_000,
+          edgeFloor: 10_000,
+        };
+        await expect(c.subnet.connect(c.admin).setParams(edge)).to.emit(c.subnet, "ParamsQueued");
+        expect(asParams((await c.subnet.params())[1])).to.deep.equal(edge);
+        return c;
+      },
+    );
 
     flow("setMetricWeights is queued: metricWeights() shows (current, next)", async () => {
       const c = await loadFixture(ready);
@@ -2087,6 +2204,162 @@ describe("Subnet", () => {
         expect(scores.find((e) => e[1] === c3.address)).to.equal(undefined);
         // Round 4: c3 is scored; last round's lane was c1's, which is not c3's history (lagged 0).
         expect((await c.subnet.contributorAt(1)).lastScore).to.equal(0n);
+        return c;
+      },
+    );
+  });
+
+  describe("extension (registry, exits and governance by delegatecall)", () => {
+    flow(
+      "every entry point of the extension itself reverts NotDelegated: it runs only inside the subnet",
+      async () => {
+        const c = await loadFixture(ready);
+        const address = await c.subnet.extension();
+        expect(address).to.not.equal(ZeroAddress);
+        expect(await ethers.provider.getCode(address)).to.not.equal("0x");
+        // Called directly, the extension would act on its own empty storage: the admin (who holds every
+        // governance role on the subnet) and the owner are refused like anyone else.
+        const x = SubnetExtension__factory.connect(address, c.admin);
+        const calls: [string, () => Promise<ContractTransactionResponse>][] = [
+          ["register", () => x.connect(c.stranger).register("x")],
+          ["deregister", () => x.connect(c.contributors[0]).deregister()],
+          ["unstake", () => x.connect(c.validators[0]).unstake(1n)],
+          ["withdrawUnbonded", () => x.connect(c.validators[0]).withdrawUnbonded()],
+          ["slash", () => x.slash(c.validators[0].address, 1n)],
+          ["setParams", () => x.setParams(P)],
+          ["setMetricWeights", () => x.setMetricWeights([10_000])],
+          ["setRegistrationPricing", () => x.setRegistrationPricing(NO_FEE)],
+          ["setKeeperTip", () => x.setKeeperTip(0)],
+          ["pause", () => x.pause()],
+          ["unpause", () => x.unpause()],
+          ["setMetadataURI", () => x.connect(c.owner).setMetadataURI("x")],
+          ["transferOwnership", () => x.connect(c.owner).transferOwnership(c.stranger.address)],
+        ];
+        for (const [name, call] of calls) {
+          await expect(call(), name).to.be.revertedWithCustomError(c.subnet, "NotDelegated");
+        }
+        // The subnet's own state is untouched, and the same calls through the subnet work.
+        expect(await c.subnet.paused()).to.equal(false);
+        await expect(c.subnet.connect(c.admin).pause()).to.emit(c.subnet, "Paused");
+        return c;
+      },
+    );
+  });
+
+  describe("registration fee (demand price, burned) and keeper tip", () => {
+    const TTD_TENTH = E / 10n;
+    const YEAR = 365n * DAY;
+    /** Target 1 registration a year, so that n registrations move the price by (n + 1) / 2. */
+    const PRICING = { minFee: TTD_TENTH, maxFee: 100n * E, interval: YEAR, target: 1, evictionFloorBps: 0 };
+    const PRICING_OUT = [TTD_TENTH, 100n * E, YEAR, 1n, 0n];
+
+    flow(
+      "each registration burns the interval's price; each interval moves it by (n + target) / (2 target), and each idle one halves it, down to minFee",
+      async () => {
+        const c = await loadFixture(ready);
+        // Round 2 opened a day after deployment: the NO_FEE interval that saw the fixture's registrations
+        // is over, so the new pricing starts from 0 registrations; its one-year interval holds all below.
+        await expect(c.subnet.connect(c.admin).setRegistrationPricing(PRICING))
+          .to.emit(c.subnet, "RegistrationPricingSet")
+          .withArgs(PRICING_OUT);
+        expect(await c.subnet.registrationPricing()).to.deep.equal(PRICING_OUT);
+        expect(await c.subnet.registrationFee(), "raised to minFee").to.equal(TTD_TENTH);
+
+        const x = c.contributors[3];
+        const supply = await c.token.totalSupply();
+        for (let i = 0; i < 7; i++) {
+          const tx = c.subnet.connect(x).register(`x${i}`);
+          await expect(tx).to.emit(c.subnet, "RegistrationFeeBurned").withArgs(x.address, TTD_TENTH);
+          await expect(tx).to.changeTokenBalances(c.token, [x, c.subnet], [-(BOND + TTD_TENTH), BOND]);
+          if (i < 6) await c.subnet.connect(x).deregister();
+        }
+        expect(await c.token.totalSupply(), "7 fees burned").to.equal(supply - 7n * TTD_TENTH);
+        expect(await c.subnet.registrationFee(), "the interval's price stands").to.equal(TTD_TENTH);
+
+        await time.increase(YEAR);
+        expect(await c.subnet.registrationFee(), "(7 + 1) / 2 = 4x").to.equal(4n * TTD_TENTH);
+        await time.increase(YEAR);
+        expect(await c.subnet.registrationFee(), "an idle interval halves it").to.equal(2n * TTD_TENTH);
+        await time.increase(YEAR);
+        expect(await c.subnet.registrationFee()).to.equal(TTD_TENTH);
+        await time.increase(YEAR);
+        expect(await c.subnet.registrationFee(), "never under minFee").to.equal(TTD_TENTH);
+        return c;
+      },
+    );
+
+    flow(
+      "the price is capped at maxFee; after 96 idle intervals or more it is minFee (O(1) in time elapsed)",
+      async () => {
+        const c = await loadFixture(ready);
+        const capped = { ...PRICING, maxFee: 3n * TTD_TENTH };
+        await c.subnet.connect(c.admin).setRegistrationPricing(capped);
+        const x = c.contributors[3];
+        for (let i = 0; i < 7; i++) {
+          await c.subnet.connect(x).register(`x${i}`);
+          if (i < 6) await c.subnet.connect(x).deregister();
+        }
+        await time.increase(YEAR);
+        expect(await c.subnet.registrationFee(), "4x, capped").to.equal(3n * TTD_TENTH);
+        await time.increase(100n * YEAR);
+        expect(
+          await c.subnet.registrationFee(),
+          "101 intervals: halved to nothing, raised to minFee",
+        ).to.equal(TTD_TENTH);
+        // A lower maxFee clamps the standing price at once.
+        await c.subnet
+          .connect(c.admin)
+          .setRegistrationPricing({ ...capped, minFee: 0n, maxFee: TTD_TENTH / 2n });
+        expect(await c.subnet.registrationFee()).to.equal(TTD_TENTH / 2n);
+        return c;
+      },
+    );
+
+    flow(
+      "setRegistrationPricing reverts InvalidPricing for each field out of bounds; the bounds themselves pass",
+      async () => {
+        const c = await loadFixture(ready);
+        const bad: [string, typeof PRICING][] = [
+          ["minFee > maxFee", { ...PRICING, minFee: PRICING.maxFee + 1n }],
+          ["zero interval", { ...PRICING, interval: 0n }],
+          ["interval over a year", { ...PRICING, interval: YEAR + 1n }],
+          ["zero target", { ...PRICING, target: 0 }],
+          ["eviction floor over 100x", { ...PRICING, evictionFloorBps: 1_000_001 }],
+        ];
+        for (const [name, pricing] of bad) {
+          await expect(
+            c.subnet.connect(c.admin).setRegistrationPricing(pricing),
+            name,
+          ).to.be.revertedWithCustomError(c.subnet, "InvalidPricing");
+        }
+        const edge = { minFee: E, maxFee: E, interval: YEAR, target: 65_535, evictionFloorBps: 1_000_000 };
+        await expect(c.subnet.connect(c.admin).setRegistrationPricing(edge)).to.emit(
+          c.subnet,
+          "RegistrationPricingSet",
+        );
+        expect(await c.subnet.registrationFee()).to.equal(E);
+        await expect(c.subnet.connect(c.stranger).setRegistrationPricing(edge))
+          .to.be.revertedWithCustomError(c.subnet, "AccessManagedUnauthorized")
+          .withArgs(c.stranger.address);
+        return c;
+      },
+    );
+
+    flow(
+      "setKeeperTip: at most MAX_KEEPER_TIP_BPS (1%), InvalidKeeperTip(bps) above, KeeperTipSet",
+      async () => {
+        const c = await loadFixture(ready);
+        expect(await c.subnet.MAX_KEEPER_TIP_BPS()).to.equal(100n);
+        await expect(c.subnet.connect(c.admin).setKeeperTip(101))
+          .to.be.revertedWithCustomError(c.subnet, "InvalidKeeperTip")
+          .withArgs(101n);
+        await expect(c.subnet.connect(c.admin).setKeeperTip(100))
+          .to.emit(c.subnet, "KeeperTipSet")
+          .withArgs(100n);
+        expect(await c.subnet.keeperTipBps()).to.equal(100n);
+        await expect(c.subnet.connect(c.stranger).setKeeperTip(0))
+          .to.be.revertedWithCustomError(c.subnet, "AccessManagedUnauthorized")
+          .withArgs(c.stranger.address);
         return c;
       },
     );

@@ -102,4 +102,31 @@ contract EmissionScheduleFuzzTest is TetradTest {
             1 ether
         );
     }
+
+    /// @dev External, so that `vm.expectRevert` sees the library's revert one call below the test.
+    function validateExternal(EmissionSchedule.Params memory p) external pure {
+        p.validate();
+    }
+
+    /// @dev Accepted parameters keep every product in range: amounts below 2^128 and at most 2^64
+    /// intervals with emission; one field out of bounds, at any value, is refused.
+    function testFuzz_ValidateRefusesEachUnboundedField(uint256 which, uint256 raw) public {
+        EmissionSchedule.Params memory p = EmissionSchedule.Params(0, DAY, 14_400 ether, 2.5 ether);
+        this.validateExternal(p);
+        which = bound(which, 0, 7);
+        if (which == 0) p.interval = 0;
+        else if (which == 1) p.initialAmount = 0;
+        else if (which == 2) p.decrease = 0;
+        else if (which == 3) p.initialAmount = bound(raw, uint256(type(uint128).max) + 1, type(uint192).max);
+        else if (which == 4) p.decrease = bound(raw, uint256(type(uint128).max) + 1, type(uint192).max);
+        else if (which == 5) p.start = bound(raw, uint256(type(uint64).max) + 1, type(uint256).max);
+        else if (which == 6) p.interval = bound(raw, uint256(type(uint64).max) + 1, type(uint256).max);
+        else {
+            // More than 2^64 intervals with emission: a decrease too small for the amount.
+            p.initialAmount = bound(raw, uint256(type(uint64).max) + 2, type(uint128).max);
+            p.decrease = 1;
+        }
+        vm.expectRevert(EmissionSchedule.InvalidScheduleParams.selector);
+        this.validateExternal(p);
+    }
 }
