@@ -99,9 +99,9 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       expect(await c.controller.scheduleTotal()).to.equal(total(schedule));
       expect((await c.controller.shares()).map(Number)).to.deep.equal(DEFAULT_SHARES);
       const expected = [
-        [addr.CodeBucket, true],
-        [addr.CommunityBucket, true],
-        [addr.ComputeBucket, true],
+        [addr.CodeBucket, false],
+        [addr.CommunityBucket, false],
+        [addr.ComputeBucket, false],
         [addr.CapitalPool, true],
         [addr.ProtectionFund, false],
       ];

@@ -106,6 +106,10 @@ describe("e2e: proof of contribution on the core system", () => {
         receipt.blockNumber,
         receipt.blockNumber,
       );
+      // The bucket is not notified (no hook): it splits by balance at the subnet's next pull, or when
+      // anyone calls allocate. Nothing moved yet; split now, as a keeper would.
+      expect(await code.allocation(subnetAddress), "no split without a pull").to.equal(allocation);
+      await (await code.allocate()).wait();
       const amount = unallocated + log.args.amounts[0];
       const share = (amount * 5000n) / 10_000n;
       allocation += share;
