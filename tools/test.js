@@ -44,7 +44,7 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
  * --coverage they run plain, before the instrumented run. Keep in step with those `this.skip()` calls.
  */
 const PLAIN_ONLY =
-  "ADV-04 loops|ADV-04b claims|ADV-14 gas-starved|Wallets against a local JSON-RPC node|Consensus attacks|" +
+  "ADV-04 loops|ADV-04b claims|ADV-13 sybil|ADV-13b sybils|ADV-14 gas-starved|Wallets against a local JSON-RPC node|Consensus attacks|" +
   "a hook that burns all its gas gets exactly HOOK_GAS";
 
 const args = process.argv.slice(2);

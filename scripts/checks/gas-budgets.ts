@@ -32,10 +32,9 @@ export const BUDGETS: Budget[] = [
   {
     kind: "max",
     key: "emission.distribute.1day",
-    // Issue 13 asks for 200,000; this is what holds today (303,827 before). The rest is outside the
-    // controller: five ERC20Votes mints (~99k, one total-supply checkpoint each day) and four
-    // AccessManager-restricted hooks (~27k of canCall) cannot go below ~260k together.
-    max: 275_000,
+    // Issue 13's target (303,827 before it, 274,248 with four hooks). Five ERC20Votes mints (~99k, one
+    // total-supply checkpoint each day) and the pool's hook; the contribution buckets split at their pull.
+    max: 200_000,
     why: "Morpheus distributeRewards: ~132,000 (no hooks, no vote checkpoints); issue 13 target: 200,000",
   },
   {

@@ -1099,7 +1099,11 @@ describe("Adversarial catalogue", () => {
   });
 
   describe("sybils and permits", () => {
-    it("ADV-13 sybil contributors flooding a subnet: 252 sybils lock 2,520 TTD of bonds, earn nothing, leave the honest payouts untouched to the wei and are the first evicted once their 7-day immunity ends", async () => {
+    it("ADV-13 sybil contributors flooding a subnet: 252 sybils lock 2,520 TTD of bonds, earn nothing, leave the honest payouts untouched to the wei and are the first evicted once their 7-day immunity ends", async function () {
+      // Instrumented, the two 256-contributor floods took 15 minutes of CI and measured no branch the rest
+      // of the suite does not (checked arm by arm against a full coverage run): tools/test.js --coverage
+      // runs them plain (PLAIN_ONLY).
+      if (underCoverage()) this.skip();
       const signers = await ethers.getSigners();
       const [deployer] = signers;
       const honest = signers.slice(1, 5);
@@ -1195,7 +1199,11 @@ describe("Adversarial catalogue", () => {
         expect(await subnet.contributorSlot(c.address)).to.equal(BigInt(i));
     });
 
-    it("ADV-13b sybils evicting honest contributors (FINDING, fixed in issue 15): each evicting registration burns at least 2x the last round's mean reward, and the evicted victim is paid for the round in flight", async () => {
+    it("ADV-13b sybils evicting honest contributors (FINDING, fixed in issue 15): each evicting registration burns at least 2x the last round's mean reward, and the evicted victim is paid for the round in flight", async function () {
+      // Instrumented, the two 256-contributor floods took 15 minutes of CI and measured no branch the rest
+      // of the suite does not (checked arm by arm against a full coverage run): tools/test.js --coverage
+      // runs them plain (PLAIN_ONLY).
+      if (underCoverage()) this.skip();
       // Was: the bond came back in full, so a flood cost only gas. Now registration burns a fee priced
       // by demand, at least the eviction floor once the subnet is full (GUARD-21..25).
       const signers = await ethers.getSigners();
