@@ -426,6 +426,45 @@ describe("EmissionController", () => {
     });
   });
 
+  describe("setMaxShareStep", () => {
+    it("has nothing pending at first: pendingMaxShareStep() is (0, 0) and the step is the default", async () => {
+      const { controller } = await loadFixture(coreFixture);
+      expect(await controller.maxShareStep()).to.equal(await controller.DEFAULT_MAX_SHARE_STEP());
+      expect(await controller.pendingMaxShareStep()).to.deep.equal([0n, 0n]);
+    });
+
+    it("refuses a loosening over 500 bps and any step over 10,000 bps, even within 500 bps of the step", async () => {
+      const { controller, admin, stranger } = await loadFixture(coreFixture);
+      const BPS = await controller.BPS();
+      const WINDOW = await controller.SHARES_WINDOW();
+      expect(await controller.MAX_SHARE_STEP_LOOSENING()).to.equal(500n);
+      await expect(controller.connect(stranger).setMaxShareStep(500n))
+        .to.be.revertedWithCustomError(controller, "AccessManagedUnauthorized")
+        .withArgs(stranger.address);
+      // From the default 1,000 bps: 1,501 is a loosening over 500 bps (and under a whole).
+      await expect(controller.connect(admin).setMaxShareStep(1_501n))
+        .to.be.revertedWithCustomError(controller, "InvalidMaxShareStep")
+        .withArgs(1_501n);
+      // Loosened 500 bps per window up to a whole; each loosening applies a window later.
+      for (let step = 1_500n; step <= BPS; step += 500n) {
+        const tx = await controller.connect(admin).setMaxShareStep(step);
+        const at = BigInt((await tx.getBlock())!.timestamp) + WINDOW;
+        await expect(tx).to.emit(controller, "MaxShareStepRaiseScheduled").withArgs(step, at);
+        expect(await controller.pendingMaxShareStep()).to.deep.equal([step, at]);
+        await time.increaseTo(at);
+        expect(await controller.maxShareStep()).to.equal(step);
+      }
+      // In force now: nothing is pending any more.
+      expect(await controller.pendingMaxShareStep()).to.deep.equal([0n, 0n]);
+      // 10,001 bps is within 500 bps of the step, but over a whole.
+      await expect(controller.connect(admin).setMaxShareStep(BPS + 1n))
+        .to.be.revertedWithCustomError(controller, "InvalidMaxShareStep")
+        .withArgs(BPS + 1n);
+      expect(await controller.maxShareStep()).to.equal(BPS);
+      expect(await controller.pendingMaxShareStep()).to.deep.equal([0n, 0n]);
+    });
+  });
+
   describe("setRecipient", () => {
     it("settles to the old recipient first, then pays the new one", async () => {
       const f = await loadFixture(coreFixture);

@@ -21,6 +21,7 @@ import {
 import { BPS, DAY, DEFAULT_GOVERNANCE, DEFAULT_SHARES, Shares } from "../../scripts/lib/chain/constants";
 import {
   Action,
+  Proposal,
   Vote,
   buildProposal,
   propose,
@@ -735,5 +736,104 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     )
       .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
       .withArgs(id, ProposalState.Executed, stateBitmap(ProposalState.Queued));
+  });
+
+  it("sets the vote lookback and the quorum floor through proposals, only within their bounds", async () => {
+    const s = await loadFixture(deployGovernedSystem);
+    const { governor, alice } = s;
+    const { token } = s.core;
+    const governorAddress = await governor.getAddress();
+    const gi: Interface = governor.interface;
+    const call = (fn: string, args: unknown[], summary: string): Action => ({
+      kind: "call",
+      target: governorAddress,
+      data: gi.encodeFunctionData(fn, args),
+      summary,
+    });
+    const MIN_LOOKBACK = await governor.MIN_VOTE_LOOKBACK();
+    const MAX_LOOKBACK = await governor.MAX_VOTE_LOOKBACK();
+    expect([MIN_LOOKBACK, MAX_LOOKBACK]).to.deep.equal([DAY, 30n * DAY]);
+    // Nobody mints while the proposals run: the supply the floor is checked against is today's.
+    const supply = await token.totalSupply();
+    const halfSupply = (supply * 50n) / 100n; // MAX_QUORUM_PERCENT of the supply
+    // Alice delegated a day before `t`: the default one-day lookback counts her votes there.
+    const t = BigInt(await time.latest()) - 1n;
+    expect(await governor.getVotes(alice.address, t)).to.equal(FUNDS.alice);
+
+    // Not directly, not even the quorum floor.
+    await expect(governor.connect(alice).setQuorumFloor(0n))
+      .to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor")
+      .withArgs(alice.address);
+
+    const refused: [string, bigint, Proposal][] = [
+      [
+        "InvalidVoteLookback",
+        MIN_LOOKBACK - 1n,
+        buildProposal("Short lookback", "a second under a day", [
+          call("setVoteLookback", [MIN_LOOKBACK - 1n], "Vote lookback: 1 day - 1 s"),
+        ]),
+      ],
+      [
+        "InvalidVoteLookback",
+        MAX_LOOKBACK + 1n,
+        buildProposal("Long lookback", "a second over 30 days", [
+          call("setVoteLookback", [MAX_LOOKBACK + 1n], "Vote lookback: 30 days + 1 s"),
+        ]),
+      ],
+      [
+        "InvalidQuorumFloor",
+        halfSupply + 1n,
+        buildProposal("Floor over half", "a wei over half the supply", [
+          call("setQuorumFloor", [halfSupply + 1n], "Quorum floor: half the supply + 1 wei"),
+        ]),
+      ],
+    ];
+    const atBounds = buildProposal("Lookback and floor at their bounds", "30 days, half the supply", [
+      call("setVoteLookback", [MAX_LOOKBACK], "Vote lookback: 30 days"),
+      call("setQuorumFloor", [halfSupply], "Quorum floor: half the supply"),
+    ]);
+    for (const [, , p] of refused) await proposeAndQueue(s, p);
+    const id = await proposeAndQueue(s, atBounds);
+    await time.increaseTo(await governor.proposalEta(id));
+    const now = BigInt(await time.latest());
+    expect(await token.getPastTotalSupply(now - 1n), "the supply did not move").to.equal(supply);
+    const execute = (p: Proposal) =>
+      governor["execute(address[],uint256[],bytes[],bytes32)"](
+        p.targets,
+        p.values,
+        p.calldatas,
+        p.descriptionHash,
+      );
+    for (const [error, arg, p] of refused) {
+      await expect(execute(p), `${error}(${arg})`)
+        .to.be.revertedWithCustomError(governor, error)
+        .withArgs(arg);
+    }
+    expect(await governor.voteLookback()).to.equal(DEFAULT_GOVERNANCE.voteLookback);
+    expect(await governor.quorumFloor()).to.equal(DEFAULT_GOVERNANCE.quorumFloor);
+
+    await expect(execute(atBounds))
+      .to.emit(governor, "VoteLookbackSet")
+      .withArgs(DEFAULT_GOVERNANCE.voteLookback, MAX_LOOKBACK)
+      .and.to.emit(governor, "QuorumFloorSet")
+      .withArgs(DEFAULT_GOVERNANCE.quorumFloor, halfSupply);
+    expect(await governor.voteLookback()).to.equal(MAX_LOOKBACK);
+    expect(await governor.quorumFloor()).to.equal(halfSupply);
+    // The floor now outweighs the 4% fraction; the 30-day lookback reaches back before alice delegated.
+    expect(await governor.quorum(BigInt(await time.latest()) - 1n)).to.equal(halfSupply);
+    expect(await token.getPastVotes(alice.address, t)).to.equal(FUNDS.alice);
+    expect(await governor.getVotes(alice.address, t)).to.equal(0n);
+  });
+
+  it("counts no votes at a timepoint earlier than the vote lookback, instead of underflowing", async () => {
+    const { governor, alice } = await loadFixture(deployGovernedSystem);
+    const lookback = await governor.voteLookback();
+    expect(lookback).to.equal(DAY);
+    // Before the clock's origin plus the lookback there is no `timepoint - lookback` to read.
+    expect(await governor.getVotes(alice.address, 0n)).to.equal(0n);
+    expect(await governor.getVotes(alice.address, lookback - 1n)).to.equal(0n);
+    expect(await governor.getVotes(alice.address, lookback)).to.equal(0n);
+    // Today, alice's delegated votes count in full.
+    expect(await governor.getVotes(alice.address, BigInt(await time.latest()) - 1n)).to.equal(FUNDS.alice);
   });
 });

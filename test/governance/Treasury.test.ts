@@ -101,4 +101,29 @@ describe("Treasury", () => {
       treasury.connect(admin).release(await token.getAddress(), alice.address, 0n),
     ).to.be.revertedWithCustomError(treasury, "ZeroAmount");
   });
+
+  it("setMaxReleaseBps refuses more than 10,000 bps and a loosening over 500 bps; only the admin sets it", async () => {
+    const { treasury, stranger } = await loadFixture(deployTreasury);
+    const BPS = await treasury.BPS();
+    expect(await treasury.MAX_LOOSENING_BPS()).to.equal(500n);
+    await expect(treasury.connect(stranger).setMaxReleaseBps(1_000n))
+      .to.be.revertedWithCustomError(treasury, "AccessManagedUnauthorized")
+      .withArgs(stranger.address);
+    // A new Treasury is unlimited (10,000 bps): one more is within the loosening step, but over a whole.
+    expect(await treasury.maxReleaseBps()).to.equal(BPS);
+    await expect(treasury.setMaxReleaseBps(BPS + 1n))
+      .to.be.revertedWithCustomError(treasury, "InvalidMaxReleaseBps")
+      .withArgs(BPS + 1n);
+    expect(await treasury.maxReleaseBps()).to.equal(BPS);
+    expect(await treasury.pendingMaxReleaseBps()).to.deep.equal([0n, 0n]);
+    // Tightened to 1,000 bps, it loosens by at most 500 bps at a time, however far under a whole.
+    await expect(treasury.setMaxReleaseBps(1_000n))
+      .to.emit(treasury, "MaxReleaseBpsSet")
+      .withArgs(BPS, 1_000n);
+    await expect(treasury.setMaxReleaseBps(1_501n))
+      .to.be.revertedWithCustomError(treasury, "InvalidMaxReleaseBps")
+      .withArgs(1_501n);
+    expect(await treasury.maxReleaseBps()).to.equal(1_000n);
+    expect(await treasury.pendingMaxReleaseBps()).to.deep.equal([0n, 0n]);
+  });
 });
