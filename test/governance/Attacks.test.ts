@@ -42,6 +42,7 @@ import {
   ProposalState,
   TTD,
   deployGovernedSystem,
+  execute,
   executeWhenDue,
   passProposal,
   proposeAndQueue,
@@ -216,14 +217,7 @@ describe("Attacks on governance", () => {
       expect(await timelock.isOperation(opId), "the Timelock forgot it").to.equal(false);
 
       await time.increase(DEFAULT_GOVERNANCE.timelockDelay);
-      await expect(
-        governor["execute(address[],uint256[],bytes[],bytes32)"](
-          p.targets,
-          p.values,
-          p.calldatas,
-          p.descriptionHash,
-        ),
-      )
+      await expect(execute(governor, p))
         .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
         .withArgs(id, ProposalState.Canceled, stateBitmap(ProposalState.Queued));
       await expect(
@@ -1266,14 +1260,7 @@ describe("Attacks on governance", () => {
       const id = await proposeAndQueue(s, p);
       const supply = await token.totalSupply();
       await time.increaseTo(await governor.proposalEta(id));
-      await expect(
-        governor["execute(address[],uint256[],bytes[],bytes32)"](
-          p.targets,
-          p.values,
-          p.calldatas,
-          p.descriptionHash,
-        ),
-      )
+      await expect(execute(governor, p))
         .to.be.revertedWithCustomError(token, "TetradUnauthorizedMinter")
         .withArgs(await timelock.getAddress());
       const relayOnly = buildProposal("Print money through the relay", "The same.", [
@@ -1286,14 +1273,7 @@ describe("Attacks on governance", () => {
       ]);
       const rid = await proposeAndQueue(s, relayOnly);
       await time.increaseTo(await governor.proposalEta(rid));
-      await expect(
-        governor["execute(address[],uint256[],bytes[],bytes32)"](
-          relayOnly.targets,
-          relayOnly.values,
-          relayOnly.calldatas,
-          relayOnly.descriptionHash,
-        ),
-      )
+      await expect(execute(governor, relayOnly))
         .to.be.revertedWithCustomError(token, "TetradUnauthorizedMinter")
         .withArgs(await governor.getAddress());
       expect(await token.totalSupply()).to.equal(supply);

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { Interface, id as keccakId } from "ethers";
+import { id as keccakId } from "ethers";
 import {
   EmissionController,
   IERC165__factory,
@@ -37,7 +37,9 @@ import {
   ProposalState,
   TTD,
   deployGovernedSystem,
+  execute,
   executeWhenDue,
+  governorCall,
   passProposal,
   proposeAndQueue,
   stateBitmap,
@@ -440,14 +442,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     )
       .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
       .withArgs(id, ProposalState.Defeated, stateBitmap(ProposalState.Succeeded));
-    await expect(
-      governor["execute(address[],uint256[],bytes[],bytes32)"](
-        p.targets,
-        p.values,
-        p.calldatas,
-        p.descriptionHash,
-      ),
-    )
+    await expect(execute(governor, p))
       .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
       .withArgs(id, ProposalState.Defeated, stateBitmap(ProposalState.Queued));
     expect(await s.core.token.balanceOf(bob.address)).to.equal(FUNDS.bob);
@@ -478,14 +473,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     expect(eta).to.equal(queuedAt + DEFAULT_GOVERNANCE.timelockDelay);
     expect(await timelock.getTimestamp(opId)).to.equal(eta);
 
-    const execute = () =>
-      governor["execute(address[],uint256[],bytes[],bytes32)"](
-        p.targets,
-        p.values,
-        p.calldatas,
-        p.descriptionHash,
-      );
-    await expect(execute())
+    await expect(execute(governor, p))
       .to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState")
       .withArgs(opId, TIMELOCK_READY);
     // Nor straight on the Timelock, whose executor role is open to anyone.
@@ -512,7 +500,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     expect(await governor.state(id)).to.equal(ProposalState.Queued);
     // Due: executes.
     await time.setNextBlockTimestamp(eta);
-    await expect(execute()).to.emit(governor, "ProposalExecuted").withArgs(id);
+    await expect(execute(governor, p)).to.emit(governor, "ProposalExecuted").withArgs(id);
     expect(await s.core.token.balanceOf(grantee.address)).to.equal(amount);
     expect(await timelock.isOperationDone(opId)).to.equal(true);
   });
@@ -589,13 +577,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     const { governor, timelock, alice, bob } = s;
     const governorAddress = await governor.getAddress();
     const timelockAddress = await timelock.getAddress();
-    const gi: Interface = governor.interface;
-    const call = (fn: string, args: unknown[], summary: string): Action => ({
-      kind: "call",
-      target: governorAddress,
-      data: gi.encodeFunctionData(fn, args),
-      summary,
-    });
+    const call = governorCall(governor, governorAddress);
     const p = buildProposal("Slower, stricter governance", "More time to read, more to propose.", [
       call("setVotingDelay", [2n * DAY], "Voting delay: 2 days"),
       call("setVotingPeriod", [3n * DAY], "Voting period: 3 days"),
@@ -726,14 +708,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     await passProposal(s, p);
     expect(await s.core.token.balanceOf(grantee.address)).to.equal(3n * TTD);
     const id = await governor.hashProposal(p.targets, p.values, p.calldatas, p.descriptionHash);
-    await expect(
-      governor["execute(address[],uint256[],bytes[],bytes32)"](
-        p.targets,
-        p.values,
-        p.calldatas,
-        p.descriptionHash,
-      ),
-    )
+    await expect(execute(governor, p))
       .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
       .withArgs(id, ProposalState.Executed, stateBitmap(ProposalState.Queued));
   });
@@ -743,13 +718,7 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     const { governor, alice } = s;
     const { token } = s.core;
     const governorAddress = await governor.getAddress();
-    const gi: Interface = governor.interface;
-    const call = (fn: string, args: unknown[], summary: string): Action => ({
-      kind: "call",
-      target: governorAddress,
-      data: gi.encodeFunctionData(fn, args),
-      summary,
-    });
+    const call = governorCall(governor, governorAddress);
     const MIN_LOOKBACK = await governor.MIN_VOTE_LOOKBACK();
     const MAX_LOOKBACK = await governor.MAX_VOTE_LOOKBACK();
     expect([MIN_LOOKBACK, MAX_LOOKBACK]).to.deep.equal([DAY, 30n * DAY]);
@@ -797,22 +766,15 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     await time.increaseTo(await governor.proposalEta(id));
     const now = BigInt(await time.latest());
     expect(await token.getPastTotalSupply(now - 1n), "the supply did not move").to.equal(supply);
-    const execute = (p: Proposal) =>
-      governor["execute(address[],uint256[],bytes[],bytes32)"](
-        p.targets,
-        p.values,
-        p.calldatas,
-        p.descriptionHash,
-      );
     for (const [error, arg, p] of refused) {
-      await expect(execute(p), `${error}(${arg})`)
+      await expect(execute(governor, p), `${error}(${arg})`)
         .to.be.revertedWithCustomError(governor, error)
         .withArgs(arg);
     }
     expect(await governor.voteLookback()).to.equal(DEFAULT_GOVERNANCE.voteLookback);
     expect(await governor.quorumFloor()).to.equal(DEFAULT_GOVERNANCE.quorumFloor);
 
-    await expect(execute(atBounds))
+    await expect(execute(governor, atBounds))
       .to.emit(governor, "VoteLookbackSet")
       .withArgs(DEFAULT_GOVERNANCE.voteLookback, MAX_LOOKBACK)
       .and.to.emit(governor, "QuorumFloorSet")

@@ -25,7 +25,7 @@ import {
   TetradTimelock__factory,
   Treasury__factory,
 } from "../../typechain-types";
-import { GovernedSystem, deployGovernedSystem, proposeAndQueue } from "../utils/governance-fixture";
+import { GovernedSystem, deployGovernedSystem, execute, proposeAndQueue } from "../utils/governance-fixture";
 
 const TTD = 10n ** 18n;
 
@@ -219,15 +219,8 @@ describe("Guardrails: governance that cannot be rented or emptied (issue 15)", f
       for (const [, p] of refused) await proposeAndQueue(s, p);
       await proposeAndQueue(s, atBound);
       await time.increaseTo(await governor.proposalEta(await proposalId(governor, atBound)));
-      const execute = (p: Proposal) =>
-        governor["execute(address[],uint256[],bytes[],bytes32)"](
-          p.targets,
-          p.values,
-          p.calldatas,
-          p.descriptionHash,
-        );
       for (const [setting, p] of refused) {
-        await expect(execute(p), setting)
+        await expect(execute(governor, p), setting)
           .to.be.revertedWithCustomError(governor, "GovernancePathTooLong")
           .withArgs(MAX_VOTING_PATH + 1n, MAX_VOTING_PATH);
       }
@@ -235,7 +228,7 @@ describe("Guardrails: governance that cannot be rented or emptied (issue 15)", f
       expect(await governor.votingPeriod()).to.equal(DEFAULT_GOVERNANCE.votingPeriod);
       expect(await governor.lateQuorumVoteExtension()).to.equal(DEFAULT_GOVERNANCE.lateQuorumExtension);
       // Exactly 11 days passes.
-      await expect(execute(atBound))
+      await expect(execute(governor, atBound))
         .to.emit(governor, "LateQuorumVoteExtensionSet")
         .withArgs(DEFAULT_GOVERNANCE.lateQuorumExtension, 5n * DAY);
     });
@@ -285,14 +278,7 @@ describe("Guardrails: governance that cannot be rented or emptied (issue 15)", f
       const over = update(MAX_TIMELOCK_DELAY + 1n);
       await proposeAndQueue(s, over);
       await time.increaseTo(await governor.proposalEta(await proposalId(governor, over)));
-      await expect(
-        governor["execute(address[],uint256[],bytes[],bytes32)"](
-          over.targets,
-          over.values,
-          over.calldatas,
-          over.descriptionHash,
-        ),
-      )
+      await expect(execute(governor, over))
         .to.be.revertedWithCustomError(timelock, "TimelockDelayTooLong")
         .withArgs(MAX_TIMELOCK_DELAY + 1n, MAX_TIMELOCK_DELAY);
       expect(await timelock.getMinDelay()).to.equal(DEFAULT_GOVERNANCE.timelockDelay);

@@ -12,12 +12,12 @@
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { ContractTransactionReceipt, parseEther } from "ethers";
+import { ContractTransactionReceipt, ContractTransactionResponse, Interface, parseEther } from "ethers";
 import { TetradGovernor, TetradTimelock } from "../../typechain-types";
 import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
 import { Core, deployCore } from "./deploy";
 import { deployGovernance } from "./deploy";
-import { Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
+import { Action, Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
 
 export const TTD = 10n ** 18n;
 
@@ -169,6 +169,26 @@ export async function proposeAndQueue(
   return id;
 }
 
+/** Sends `execute` for a queued proposal (it reverts unless due and queued). */
+export function execute(governor: TetradGovernor, p: Proposal): Promise<ContractTransactionResponse> {
+  return governor["execute(address[],uint256[],bytes[],bytes32)"](
+    p.targets,
+    p.values,
+    p.calldatas,
+    p.descriptionHash,
+  );
+}
+
+/** A proposal action that calls the Governor itself (its own settings). */
+export function governorCall(governor: TetradGovernor, governorAddress: string) {
+  return (fn: string, args: unknown[], summary = fn): Action => ({
+    kind: "call",
+    target: governorAddress,
+    data: (governor.interface as Interface).encodeFunctionData(fn, args),
+    summary,
+  });
+}
+
 /** Waits for the Timelock's delay and executes; returns the receipt. */
 export async function executeWhenDue(
   s: GovernedSystem,
@@ -176,12 +196,7 @@ export async function executeWhenDue(
   p: Proposal,
 ): Promise<ContractTransactionReceipt> {
   await time.increaseTo(await s.governor.proposalEta(id));
-  const tx = await s.governor["execute(address[],uint256[],bytes[],bytes32)"](
-    p.targets,
-    p.values,
-    p.calldatas,
-    p.descriptionHash,
-  );
+  const tx = await execute(s.governor, p);
   const receipt = await tx.wait();
   if (receipt === null) throw new Error("execute: no receipt");
   return receipt;
