@@ -11,7 +11,7 @@ import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
 import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {TetradTest} from "../utils/TetradTest.sol";
+import {StandaloneSubnet, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice Drives one subnet: contributors come and go, validators stake, unstake and get slashed,
@@ -716,10 +716,6 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
     SubnetHandler internal handler;
 
     function setUp() public {
-        TetradAccessManager manager = new TetradAccessManager(address(this));
-        token = new MockStakeToken("Tetrad (test)", "TTD");
-        bucket = new ContributionBucket(address(manager), token);
-        fund = new Treasury(address(manager));
         uint16[] memory w = new uint16[](2);
         w[0] = 6000;
         w[1] = 4000;
@@ -740,12 +736,9 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
             bond: 10 ether,
             minValidatorStake: 100 ether
         });
-        subnet = new Subnet(address(manager), token, bucket, address(fund), address(0xBEEF), "", p, w);
-        address[] memory subnets = new address[](1);
-        subnets[0] = address(subnet);
-        uint16[] memory bps = new uint16[](1);
-        bps[0] = 10_000;
-        bucket.setWeights(subnets, bps);
+        StandaloneSubnet memory s = deployStandaloneSubnet(p, w);
+        TetradAccessManager manager = s.manager;
+        (token, bucket, fund, subnet) = (s.token, s.bucket, s.fund, s.subnet);
         // A second AccessManager for authority migrations; the handler plays governance in both.
         TetradAccessManager spare = new TetradAccessManager(address(this));
         handler = new SubnetHandler(subnet, token, bucket, fund, manager, spare);

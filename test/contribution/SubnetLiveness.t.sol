@@ -4,10 +4,9 @@ pragma solidity 0.8.28;
 import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
 import {Subnet} from "../../contracts/contribution/Subnet.sol";
 import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
-import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {TetradTest} from "../utils/TetradTest.sol";
+import {StandaloneSubnet, TetradTest} from "../utils/TetradTest.sol";
 
 /// @notice The issue-14 rule on small, exact scenarios (spec: notes/spec14.md): stale sheets stay in force
 /// for `activityCutoff` rounds and count in kappa, unpaid; idle permits are expelled; a stale sheet scores
@@ -30,12 +29,6 @@ contract SubnetLivenessTest is TetradTest {
     uint256 internal constant EMISSION = 1_000 ether;
 
     function setUp() public {
-        manager = new TetradAccessManager(address(this));
-        token = new MockStakeToken("Tetrad (test)", "TTD");
-        bucket = new ContributionBucket(address(manager), token);
-        Treasury fund = new Treasury(address(manager));
-        uint16[] memory w = new uint16[](1);
-        w[0] = 10_000;
         ISubnet.Params memory p = ISubnet.Params({
             commitDuration: 1 hours,
             revealDuration: 1 hours,
@@ -53,12 +46,8 @@ contract SubnetLivenessTest is TetradTest {
             bond: 0,
             minValidatorStake: 100 ether
         });
-        subnet = new Subnet(address(manager), token, bucket, address(fund), address(0xBEEF), "", p, w);
-        address[] memory subnets = new address[](1);
-        subnets[0] = address(subnet);
-        uint16[] memory bps = new uint16[](1);
-        bps[0] = 10_000;
-        bucket.setWeights(subnets, bps);
+        StandaloneSubnet memory s = deployStandaloneSubnet(p, oneMetric());
+        (manager, token, bucket, subnet) = (s.manager, s.token, s.bucket, s.subnet);
         // Liveness only: no registration fee, no keeper tip (their own tests: GUARD-2x, GUARD-3x).
         subnet.setRegistrationPricing(ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0));
         subnet.setKeeperTip(0);

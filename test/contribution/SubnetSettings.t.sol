@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
 import {Subnet} from "../../contracts/contribution/Subnet.sol";
 import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
-import {Treasury} from "../../contracts/governance/Treasury.sol";
-import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {TetradTest} from "../utils/TetradTest.sol";
+import {StandaloneSubnet, TetradTest} from "../utils/TetradTest.sol";
 
 /// @notice Fuzzed bounds of the subnet's settings (every field of Params and RegistrationPricing, one
 /// out of bounds at a time, at any value) and of its commit-reveal (no other sheet or salt opens a
@@ -21,13 +18,8 @@ contract SubnetSettingsTest is TetradTest {
     address internal constant V = address(0xD1);
 
     function setUp() public {
-        TetradAccessManager manager = new TetradAccessManager(address(this));
-        token = new MockStakeToken("Tetrad (test)", "TTD");
-        ContributionBucket bucket = new ContributionBucket(address(manager), token);
-        Treasury fund = new Treasury(address(manager));
-        uint16[] memory w = new uint16[](1);
-        w[0] = 10_000;
-        subnet = new Subnet(address(manager), token, bucket, address(fund), address(0xBEEF), "", _valid(), w);
+        StandaloneSubnet memory s = deployStandaloneSubnet(_valid(), oneMetric());
+        (token, subnet) = (s.token, s.subnet);
         subnet.setRegistrationPricing(ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0)); // free registration
     }
 

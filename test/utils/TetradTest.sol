@@ -12,6 +12,10 @@ import {TetradAccessManager} from "../../contracts/governance/TetradAccessManage
 import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {TetradGovernor} from "../../contracts/governance/TetradGovernor.sol";
 import {TetradTimelock} from "../../contracts/governance/TetradTimelock.sol";
+import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
+import {Subnet} from "../../contracts/contribution/Subnet.sol";
+import {ISubnet} from "../../contracts/interfaces/ISubnet.sol";
+import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {Wiring} from "./Wiring.sol";
 
 /// @notice What forge reads from a test contract's ABI to choose invariant targets (see TOOLCHAIN.md:
@@ -38,12 +42,23 @@ struct Dao {
     TetradTimelock timelock;
 }
 
+/// @notice One subnet on its own: what `deployStandaloneSubnet` deploys.
+struct StandaloneSubnet {
+    TetradAccessManager manager;
+    MockStakeToken token;
+    ContributionBucket bucket;
+    Treasury fund;
+    Subnet subnet;
+}
+
 /// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment
 /// and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol, generated from
 /// deploy/modules/wiring.ts).
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
     uint64 internal constant DISTRIBUTOR_ROLE = Wiring.DISTRIBUTOR_ROLE;
+    /// @dev The owner of the subnets `deployStandaloneSubnet` deploys.
+    address internal constant SUBNET_OWNER = address(0xBEEF);
 
     /// @dev Maps any `x` into `[min, max]` (forge-std's `bound`, without the logging).
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
@@ -128,6 +143,40 @@ abstract contract TetradTest is PRBTest {
         if (h == Wiring.Holder.Controller) return address(c.controller);
         if (h == Wiring.Holder.Guardian) return guardian;
         return timelock;
+    }
+
+    /// @dev One subnet with `params` and metric `weights`, owned by SUBNET_OWNER: its AccessManager (this
+    /// contract the admin, so it may call every governed setter), a mock TTD, a bucket that gives the
+    /// subnet all it receives, and a protection fund.
+    function deployStandaloneSubnet(
+        ISubnet.Params memory params,
+        uint16[] memory weights
+    ) internal returns (StandaloneSubnet memory s) {
+        s.manager = new TetradAccessManager(address(this));
+        s.token = new MockStakeToken("Tetrad (test)", "TTD");
+        s.bucket = new ContributionBucket(address(s.manager), s.token);
+        s.fund = new Treasury(address(s.manager));
+        s.subnet = new Subnet(
+            address(s.manager),
+            s.token,
+            s.bucket,
+            address(s.fund),
+            SUBNET_OWNER,
+            "",
+            params,
+            weights
+        );
+        address[] memory subnets = new address[](1);
+        subnets[0] = address(s.subnet);
+        uint16[] memory bps = new uint16[](1);
+        bps[0] = 10_000;
+        s.bucket.setWeights(subnets, bps);
+    }
+
+    /// @dev One metric of weight 10,000: a sheet's value v folds to v * 10,000.
+    function oneMetric() internal pure returns (uint16[] memory w) {
+        w = new uint16[](1);
+        w[0] = 10_000;
     }
 
     /// @dev The deployment's governance defaults (deploy/parameters.json) with `guardian`.
