@@ -35,6 +35,7 @@ import {
   IERC20__factory,
   MockStakeToken__factory,
   Subnet__factory,
+  SubnetFactory__factory,
   TetradAccessManager__factory,
   TetradGovernor__factory,
   TetradTimelock__factory,
@@ -180,6 +181,7 @@ export async function deployCore(
       Subnet__factory.connect(r.communitySubnet, deployer),
       Subnet__factory.connect(r.computeSubnet, deployer),
     ],
+    factory: SubnetFactory__factory.connect(r.subnetFactory, deployer),
     stakingToken: IERC20__factory.connect(stakingAddress, deployer),
     mockStakingToken: mock,
     schedule: config.schedule,
@@ -225,6 +227,8 @@ export async function deployGovernance(
     codeSubnet: await core.subnets[0].getAddress(),
     communitySubnet: await core.subnets[1].getAddress(),
     computeSubnet: await core.subnets[2].getAddress(),
+    subnetImplementation: await core.factory.implementation(),
+    subnetFactory: await core.factory.getAddress(),
   };
   const from = await core.deployer.getAddress();
   const r = await ignite(hre, governanceModule(config, addresses, from), from);

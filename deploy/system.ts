@@ -164,6 +164,7 @@ export async function deploySystem(
     CodeSubnet: await address(result.codeSubnet),
     CommunitySubnet: await address(result.communitySubnet),
     ComputeSubnet: await address(result.computeSubnet),
+    SubnetFactory: await address(result.subnetFactory),
     StakingToken:
       saved.config.stakingToken ??
       (await address((result as { stakingToken: typeof result.token }).stakingToken)),

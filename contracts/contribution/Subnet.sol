@@ -51,14 +51,6 @@ contract Subnet is SubnetStorage, ISubnet {
     /// @inheritdoc ISubnet
     uint256 public constant MAX_KEEPER_TIP_BPS = KEEPER_TIP_CAP_BPS;
 
-    /// @dev Defaults of the settings the constructor does not take (governance changes them).
-    uint96 private constant DEFAULT_MIN_FEE = 1e18;
-    uint96 private constant DEFAULT_MAX_FEE = 10_000e18;
-    uint32 private constant DEFAULT_PRICE_INTERVAL = 1 days;
-    uint16 private constant DEFAULT_TARGET_REGISTRATIONS = 16;
-    uint32 private constant DEFAULT_EVICTION_FLOOR_BPS = 2 * uint32(BPS);
-    uint256 private constant DEFAULT_KEEPER_TIP_BPS = 10;
-
     /// @inheritdoc ISubnet
     address public immutable extension;
 
@@ -66,10 +58,13 @@ contract Subnet is SubnetStorage, ISubnet {
                                 CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Deploys a subnet with its own extension. With a zero `bucket_` it is an implementation
+    /// for `SubnetFactory` clones (which share its code, its extension and the immutables): it is left
+    /// without state and refuses `initialize`. Otherwise it is a stand-alone subnet set up here.
     /// @param authority AccessManager for governance functions.
-    /// @param token_ TTD (burnable: registration fees are burned).
-    /// @param bucket_ The contribution bucket that allocates emission to this subnet.
-    /// @param protectionFund_ Where slashed stake goes.
+    /// @param token_ TTD (burnable: registration fees and the burn share of service fees are burned).
+    /// @param bucket_ The contribution bucket that allocates emission to this subnet (zero: implementation).
+    /// @param protectionFund_ Where slashed stake, and what a retired subnet could not pay, goes.
     /// @param owner_ The subnet owner (receives the owner share).
     /// @param uri Metadata URI.
     /// @param initialParams Initial settings.
@@ -83,25 +78,12 @@ contract Subnet is SubnetStorage, ISubnet {
         string memory uri,
         Params memory initialParams,
         uint16[] memory weights
-    ) SubnetStorage(authority, token_, bucket_, protectionFund_) {
-        if (owner_ == address(0) || protectionFund_ == address(0)) revert ZeroAddress();
-        extension = address(new SubnetExtension(authority, token_, bucket_, protectionFund_));
-        _owner = owner_;
-        _metadataURI = uri;
-        _queueParams(initialParams);
-        _queueWeights(weights);
-        _feeIntervalStart = block.timestamp.toUint40();
-        _setPricing(
-            RegistrationPricing(
-                DEFAULT_MIN_FEE,
-                DEFAULT_MAX_FEE,
-                DEFAULT_PRICE_INTERVAL,
-                DEFAULT_TARGET_REGISTRATIONS,
-                DEFAULT_EVICTION_FLOOR_BPS
-            )
-        );
-        _setKeeperTip(DEFAULT_KEEPER_TIP_BPS);
-        _startRound();
+    ) SubnetStorage(authority, token_, protectionFund_) {
+        if (protectionFund_ == address(0)) revert ZeroAddress();
+        extension = address(new SubnetExtension(authority, token_, protectionFund_));
+        if (address(bucket_) != address(0))
+            _initialize(authority, bucket_, owner_, "", uri, initialParams, weights);
+        _disableInitializers();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -173,6 +155,29 @@ contract Subnet is SubnetStorage, ISubnet {
         _delegate();
     }
 
+    /// @inheritdoc ISubnet
+    function initialize(
+        address,
+        IContributionBucket,
+        address,
+        string calldata,
+        string calldata,
+        Params calldata,
+        uint16[] calldata
+    ) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function retire() external {
+        _delegate();
+    }
+
+    /// @inheritdoc ISubnet
+    function payFeeWithPermit(uint256, bytes32, uint256, uint8, bytes32, bytes32) external {
+        _delegate();
+    }
+
     /// @dev Runs this call's calldata in the extension, on this contract's storage, and returns (or
     /// reverts) with what it returned. Never returns to its caller.
     function _delegate() private {
@@ -198,6 +203,7 @@ contract Subnet is SubnetStorage, ISubnet {
         // Stake moves only while sheets are hidden: in the reveal phase an outbid would drop a revealed
         // sheet, and a top-up would buy weight after seeing everyone's scores.
         _requirePhase(Phase.Commit);
+        _requireLive();
         if (amount == 0) revert ZeroAmount();
 
         uint256 plusOne = _validatorSlotPlusOne[msg.sender];
@@ -308,6 +314,7 @@ contract Subnet is SubnetStorage, ISubnet {
     /// @inheritdoc ISubnet
     function finalizeRound(uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
         _requirePhase(Phase.Closed);
+        if (_lifecycle == Lifecycle.Retired) revert SubnetRetired();
         if (maxSteps == 0) revert ZeroAmount();
         Finalization memory f = _fin;
         uint256 steps = maxSteps;
@@ -658,17 +665,14 @@ contract Subnet is SubnetStorage, ISubnet {
         }
         emit RoundFinalized(round_, f.pool, paid, _popCount(f.freshMask));
         delete _fin;
-        _startRound();
-    }
-
-    function _startRound() private {
-        _params = _nextParams;
-        _metricWeights = _nextMetricWeights;
-        ++_round;
-        _prevRoundStart = _roundStart;
-        _roundStart = block.timestamp.toUint40();
-        uint256 commitEnd = block.timestamp + _params.commitDuration;
-        emit RoundStarted(_round, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
+        if (_lifecycle == Lifecycle.Live) return _startRound();
+        // A retiring subnet's last round: what no sheet could pay (and rounding dust) has no next round
+        // to go to, so it goes to the protection fund; then only exits and claims remain.
+        uint256 leftover = _pendingEmission;
+        _pendingEmission = 0;
+        _lifecycle = Lifecycle.Retired;
+        emit Retired(round_, leftover);
+        if (leftover > 0) _token.safeTransfer(_protectionFund, leftover);
     }
 
     /// @dev Pulls this subnet's allocation and books every unaccounted token as emission.
@@ -699,6 +703,15 @@ contract Subnet is SubnetStorage, ISubnet {
 
     function _popCount(uint64 x) private pure returns (uint256 n) {
         for (; x != 0; x &= x - 1) ++n; // at most 64 iterations
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                   FEES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISubnet
+    function payFee(uint256 amount, bytes32 ref) external nonReentrant {
+        _payFee(msg.sender, amount, ref);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -744,6 +757,21 @@ contract Subnet is SubnetStorage, ISubnet {
     /// @inheritdoc ISubnet
     function owner() external view returns (address) {
         return _owner;
+    }
+
+    /// @inheritdoc ISubnet
+    function name() external view returns (string memory) {
+        return _name;
+    }
+
+    /// @inheritdoc ISubnet
+    function lifecycle() external view returns (Lifecycle) {
+        return _lifecycle;
+    }
+
+    /// @inheritdoc ISubnet
+    function fees() external view returns (uint256 paid, uint256 burned) {
+        return (_feesPaid, _feesBurned);
     }
 
     /// @inheritdoc ISubnet
@@ -818,12 +846,12 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @inheritdoc ISubnet
     function params() external view returns (Params memory current, Params memory next) {
-        return (_params, _nextParams);
+        return (_params, _paramsQueued ? _nextParams : _params);
     }
 
     /// @inheritdoc ISubnet
     function metricWeights() external view returns (uint16[] memory current, uint16[] memory next) {
-        return (_metricWeights, _nextMetricWeights);
+        return (_metricWeights, _weightsQueued ? _nextMetricWeights : _metricWeights);
     }
 
     /// @inheritdoc ISubnet

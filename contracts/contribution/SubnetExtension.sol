@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -28,9 +29,8 @@ contract SubnetExtension is SubnetStorage {
     constructor(
         address authority,
         IERC20 token_,
-        IContributionBucket bucket_,
         address protectionFund_
-    ) SubnetStorage(authority, token_, bucket_, protectionFund_) {
+    ) SubnetStorage(authority, token_, protectionFund_) {
         _self = address(this);
     }
 
@@ -51,6 +51,7 @@ contract SubnetExtension is SubnetStorage {
         // Checks (the eviction's, `SubnetFull`, in `_popCandidate`).
         ISubnet.Phase p = _phase();
         if (p == ISubnet.Phase.Closed) revert ISubnet.WrongPhase(p, ISubnet.Phase.Commit);
+        _requireLive();
         if (_contributorSlotPlusOne[msg.sender] != 0) revert ISubnet.AlreadyRegistered(msg.sender);
 
         // Effects: the demand price moves, then a free slot, or the first evictable one.
@@ -192,6 +193,47 @@ contract SubnetExtension is SubnetStorage {
         emit ISubnet.UnbondedWithdrawn(msg.sender, amount);
 
         _token.safeTransfer(msg.sender, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      LAUNCH, RETIREMENT AND FEES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice See ISubnet.initialize.
+    function initialize(
+        address authority,
+        IContributionBucket bucket_,
+        address owner_,
+        string calldata name_,
+        string calldata uri,
+        ISubnet.Params calldata initialParams,
+        uint16[] calldata weights
+    ) external delegated initializer {
+        _initialize(authority, bucket_, owner_, name_, uri, initialParams, weights);
+    }
+
+    /// @notice See ISubnet.retire.
+    function retire() external delegated {
+        if (msg.sender != address(_bucket)) revert ISubnet.NotBucket(msg.sender);
+        _requireLive();
+        _lifecycle = ISubnet.Lifecycle.Retiring;
+        emit ISubnet.RetirementStarted(_round);
+    }
+
+    /// @notice See ISubnet.payFeeWithPermit.
+    function payFeeWithPermit(
+        uint256 amount,
+        bytes32 ref,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external delegated nonReentrant {
+        // A permit front-run from the mempool fails here but leaves the allowance: pay on.
+        try
+            IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s)
+        {} catch {}
+        _payFee(msg.sender, amount, ref);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -3,6 +3,9 @@ pragma solidity 0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -26,8 +29,9 @@ uint256 constant CANDIDATE_WORDS = (EVICTION_CANDIDATES * CANDIDATE_BITS) / 256;
 /// delegatecall on this same storage). Both inherit only this contract, so their layouts are one.
 /// @dev Holds what both halves use: the storage, the bounds, and the few internal steps both take
 /// (expelling a validator, unbonding, the phase, the registration price).
-abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTransient {
+abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTransient, Initializable {
     using SafeCast for uint256;
+    using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
                                  CONSTANTS
@@ -46,6 +50,14 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
     uint256 internal constant MAX_PRICE_INTERVAL = 365 days;
     /// @dev Highest eviction floor: 100 rounds' mean reward.
     uint256 internal constant MAX_EVICTION_FLOOR_BPS = 100 * BPS;
+
+    /// @dev Defaults of the settings a new subnet does not take (governance changes them).
+    uint96 internal constant DEFAULT_MIN_FEE = 1e18;
+    uint96 internal constant DEFAULT_MAX_FEE = 10_000e18;
+    uint32 internal constant DEFAULT_PRICE_INTERVAL = 1 days;
+    uint16 internal constant DEFAULT_TARGET_REGISTRATIONS = 16;
+    uint32 internal constant DEFAULT_EVICTION_FLOOR_BPS = 2 * uint32(BPS);
+    uint256 internal constant DEFAULT_KEEPER_TIP_BPS = 10;
 
     /*//////////////////////////////////////////////////////////////
                                   STORAGE
@@ -78,10 +90,12 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
     }
 
     IERC20 internal immutable _token;
-    IContributionBucket internal immutable _bucket;
     address internal immutable _protectionFund;
 
+    /// @dev Storage, not immutable: the clones of one implementation belong to different buckets.
+    IContributionBucket internal _bucket;
     address internal _owner;
+    string internal _name;
     string internal _metadataURI;
 
     ISubnet.Params internal _params;
@@ -93,6 +107,10 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
     uint40 internal _roundStart;
     /// @dev The previous round's start: contributors registered since have no consensus history.
     uint40 internal _prevRoundStart;
+    /// @dev Settings queued for the next round (in the round's slot: `_startRound` reads it for free).
+    bool internal _paramsQueued;
+    bool internal _weightsQueued;
+    ISubnet.Lifecycle internal _lifecycle;
 
     ISubnet.Contributor[CONTRIBUTOR_SLOTS] internal _contributors;
     mapping(address => uint256) internal _contributorSlotPlusOne;
@@ -139,16 +157,87 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
     uint256 internal _totalUnbonding;
     uint256 internal _totalClaimable;
     uint256 internal _pendingEmission;
+    /// @dev Fees paid for the subnet's service, and the part burned.
+    uint128 internal _feesPaid;
+    uint128 internal _feesBurned;
 
-    constructor(
-        address authority,
-        IERC20 token_,
-        IContributionBucket bucket_,
-        address protectionFund_
-    ) AccessManaged(authority) {
+    /// @dev `token_` and `protectionFund_` are shared by every clone of an implementation (immutables
+    /// live in its code); the rest is set by `_initialize`.
+    constructor(address authority, IERC20 token_, address protectionFund_) AccessManaged(authority) {
         _token = token_;
-        _bucket = bucket_;
         _protectionFund = protectionFund_;
+    }
+
+    /// @dev Sets a subnet up (the constructor of a stand-alone subnet, or `initialize` on a clone) and
+    /// starts its first round.
+    function _initialize(
+        address authority_,
+        IContributionBucket bucket_,
+        address owner_,
+        string memory name_,
+        string memory uri,
+        ISubnet.Params memory initialParams,
+        uint16[] memory weights
+    ) internal {
+        if (owner_ == address(0) || address(bucket_) == address(0)) revert ISubnet.ZeroAddress();
+        if (authority_ != authority()) _setAuthority(authority_);
+        _bucket = bucket_;
+        _owner = owner_;
+        _name = name_;
+        _metadataURI = uri;
+        _validateParams(initialParams);
+        _params = initialParams;
+        emit ISubnet.ParamsQueued(initialParams);
+        Consensus.validateWeights(weights);
+        _metricWeights = weights;
+        emit ISubnet.MetricWeightsQueued(weights);
+        _feeIntervalStart = block.timestamp.toUint40();
+        _setPricing(
+            ISubnet.RegistrationPricing(
+                DEFAULT_MIN_FEE,
+                DEFAULT_MAX_FEE,
+                DEFAULT_PRICE_INTERVAL,
+                DEFAULT_TARGET_REGISTRATIONS,
+                DEFAULT_EVICTION_FLOOR_BPS
+            )
+        );
+        _setKeeperTip(DEFAULT_KEEPER_TIP_BPS);
+        _startRound();
+    }
+
+    /// @dev Applies the settings queued for this round, and starts it.
+    function _startRound() internal {
+        if (_paramsQueued) {
+            _params = _nextParams;
+            _paramsQueued = false;
+        }
+        if (_weightsQueued) {
+            _metricWeights = _nextMetricWeights;
+            _weightsQueued = false;
+        }
+        uint64 round_ = ++_round;
+        _prevRoundStart = _roundStart;
+        _roundStart = block.timestamp.toUint40();
+        uint256 commitEnd = block.timestamp + _params.commitDuration;
+        emit ISubnet.RoundStarted(round_, block.timestamp, commitEnd, commitEnd + _params.revealDuration);
+    }
+
+    /// @dev Reverts once the bucket has retired the subnet.
+    function _requireLive() internal view {
+        if (_lifecycle != ISubnet.Lifecycle.Live) revert ISubnet.SubnetRetired();
+    }
+
+    /// @dev Takes `amount` from `payer` for the subnet's service and burns the bucket's share of it; the
+    /// rest stays in the balance, unaccounted, and is booked as emission when the next round is finalized.
+    function _payFee(address payer, uint256 amount, bytes32 ref) internal {
+        if (amount == 0) revert ISubnet.ZeroAmount();
+        _requireLive();
+        uint256 burned = (amount * _bucket.feeBurnBps()) / BPS;
+        _feesPaid += amount.toUint128();
+        _feesBurned += burned.toUint128();
+        emit ISubnet.FeePaid(payer, amount, burned, ref);
+        _token.safeTransferFrom(payer, address(this), amount);
+        if (burned > 0) ERC20Burnable(address(_token)).burn(burned);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -194,6 +283,14 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
 
     /// @dev Validates and queues settings for the next round.
     function _queueParams(ISubnet.Params memory p) internal {
+        _validateParams(p);
+        _nextParams = p;
+        _paramsQueued = true;
+        emit ISubnet.ParamsQueued(p);
+    }
+
+    /// @dev Reverts `InvalidParams` unless every field of `p` is within its bounds.
+    function _validateParams(ISubnet.Params memory p) internal pure {
         if (
             p.commitDuration == 0 ||
             p.revealDuration == 0 ||
@@ -215,14 +312,13 @@ abstract contract SubnetStorage is AccessManaged, Pausable, ReentrancyGuardTrans
             p.edgeFloor == 0 ||
             p.edgeFloor > BPS
         ) revert ISubnet.InvalidParams();
-        _nextParams = p;
-        emit ISubnet.ParamsQueued(p);
     }
 
     /// @dev Validates and queues metric weights for the next round.
     function _queueWeights(uint16[] memory weights) internal {
         Consensus.validateWeights(weights);
         _nextMetricWeights = weights;
+        _weightsQueued = true;
         emit ISubnet.MetricWeightsQueued(weights);
     }
 

@@ -73,6 +73,15 @@ interface ISubnet {
         Credit // credit pages: contributors, then validators and the owner
     }
 
+    /// @notice Where the subnet is in its life: a bucket retires a subnet (a launch replaced it, or
+    /// governance killed it); the round in flight is still finalized, then no round starts again, and
+    /// every stake, bond and claimable stays withdrawable.
+    enum Lifecycle {
+        Live, // rounds follow each other
+        Retiring, // the round in flight finishes; no new stake, registration, commitment or fee
+        Retired // wound down: only exits and claims
+    }
+
     /// @notice A contributor slot (zero account when free).
     struct Contributor {
         address account;
@@ -108,6 +117,17 @@ interface ISubnet {
 
     /// @notice `account` burned `fee` TTD to register.
     event RegistrationFeeBurned(address indexed account, uint256 fee);
+
+    /// @notice `payer` paid `amount` TTD for the subnet's service (`ref`: the payer's reference);
+    /// `burned` of it was burned, the rest is emission of the subnet's next finalized round.
+    event FeePaid(address indexed payer, uint256 amount, uint256 burned, bytes32 indexed ref);
+
+    /// @notice The bucket retired the subnet during `round`: that round is still finalized, no other starts.
+    event RetirementStarted(uint256 indexed round);
+
+    /// @notice The last round was finalized: the subnet is wound down; `leftover` (emission no sheet could
+    /// pay, and rounding dust) went to the protection fund.
+    event Retired(uint256 indexed round, uint256 leftover);
 
     /// @notice Governance set the registration pricing.
     event RegistrationPricingSet(RegistrationPricing pricing);
@@ -247,6 +267,12 @@ interface ISubnet {
     /// @notice The subnet's extension was called directly; it only runs inside the subnet.
     error NotDelegated();
 
+    /// @notice The subnet is retiring or retired: it takes no new stake, registration, commitment or fee.
+    error SubnetRetired();
+
+    /// @notice Only the subnet's bucket may retire it.
+    error NotBucket(address caller);
+
     // ----- contributors -----
 
     /// @notice Registers the caller as a contributor, locking the bond and burning the registration fee
@@ -352,6 +378,57 @@ interface ISubnet {
 
     /// @notice Highest keeper tip (100 basis points of a round's emission).
     function MAX_KEEPER_TIP_BPS() external view returns (uint256);
+
+    // ----- launch, retirement and fees (the market) -----
+
+    /// @notice Sets up a clone of the subnet implementation (`SubnetFactory.launch` calls it in the
+    /// clone's creating transaction; an implementation, and a subnet built by its constructor, refuse it).
+    /// @param authority The AccessManager for governance functions.
+    /// @param bucket_ The contribution bucket the subnet belongs to.
+    /// @param owner_ The owner (receives the owner share, sets the metadata URI).
+    /// @param name_ A short human name.
+    /// @param uri Metadata URI.
+    /// @param initialParams Settings of the first round.
+    /// @param weights Metric weights of the first round.
+    function initialize(
+        address authority,
+        IContributionBucket bucket_,
+        address owner_,
+        string calldata name_,
+        string calldata uri,
+        Params calldata initialParams,
+        uint16[] calldata weights
+    ) external;
+
+    /// @notice Starts the subnet's wind-down (its bucket only, when it retires or kills it): the round in
+    /// flight is finalized as usual, then no round starts again.
+    function retire() external;
+
+    /// @notice Pays `amount` TTD from the caller for the subnet's service: the bucket's `feeBurnBps` of
+    /// it is burned, the rest is emission of the next finalized round (contributors, validators and owner
+    /// share it as they share emission). Needs the allowance; reverts `SubnetRetired` once retiring.
+    /// @param ref The payer's reference (an invoice or job id), logged in `FeePaid`.
+    function payFee(uint256 amount, bytes32 ref) external;
+
+    /// @notice `payFee` with an EIP-2612 permit for `amount` signed by the caller (a failed permit is
+    /// ignored, so a front-run permit does not block the payment when the allowance is there).
+    function payFeeWithPermit(
+        uint256 amount,
+        bytes32 ref,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice The subnet's name.
+    function name() external view returns (string memory);
+
+    /// @notice Where the subnet is in its life.
+    function lifecycle() external view returns (Lifecycle);
+
+    /// @notice Fees paid in all (TTD), and the part of them burned.
+    function fees() external view returns (uint256 paid, uint256 burned);
 
     /// @notice The token: TTD, for bonds, stakes and rewards.
     function token() external view returns (IERC20);

@@ -62,7 +62,10 @@ type C = CallableContractFuture<string>;
 type Deployer = AccountRuntimeValue | string;
 
 /** The contracts of the economy (the core stage's result). */
-export type CoreContracts = Record<TargetKey | "manager" | "token" | "protectionFund", C>;
+export type CoreContracts = Record<
+  TargetKey | "manager" | "token" | "protectionFund" | "subnetImplementation" | "subnetFactory",
+  C
+>;
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -198,6 +201,15 @@ function buildCore(
       { id: `${cap(BUCKET_NAMES[i])}Subnet`, after: afterController },
     ),
   );
+  // ---- The subnet market: one implementation (zero bucket: uninitialized) and the factory cloning it ----
+  const subnetImplementation = m.contract(
+    "Subnet",
+    [manager, token, ZeroAddress, protectionFund, ZeroAddress, "", genesisParams, config.metricWeights],
+    { id: "SubnetImplementation", after: afterController },
+  );
+  const subnetFactory = m.contract("SubnetFactory", [manager, subnetImplementation, token, [...buckets]], {
+    after: afterController,
+  });
   const core: CoreContracts = {
     manager,
     token,
@@ -210,14 +222,16 @@ function buildCore(
     codeSubnet: subnets[0],
     communitySubnet: subnets[1],
     computeSubnet: subnets[2],
+    subnetImplementation,
+    subnetFactory,
   };
   const done: Future[] = [
     ...wireTargets(m, core, "core", afterController),
-    ...grantHolders(m, core, "core", { controller }, afterController),
+    ...grantHolders(m, core, "core", { controller, factory: subnetFactory }, afterController),
   ];
   buckets.forEach((b, i) =>
     done.push(
-      m.call(b, "setWeights", [[subnets[i]], [10_000]], {
+      m.call(b, "setFloors", [[subnets[i]], [10_000]], {
         id: `Weight${cap(BUCKET_NAMES[i])}Subnet`,
         after: afterController,
       }),
@@ -328,6 +342,8 @@ const CORE_ARTIFACTS: Record<keyof CoreContracts, string> = {
   codeSubnet: "Subnet",
   communitySubnet: "Subnet",
   computeSubnet: "Subnet",
+  subnetImplementation: "Subnet",
+  subnetFactory: "SubnetFactory",
 };
 
 /** The governance stage over a core deployed earlier (its deployer must still be the admin). */

@@ -21,7 +21,7 @@ export const TARGET_KEYS = [
 export type TargetKey = (typeof TARGET_KEYS)[number];
 
 /** Who is granted a role: a contract of the system, the configured guardian (if any), the Timelock. */
-export const HOLDERS = ["controller", "guardian", "timelock"] as const;
+export const HOLDERS = ["controller", "factory", "guardian", "timelock"] as const;
 export type Holder = (typeof HOLDERS)[number];
 
 /**
@@ -75,6 +75,19 @@ export const ROLE_WIRING: readonly RoleWiring[] = [
       { target: "computeBucket", contract: "ContributionBucket", functions: ["onEmission(uint256,uint256)"] },
     ],
     holders: ["controller"],
+  },
+  {
+    id: ROLES.LAUNCHER,
+    label: "LAUNCHER",
+    stage: "core",
+    // Only the subnet factory adds subnets to a bucket (after burning the launch cost); governance adds
+    // launch subnets with `setFloors` (ADMIN).
+    targets: [
+      { target: "codeBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
+      { target: "communityBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
+      { target: "computeBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
+    ],
+    holders: ["factory"],
   },
   {
     id: GUARDIAN_ROLE,

@@ -96,7 +96,7 @@ export const REACH: Record<string, readonly string[]> = {
     "SubnetHandler.otherSubnetPulls",
   ],
   "ContributionBucket.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
-  "ContributionBucket.setWeights(address[],uint16[])": ["SubnetHandler.setBucketWeights"],
+  "ContributionBucket.setFloors(address[],uint16[])": ["SubnetHandler.setBucketWeights"],
 
   // Subnet
   "Subnet.claim()": ["SubnetHandler.claim"],

@@ -58,7 +58,7 @@ async function deployBucket(): Promise<Ctx> {
 /** Three subnets at 3,333 / 3,333 / 3,334. */
 async function withThirds(): Promise<Ctx> {
   const c = await deployBucket();
-  await c.bucket.setWeights(
+  await c.bucket.setFloors(
     c.subnets.slice(0, 3).map((s) => s.address),
     [3_333, 3_333, 3_334],
   );
@@ -155,7 +155,7 @@ describe("ContributionBucket", () => {
       await c.token.mint(c.bucketAddress, 500n);
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(500n, 500n);
       expect(await c.bucket.unallocated()).to.equal(500n);
-      await c.bucket.setWeights([a.address, b.address], [6_000, 4_000]);
+      await c.bucket.setFloors([a.address, b.address], [6_000, 4_000]);
       // The carried 500 goes into the next split with the new arrivals.
       await c.token.mint(c.bucketAddress, 100n);
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
@@ -168,7 +168,7 @@ describe("ContributionBucket", () => {
       const [a, b] = c.subnets;
       await c.token.mint(c.bucketAddress, 500n);
       await c.bucket.allocate();
-      await c.bucket.setWeights([a.address, b.address], [6_000, 4_000]);
+      await c.bucket.setFloors([a.address, b.address], [6_000, 4_000]);
       await c.bucket.allocate();
       await expectAllocations(c, 0n, [a, 300n], [b, 200n]);
       // A subnet pulling now gets its share of what the bucket already held.
@@ -176,15 +176,15 @@ describe("ContributionBucket", () => {
     });
   });
 
-  describe("setWeights", () => {
+  describe("setFloors", () => {
     it("reverts AccessManagedUnauthorized for a stranger", async () => {
       const c = await loadFixture(deployBucket);
-      await expect(c.bucket.connect(c.stranger).setWeights([c.subnets[0].address], [10_000]))
+      await expect(c.bucket.connect(c.stranger).setFloors([c.subnets[0].address], [10_000]))
         .to.be.revertedWithCustomError(c.bucket, "AccessManagedUnauthorized")
         .withArgs(c.stranger.address);
     });
 
-    it("reverts InvalidWeights for a length mismatch, > 16 subnets, a duplicate, zero address, sum != 10,000", async () => {
+    it("reverts InvalidFloors for a length mismatch, > 16 subnets, a duplicate, zero address, sum != 10,000", async () => {
       const c = await loadFixture(deployBucket);
       const [a, b] = c.subnets.map((s) => s.address);
       const many = Array.from({ length: 17 }, (_, i) =>
@@ -203,29 +203,29 @@ describe("ContributionBucket", () => {
         ["a single zero weight", [a], [0]],
       ];
       for (const [name, subnets, weights] of cases) {
-        await expect(c.bucket.setWeights(subnets, weights), name).to.be.revertedWithCustomError(
+        await expect(c.bucket.setFloors(subnets, weights), name).to.be.revertedWithCustomError(
           c.bucket,
-          "InvalidWeights",
+          "InvalidFloors",
         );
       }
       // Exactly 16 is fine.
       const sixteen = many.slice(0, 16);
       const sixteenWeights = Array<number>(16).fill(625);
-      await expect(c.bucket.setWeights(sixteen, sixteenWeights)).to.emit(c.bucket, "WeightsUpdated");
+      await expect(c.bucket.setFloors(sixteen, sixteenWeights)).to.emit(c.bucket, "FloorsSet");
       expect((await c.bucket.weights())[0]).to.deep.equal(sixteen);
     });
 
-    it("sets the subnets and weights and emits WeightsUpdated; an empty list is allowed", async () => {
+    it("sets the subnets and weights and emits FloorsSet; an empty list is allowed", async () => {
       const c = await loadFixture(deployBucket);
       const [a, b] = c.subnets.map((s) => s.address);
-      await expect(c.bucket.setWeights([a, b], [2_500, 7_500]))
-        .to.emit(c.bucket, "WeightsUpdated")
+      await expect(c.bucket.setFloors([a, b], [2_500, 7_500]))
+        .to.emit(c.bucket, "FloorsSet")
         .withArgs([a, b], [2_500, 7_500]);
       expect(await c.bucket.weights()).to.deep.equal([
         [a, b],
         [2_500n, 7_500n],
       ]);
-      await expect(c.bucket.setWeights([], [])).to.emit(c.bucket, "WeightsUpdated").withArgs([], []);
+      await expect(c.bucket.setFloors([], [])).to.emit(c.bucket, "FloorsSet").withArgs([], []);
       expect(await c.bucket.weights()).to.deep.equal([[], []]);
       // Nothing is allocated while the list is empty.
       await c.token.mint(c.bucketAddress, 70n);
@@ -238,14 +238,14 @@ describe("ContributionBucket", () => {
     it("a shorter list replaces a longer one entirely: dropped subnets get nothing new", async () => {
       const c = await loadFixture(deployBucket);
       const [a, b] = c.subnets.map((s) => s.address);
-      await c.bucket.setWeights([a, b], [2_500, 7_500]);
-      await c.bucket.setWeights([b], [10_000]);
+      await c.bucket.setFloors([a, b], [2_500, 7_500]);
+      await c.bucket.setFloors([b], [10_000]);
       expect(await c.bucket.weights()).to.deep.equal([[b], [10_000n]]);
       await c.token.mint(c.bucketAddress, 100n);
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
       expect(await c.bucket.allocation(a)).to.equal(0n);
       expect(await c.bucket.allocation(b)).to.equal(100n);
-      await c.bucket.setWeights([a, b], [5_000, 5_000]);
+      await c.bucket.setFloors([a, b], [5_000, 5_000]);
       expect(await c.bucket.weights()).to.deep.equal([
         [a, b],
         [5_000n, 5_000n],
@@ -256,11 +256,11 @@ describe("ContributionBucket", () => {
     it("allocates what arrived at the old weights first", async () => {
       const c = await loadFixture(deployBucket);
       const [a, b] = c.subnets.map((s) => s.address);
-      await c.bucket.setWeights([a], [10_000]);
+      await c.bucket.setFloors([a], [10_000]);
       await c.token.mint(c.bucketAddress, 100n);
-      const tx = c.bucket.setWeights([b], [10_000]);
+      const tx = c.bucket.setFloors([b], [10_000]);
       await expect(tx).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
-      await expect(tx).to.emit(c.bucket, "WeightsUpdated").withArgs([b], [10_000]);
+      await expect(tx).to.emit(c.bucket, "FloorsSet").withArgs([b], [10_000]);
       expect(await c.bucket.allocation(a)).to.equal(100n);
       expect(await c.bucket.allocation(b)).to.equal(0n);
       // A removed subnet keeps (and can pull) what it was allocated.

@@ -443,7 +443,7 @@ contract SubnetHandler is TetradTest {
             bps[0] = uint16(bound(seed >> 8, 0, 10_000));
             bps[1] = 10_000 - bps[0];
         }
-        bucket.setWeights(subnets, bps);
+        bucket.setFloors(subnets, bps);
     }
 
     function setParams(uint256 seed) external {
@@ -558,7 +558,7 @@ contract SubnetHandler is TetradTest {
             );
         else {
             target = which < 10 ? address(bucket) : address(fund);
-            if (which == 8) call = abi.encodeCall(ContributionBucket.setWeights, (none, noWeights));
+            if (which == 8) call = abi.encodeCall(ContributionBucket.setFloors, (none, noWeights));
             else if (which == 9) call = abi.encodeCall(ContributionBucket.onEmission, (2, 0));
             else if (which == 10)
                 call = abi.encodeCall(Treasury.release, (IERC20(address(token)), caller, 1));

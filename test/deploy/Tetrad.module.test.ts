@@ -291,7 +291,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       await expect(asDeployer.controller.pause()).to.be.revertedWithCustomError(c.controller, unauthorized);
       await expect(asDeployer.pool.setMinDeposit(1n)).to.be.revertedWithCustomError(c.pool, unauthorized);
       await expect(
-        asDeployer.buckets[0].setWeights([await c.subnets[0].getAddress()], [5_000]),
+        asDeployer.buckets[0].setFloors([await c.subnets[0].getAddress()], [5_000]),
       ).to.be.revertedWithCustomError(c.buckets[0], unauthorized);
       await expect(asDeployer.subnets[0].setMetricWeights([10_000])).to.be.revertedWithCustomError(
         c.subnets[0],

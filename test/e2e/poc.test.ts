@@ -71,7 +71,7 @@ describe("e2e: proof of contribution on the core system", () => {
       PARAMS,
       DEFAULT_METRIC_WEIGHTS,
     );
-    await (await code.setWeights([genesis, subnet], [5000, 5000])).wait();
+    await (await code.setFloors([genesis, subnet], [5000, 5000])).wait();
     return { core, deployer, owner, contributors, late, validators, idler, subnet };
   }
 

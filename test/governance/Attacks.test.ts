@@ -272,7 +272,7 @@ describe("Attacks on governance", () => {
       await denied(subnets[0].connect(guardian).setParams(DEFAULT_SUBNET_PARAMS), subnets[0]);
       await denied(subnets[0].connect(guardian).setMetricWeights(DEFAULT_METRIC_WEIGHTS), subnets[0]);
       await denied(subnets[0].connect(guardian).slash(s.validator.address, 1n), subnets[0]);
-      await denied(buckets[0].connect(guardian).setWeights([g], [10_000]), buckets[0]);
+      await denied(buckets[0].connect(guardian).setFloors([g], [10_000]), buckets[0]);
       await denied(protectionFund.connect(guardian).release(token, g, 1n), protectionFund);
       for (const role of [ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE]) {
         await expect(manager.connect(guardian).grantRole(role, s.mallory.address, 0))
@@ -648,8 +648,8 @@ describe("Attacks on governance", () => {
               holder: controllerAddress,
             },
             {
-              fn: "setWeights",
-              call: (w) => bucket.connect(w).setWeights([anyone], [10_000]),
+              fn: "setFloors",
+              call: (w) => bucket.connect(w).setFloors([anyone], [10_000]),
               refusal: managed(bucket),
               holder: timelockAddress,
             },

@@ -675,8 +675,8 @@ describe("Adversarial catalogue", () => {
 
       // A subnet listed twice in its bucket would be paid twice: refused.
       await expect(
-        bucket.setWeights([net.address, net.address], [5_000, 5_000]),
-      ).to.be.revertedWithCustomError(bucket, "InvalidWeights");
+        bucket.setFloors([net.address, net.address], [5_000, 5_000]),
+      ).to.be.revertedWithCustomError(bucket, "InvalidFloors");
     });
 
     it("ADV-04 loops that outgrow the block (Morpheus TRST-M-8): the largest subnet, 256 contributors x 64 validators, finalizes in pages under 15M gas each (below EIP-7825's 2^24 per transaction and a 30M block); a one-shot finalization reverts without bricking the round", async function () {

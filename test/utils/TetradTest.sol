@@ -142,7 +142,8 @@ abstract contract TetradTest is PRBTest {
     ) internal pure returns (address) {
         if (h == Wiring.Holder.Controller) return address(c.controller);
         if (h == Wiring.Holder.Guardian) return guardian;
-        return timelock;
+        if (h == Wiring.Holder.Timelock) return timelock;
+        return address(0); // the subnet factory: this core has none
     }
 
     /// @dev One subnet with `params` and metric `weights`, owned by SUBNET_OWNER: its AccessManager (this
@@ -170,7 +171,7 @@ abstract contract TetradTest is PRBTest {
         subnets[0] = address(s.subnet);
         uint16[] memory bps = new uint16[](1);
         bps[0] = 10_000;
-        s.bucket.setWeights(subnets, bps);
+        s.bucket.setFloors(subnets, bps);
     }
 
     /// @dev One metric of weight 10,000: a sheet's value v folds to v * 10,000.

@@ -31,6 +31,7 @@ library Wiring {
     /// @dev Who is granted a role.
     enum Holder {
         Controller,
+        Factory,
         Guardian,
         Timelock
     }
@@ -59,16 +60,18 @@ library Wiring {
     Holder internal constant ADMIN_SUCCESSOR = Holder.Timelock;
 
     uint64 internal constant DISTRIBUTOR_ROLE = 1;
+    uint64 internal constant LAUNCHER_ROLE = 3;
     uint64 internal constant GUARDIAN_ROLE = 2;
 
     function roles() internal pure returns (Role[] memory r) {
-        r = new Role[](2);
+        r = new Role[](3);
         r[0] = Role(DISTRIBUTOR_ROLE, "DISTRIBUTOR", Stage.Core);
-        r[1] = Role(GUARDIAN_ROLE, "GUARDIAN", Stage.Governance);
+        r[1] = Role(LAUNCHER_ROLE, "LAUNCHER", Stage.Core);
+        r[2] = Role(GUARDIAN_ROLE, "GUARDIAN", Stage.Governance);
     }
 
     function permissions() internal pure returns (Permission[] memory p) {
-        p = new Permission[](9);
+        p = new Permission[](12);
         bytes4[] memory s;
         s = new bytes4[](1);
         s[0] = CapitalPool.onEmission.selector;
@@ -83,26 +86,36 @@ library Wiring {
         s[0] = ContributionBucket.onEmission.selector;
         p[3] = Permission(DISTRIBUTOR_ROLE, Stage.Core, Target.ComputeBucket, s);
         s = new bytes4[](1);
+        s[0] = ContributionBucket.addSubnet.selector;
+        p[4] = Permission(LAUNCHER_ROLE, Stage.Core, Target.CodeBucket, s);
+        s = new bytes4[](1);
+        s[0] = ContributionBucket.addSubnet.selector;
+        p[5] = Permission(LAUNCHER_ROLE, Stage.Core, Target.CommunityBucket, s);
+        s = new bytes4[](1);
+        s[0] = ContributionBucket.addSubnet.selector;
+        p[6] = Permission(LAUNCHER_ROLE, Stage.Core, Target.ComputeBucket, s);
+        s = new bytes4[](1);
         s[0] = EmissionController.pause.selector;
-        p[4] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.Controller, s);
+        p[7] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.Controller, s);
         s = new bytes4[](1);
         s[0] = CapitalPool.pause.selector;
-        p[5] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.Pool, s);
+        p[8] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.Pool, s);
         s = new bytes4[](1);
         s[0] = Subnet.pause.selector;
-        p[6] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.CodeSubnet, s);
+        p[9] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.CodeSubnet, s);
         s = new bytes4[](1);
         s[0] = Subnet.pause.selector;
-        p[7] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.CommunitySubnet, s);
+        p[10] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.CommunitySubnet, s);
         s = new bytes4[](1);
         s[0] = Subnet.pause.selector;
-        p[8] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.ComputeSubnet, s);
+        p[11] = Permission(GUARDIAN_ROLE, Stage.Governance, Target.ComputeSubnet, s);
     }
 
     function grants() internal pure returns (Grant[] memory g) {
-        g = new Grant[](3);
+        g = new Grant[](4);
         g[0] = Grant(DISTRIBUTOR_ROLE, Stage.Core, Holder.Controller);
-        g[1] = Grant(GUARDIAN_ROLE, Stage.Governance, Holder.Guardian);
-        g[2] = Grant(GUARDIAN_ROLE, Stage.Governance, Holder.Timelock);
+        g[1] = Grant(LAUNCHER_ROLE, Stage.Core, Holder.Factory);
+        g[2] = Grant(GUARDIAN_ROLE, Stage.Governance, Holder.Guardian);
+        g[3] = Grant(GUARDIAN_ROLE, Stage.Governance, Holder.Timelock);
     }
 }

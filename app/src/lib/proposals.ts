@@ -134,11 +134,11 @@ export function toCall(a: Action, ctx: BuildContext): Call {
         value: 0n,
         data: encodeFunctionData({
           abi: contributionBucketAbi,
-          functionName: "setWeights",
+          functionName: "setFloors",
           args: [a.subnets, a.weights],
         }),
         summary: `Split the ${nameOf(ctx, a.bucket)} among its subnets: ${a.subnets.map((s, i) => `${nameOf(ctx, s)} ${formatBps(a.weights[i] ?? 0)}`).join(", ")}`,
-        signature: `ContributionBucket(${a.bucket}).setWeights([${a.subnets.join(", ")}], [${a.weights.join(", ")}])`,
+        signature: `ContributionBucket(${a.bucket}).setFloors([${a.subnets.join(", ")}], [${a.weights.join(", ")}])`,
       };
     case "setMetricWeights":
       return {
@@ -207,7 +207,7 @@ export function describeCall(target: Address, data: Hex, ctx: BuildContext): str
       const shares = (args[0] as readonly number[]).map(Number) as Shares;
       return toCall({ kind: "setShares", shares }, ctx).summary;
     }
-    if (fn === "setWeights") {
+    if (fn === "setFloors") {
       return toCall(
         {
           kind: "setSubnetWeights",

@@ -39,6 +39,8 @@ export const ROLES = {
   ADMIN: 0n,
   /** The emission controller's right to call `onEmission` on receivers that check it. */
   DISTRIBUTOR: 1n,
+  /** The subnet factory's right to add a launched subnet to a contribution bucket. */
+  LAUNCHER: 3n,
 } as const;
 
 /** Governance defaults (issue: voting delay 1 day, period 5 days, threshold 0.1%, quorum 4%, delay 2 days). */

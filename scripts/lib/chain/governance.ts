@@ -95,7 +95,7 @@ export function toCalls(actions: Action[]): Call[] {
           call(
             a.bucket,
             bucketI,
-            "setWeights",
+            "setFloors",
             [a.subnets, a.weights],
             `Split bucket ${a.bucket}: ${a.subnets.map((s, i) => `${s} ${a.weights[i] / 100}%`).join(", ")}`,
           ),

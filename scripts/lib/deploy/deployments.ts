@@ -34,6 +34,7 @@ import {
   SafeERC20__factory,
   ShortStrings__factory,
   Subnet__factory,
+  SubnetFactory__factory,
   TetradAccessManager__factory,
   TetradGovernor,
   TetradGovernor__factory,
@@ -65,6 +66,7 @@ export const ARTIFACT_OF: Record<ContractName, string> = {
   CodeSubnet: "Subnet",
   CommunitySubnet: "Subnet",
   ComputeSubnet: "Subnet",
+  SubnetFactory: "SubnetFactory",
   StakingToken: "MockStakeToken",
   TetradGovernor: "TetradGovernor",
   TetradTimelock: "TetradTimelock",
@@ -109,7 +111,7 @@ export function writeDeployment(deployment: Deployment, dir = deploymentsDir()):
 /** Typed handles on every contract of a deployment. */
 export interface Connected extends Pick<
   Core,
-  "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets"
+  "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets" | "factory"
 > {
   deployment: Deployment;
   stakingToken: IERC20Metadata;
@@ -136,6 +138,7 @@ export function connect(deployment: Deployment, runner: ContractRunner): Connect
       Subnet__factory.connect(c.CommunitySubnet, runner),
       Subnet__factory.connect(c.ComputeSubnet, runner),
     ],
+    factory: SubnetFactory__factory.connect(c.SubnetFactory, runner),
     stakingToken: IERC20Metadata__factory.connect(c.StakingToken, runner),
     governor: TetradGovernor__factory.connect(c.TetradGovernor, runner),
     timelock: TetradTimelock__factory.connect(c.TetradTimelock, runner),
@@ -165,6 +168,7 @@ export function deploymentAbis(): Record<(typeof DEPLOYED_ARTIFACTS)[number], un
     Treasury: Treasury__factory.abi,
     ContributionBucket: ContributionBucket__factory.abi,
     Subnet: Subnet__factory.abi,
+    SubnetFactory: SubnetFactory__factory.abi,
     MockStakeToken: MockStakeToken__factory.abi,
     TetradGovernor: TetradGovernor__factory.abi,
     TetradTimelock: TetradTimelock__factory.abi,
@@ -251,6 +255,7 @@ export async function describeDeployment(
     CodeSubnet: await core.subnets[0].getAddress(),
     CommunitySubnet: await core.subnets[1].getAddress(),
     ComputeSubnet: await core.subnets[2].getAddress(),
+    SubnetFactory: await core.factory.getAddress(),
     StakingToken: await core.stakingToken.getAddress(),
     TetradGovernor: await governance.governor.getAddress(),
     TetradTimelock: await governance.timelock.getAddress(),

@@ -13,6 +13,7 @@ import {
   IERC20,
   MockStakeToken,
   Subnet,
+  SubnetFactory,
   Tetrad,
   TetradAccessManager,
   TetradGovernor,
@@ -32,6 +33,8 @@ export interface Core {
   buckets: [ContributionBucket, ContributionBucket, ContributionBucket];
   /** The first subnet of each contribution bucket (weight 100%). */
   subnets: [Subnet, Subnet, Subnet];
+  /** The subnet market's door: anyone launches a subnet (a clone) into a bucket. */
+  factory: SubnetFactory;
   stakingToken: IERC20;
   /** Set when the staking token is the deployed mock (it has an open faucet). */
   mockStakingToken?: MockStakeToken;

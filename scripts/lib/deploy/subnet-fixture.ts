@@ -46,6 +46,6 @@ export async function deployStandaloneSubnet(
     params,
     weights,
   );
-  await (await bucket.setWeights([await subnet.getAddress()], [10_000])).wait();
+  await (await bucket.setFloors([await subnet.getAddress()], [10_000])).wait();
   return { manager, token, bucket, fund, subnet };
 }

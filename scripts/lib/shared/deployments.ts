@@ -16,6 +16,7 @@ export const CONTRACT_NAMES = [
   "CodeSubnet",
   "CommunitySubnet",
   "ComputeSubnet",
+  "SubnetFactory",
   "StakingToken",
   "TetradGovernor",
   "TetradTimelock",

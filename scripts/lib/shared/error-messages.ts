@@ -385,7 +385,7 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return "the address must not be zero";
 
     // ----- buckets and subnets -----
-    case "InvalidWeights":
+    case "InvalidFloors":
       return "subnet weights must be distinct subnets with basis points summing to 10,000";
     case "WrongPhase":
       return wrongPhase(Number(big(a[0])), Number(big(a[1])), ctx);

@@ -20,6 +20,7 @@ export const DEPLOYED_ARTIFACTS = [
   "Treasury",
   "ContributionBucket",
   "Subnet",
+  "SubnetFactory",
   "MockStakeToken",
   "TetradGovernor",
   "TetradTimelock",
