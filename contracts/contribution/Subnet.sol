@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -81,9 +82,13 @@ contract Subnet is SubnetStorage, ISubnet {
     ) SubnetStorage(authority, token_, protectionFund_) {
         if (protectionFund_ == address(0)) revert ZeroAddress();
         extension = address(new SubnetExtension(authority, token_, protectionFund_));
-        if (address(bucket_) != address(0))
-            _initialize(authority, bucket_, owner_, "", uri, initialParams, weights);
-        _disableInitializers();
+        if (address(bucket_) == address(0)) {
+            // The implementation: marked set up, so that nobody initializes its own storage.
+            _roundStart = uint40(block.timestamp);
+        } else {
+            _bucket = bucket_;
+            _initialize(authority, owner_, uri, initialParams, weights);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -156,15 +161,7 @@ contract Subnet is SubnetStorage, ISubnet {
     }
 
     /// @inheritdoc ISubnet
-    function initialize(
-        address,
-        IContributionBucket,
-        address,
-        string calldata,
-        string calldata,
-        Params calldata,
-        uint16[] calldata
-    ) external {
+    function initialize(address, address, string calldata, Params calldata, uint16[] calldata) external {
         _delegate();
     }
 
@@ -677,7 +674,14 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @dev Pulls this subnet's allocation and books every unaccounted token as emission.
     function _intake() private {
-        _bucket.pull();
+        uint256 toBurn = _feesToBurn;
+        if (toBurn > 0) {
+            _feesToBurn = 0;
+            _feesBurned += toBurn;
+            emit FeesBurned(_round, toBurn);
+            ERC20Burnable(address(_token)).burn(toBurn);
+        }
+        _bucketOf().pull();
         uint256 accounted = _totalBonds + _totalStake + _totalUnbonding + _totalClaimable + _pendingEmission;
         uint256 balance = _token.balanceOf(address(this));
         if (balance > accounted) _pendingEmission += balance - accounted;
@@ -746,7 +750,7 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @inheritdoc ISubnet
     function bucket() external view returns (IContributionBucket) {
-        return _bucket;
+        return _bucketOf();
     }
 
     /// @inheritdoc ISubnet
@@ -761,7 +765,7 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @inheritdoc ISubnet
     function name() external view returns (string memory) {
-        return _name;
+        return _nameOf();
     }
 
     /// @inheritdoc ISubnet
@@ -771,7 +775,7 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @inheritdoc ISubnet
     function fees() external view returns (uint256 paid, uint256 burned) {
-        return (_feesPaid, _feesBurned);
+        return (_feesPaid, _feesBurned + _feesToBurn);
     }
 
     /// @inheritdoc ISubnet
@@ -895,7 +899,7 @@ contract Subnet is SubnetStorage, ISubnet {
 
     /// @inheritdoc ISubnet
     function registrationPricing() external view returns (RegistrationPricing memory) {
-        return _pricing;
+        return _pricingNow();
     }
 
     /// @inheritdoc ISubnet

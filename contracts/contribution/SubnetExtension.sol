@@ -202,19 +202,17 @@ contract SubnetExtension is SubnetStorage {
     /// @notice See ISubnet.initialize.
     function initialize(
         address authority,
-        IContributionBucket bucket_,
         address owner_,
-        string calldata name_,
         string calldata uri,
         ISubnet.Params calldata initialParams,
         uint16[] calldata weights
-    ) external delegated initializer {
-        _initialize(authority, bucket_, owner_, name_, uri, initialParams, weights);
+    ) external delegated {
+        _initialize(authority, owner_, uri, initialParams, weights);
     }
 
     /// @notice See ISubnet.retire.
     function retire() external delegated {
-        if (msg.sender != address(_bucket)) revert ISubnet.NotBucket(msg.sender);
+        if (msg.sender != address(_bucketOf())) revert ISubnet.NotBucket(msg.sender);
         _requireLive();
         _lifecycle = ISubnet.Lifecycle.Retiring;
         emit ISubnet.RetirementStarted(_round);

@@ -73,8 +73,8 @@ contract SubnetFactory is ISubnetFactory, AccessManaged {
         uint256 cost = _chargeLaunch(maxCost);
 
         // Effects: the clone is set up and joins its bucket.
-        subnet = Clones.clone(implementation);
-        ISubnet(subnet).initialize(authority(), bucket, msg.sender, name_, uri, params, weights);
+        subnet = Clones.cloneWithImmutableArgs(implementation, abi.encodePacked(bucket, name_));
+        ISubnet(subnet).initialize(authority(), msg.sender, uri, params, weights);
         _list(bucket, subnet, name_, cost);
 
         // Transfer: the cost is burned from the caller's balance (its allowance to this factory).

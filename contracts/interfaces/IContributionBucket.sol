@@ -47,8 +47,8 @@ interface IContributionBucket is IEmissionReceiver {
     /// @notice Governance set the gauge settings.
     event GaugeParamsSet(GaugeParams params);
 
-    /// @notice `voter`'s ballot, with `power` read at the start of `epoch`, applies from epoch `epoch + 1`.
-    event Voted(address indexed voter, uint256 indexed epoch, uint256 power, uint256[] ids, uint256[] bps);
+    /// @notice `voter`'s ballot, with `power` read at the start of `period`, applies from period `period + 1`.
+    event Voted(address indexed voter, uint256 indexed period, uint256 power, uint256[] ids, uint256[] bps);
 
     /// @notice Floors or subnets are malformed: lengths differ, too many, a zero or repeated address, or
     /// floors summing to more than 10,000.
@@ -63,9 +63,6 @@ interface IContributionBucket is IEmissionReceiver {
 
     /// @notice The bucket is full and no subnet is past its immunity without a floor.
     error BucketFull();
-
-    /// @notice `subnet` is already live in the bucket.
-    error AlreadyListed(address subnet);
 
     /// @notice `subnet` is not live in the bucket.
     error NotListed(address subnet);
@@ -101,12 +98,12 @@ interface IContributionBucket is IEmissionReceiver {
     function setGaugeParams(GaugeParams calldata params) external;
 
     /// @notice Replaces the caller's ballot: `bps[i]` of its voting power (read at the start of the
-    /// current epoch, the lesser of the votes then and `lookback` earlier) goes to subnet `ids[i]` from
-    /// the next epoch on, and stays until the ballot changes or is poked. An empty ballot withdraws.
+    /// current period, the lesser of the votes then and `lookback` earlier) goes to subnet `ids[i]` from
+    /// the next period on, and stays until the ballot changes or is poked. An empty ballot withdraws.
     function vote(uint256[] calldata ids, uint256[] calldata bps) external;
 
-    /// @notice Re-reads `voter`'s power at the current epoch's start and re-applies its ballot (from the
-    /// next epoch): anyone may poke, so a wallet emptied since its vote stops counting.
+    /// @notice Re-reads `voter`'s power at the current period's start and re-applies its ballot (from the
+    /// next period): anyone may poke, so a wallet emptied since its vote stops counting.
     function poke(address voter) external;
 
     /// @notice What `subnet` can pull now.
@@ -119,23 +116,23 @@ interface IContributionBucket is IEmissionReceiver {
     /// @notice The live subnets with their ids, floors and joining times.
     function listings() external view returns (Listing[] memory);
 
-    /// @notice Votes in force for gauge id `id` during the current epoch, and from the next epoch on.
+    /// @notice Votes in force for gauge id `id` during the current period, and from the next period on.
     function votesOf(uint256 id) external view returns (uint256 current, uint256 next);
 
-    /// @notice `voter`'s ballot: the power it applies and the epoch it was read at, and its subnets' ids
+    /// @notice `voter`'s ballot: the power it applies and the period it was read at, and its subnets' ids
     /// and weights.
     function ballotOf(
         address voter
-    ) external view returns (uint256 power, uint256 epoch, uint256[] memory ids, uint256[] memory bps);
+    ) external view returns (uint256 power, uint256 period, uint256[] memory ids, uint256[] memory bps);
 
-    /// @notice Voting power `account` would vote with in the current epoch.
+    /// @notice Voting power `account` would vote with in the current period.
     function votingPower(address account) external view returns (uint256);
 
-    /// @notice The current epoch (7 days each, from the bucket's deployment).
-    function currentEpoch() external view returns (uint256);
+    /// @notice The current period (7 days each, from the bucket's deployment).
+    function currentPeriod() external view returns (uint256);
 
-    /// @notice When epoch `epoch` starts.
-    function epochStart(uint256 epoch) external view returns (uint256);
+    /// @notice When period `period` starts.
+    function periodStart(uint256 period) external view returns (uint256);
 
     /// @notice The gauge settings.
     function gaugeParams() external view returns (GaugeParams memory);

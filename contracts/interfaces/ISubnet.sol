@@ -119,8 +119,13 @@ interface ISubnet {
     event RegistrationFeeBurned(address indexed account, uint256 fee);
 
     /// @notice `payer` paid `amount` TTD for the subnet's service (`ref`: the payer's reference);
-    /// `burned` of it was burned, the rest is emission of the subnet's next finalized round.
+    /// `burned` of it is burned when the next finalization starts (`FeesBurned`), the rest is emission
+    /// of that round.
     event FeePaid(address indexed payer, uint256 amount, uint256 burned, bytes32 indexed ref);
+
+    /// @notice The fees' burn shares set aside since the last finalization, `amount`, were burned as the
+    /// finalization of `round` started.
+    event FeesBurned(uint256 indexed round, uint256 amount);
 
     /// @notice The bucket retired the subnet during `round`: that round is still finalized, no other starts.
     event RetirementStarted(uint256 indexed round);
@@ -270,6 +275,9 @@ interface ISubnet {
     /// @notice The subnet is retiring or retired: it takes no new stake, registration, commitment or fee.
     error SubnetRetired();
 
+    /// @notice The subnet is already set up (or is the implementation clones copy).
+    error AlreadyInitialized();
+
     /// @notice Only the subnet's bucket may retire it.
     error NotBucket(address caller);
 
@@ -381,20 +389,17 @@ interface ISubnet {
 
     // ----- launch, retirement and fees (the market) -----
 
-    /// @notice Sets up a clone of the subnet implementation (`SubnetFactory.launch` calls it in the
-    /// clone's creating transaction; an implementation, and a subnet built by its constructor, refuse it).
+    /// @notice Sets up a clone of the subnet implementation, whose immutable arguments are
+    /// `abi.encodePacked(bucket, name)` (`SubnetFactory.launch` calls it in the clone's creating
+    /// transaction; a set-up subnet, and the implementation, revert `AlreadyInitialized`).
     /// @param authority The AccessManager for governance functions.
-    /// @param bucket_ The contribution bucket the subnet belongs to.
     /// @param owner_ The owner (receives the owner share, sets the metadata URI).
-    /// @param name_ A short human name.
     /// @param uri Metadata URI.
     /// @param initialParams Settings of the first round.
     /// @param weights Metric weights of the first round.
     function initialize(
         address authority,
-        IContributionBucket bucket_,
         address owner_,
-        string calldata name_,
         string calldata uri,
         Params calldata initialParams,
         uint16[] calldata weights
@@ -427,7 +432,8 @@ interface ISubnet {
     /// @notice Where the subnet is in its life.
     function lifecycle() external view returns (Lifecycle);
 
-    /// @notice Fees paid in all (TTD), and the part of them burned.
+    /// @notice Fees paid in all (TTD), and their burn shares (burned, or set aside to burn when the next
+    /// finalization starts).
     function fees() external view returns (uint256 paid, uint256 burned);
 
     /// @notice The token: TTD, for bonds, stakes and rewards.

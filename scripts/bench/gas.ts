@@ -13,6 +13,7 @@ import { signPermit } from "../lib/chain/permit";
 import { BUDGETS } from "../checks/gas-budgets";
 import { benchPoc } from "./poc";
 import { benchGovernance } from "./governance";
+import { benchMarket } from "./market";
 
 const REPORT = path.join(__dirname, "..", "..", "reports", "gas.json");
 const PERMIT_DEADLINE = 4_102_444_800n; // 2100-01-01
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
 
   await benchPoc(gas);
   await benchGovernance(gas);
+  await benchMarket(gas);
 
   const previous = readReport(REPORT);
   const report = { ...previous, ...gas.report };

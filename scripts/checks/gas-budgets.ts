@@ -44,4 +44,28 @@ export const BUDGETS: Budget[] = [
     tolerance: 0.05,
     why: "distribute is O(1) in elapsed time",
   },
+  {
+    kind: "max",
+    key: "market.launch",
+    max: 450_000,
+    why: "issue 16: an EIP-1167 clone with its settings, joined to its bucket, the launch cost burned",
+  },
+  {
+    kind: "max",
+    key: "gauge.vote.4subnets",
+    max: 150_000,
+    why: "issue 16: a holder's ballot over 4 subnets",
+  },
+  {
+    kind: "max",
+    key: "subnet.payFee",
+    max: 90_000,
+    why: "issue 16: a user's service fee (burn share burned at the round)",
+  },
+  {
+    kind: "max",
+    key: "bucket.allocate.32subnets",
+    max: 600_000,
+    why: "issue 16: one bucket's split among 32 live subnets with votes in force",
+  },
 ];
