@@ -29,8 +29,8 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     uint256 public constant MAX_SUBNETS = 32;
     /// @notice Most subnets one ballot names.
     uint256 public constant MAX_VOTES = 16;
-    /// @notice Length of a gauge period (the "epoch" of Curve's and Velodrome's gauges: here "epoch" is not
-    /// used, a PoC "round" being one word). Fixed: a change would renumber the periods live ballots refer to.
+    /// @notice Length of a gauge period (Curve's and Velodrome's gauge week; one word per thing here, so not
+    /// the PoC round's). Fixed: a change would renumber the periods live ballots refer to.
     uint256 public constant PERIOD = 7 days;
 
     uint256 private constant BPS = 10_000;
