@@ -386,7 +386,39 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
 
     // ----- buckets and subnets -----
     case "InvalidFloors":
-      return "subnet weights must be distinct subnets with basis points summing to 10,000";
+      return "floors must name distinct subnets (at most the bucket's limit) with basis points summing to at most 10,000";
+
+    // ----- the subnet market: factory, gauge, fees -----
+    case "UnknownBucket":
+      return `there is no contribution bucket ${String(a[0])} (0 code, 1 community, 2 compute)`;
+    case "CostAboveMax":
+      return `the launch cost is now ${amount(a[0])}, above your limit of ${bare(a[1])} (another launch doubled it): try again, or raise the limit`;
+    case "OutOfBounds":
+      return "the subnet's settings are out of the launch bounds: an owner share over the cap, a bond out of range, or a validator stake floor too low";
+    case "InvalidLaunchSettings":
+      return "invalid launch pricing or bounds: min cost above zero and at most the max, a decay period of 1 second to 365 days, min bond at most max bond, an owner share cap of at most 10,000";
+    case "InvalidName":
+      return "a subnet name must be 1 to 32 bytes";
+    case "InvalidVote":
+      return "invalid ballot: distinct live subnets, at most the bucket's limit of subnets, each share above zero, shares summing to at most 10,000";
+    case "InvalidGaugeParams":
+      return "invalid gauge settings: 1-32 subnets, 1-16 per ballot, a lookback of 1 hour to 30 days, immunity of at most 180 days, a cap of 500-10,000 bps, a fee burn of at most 10,000 bps";
+    case "BucketFull":
+      return "the bucket is full and every subnet in it has a floor or is still immune: no slot can be freed yet";
+    case "AlreadyListed":
+      return `${String(a[0])} is already live in this bucket`;
+    case "NotListed":
+      return `${String(a[0])} is not a live subnet of this bucket`;
+    case "IdsExhausted":
+      return "this bucket has used all its gauge ids (65,535 subnets joined it)";
+    case "SubnetRetired":
+      return "the subnet has left its bucket: it takes no new stake, registration, commitment or fee (exits and claims stay open)";
+    case "NotBucket":
+      return `only the subnet's bucket can do this, not ${String(a[0])}`;
+    case "InvalidInitialization":
+      return "the subnet is already initialized (or is the implementation, which never is)";
+    case "NotInitializing":
+      return "this runs only while a subnet is being initialized";
     case "WrongPhase":
       return wrongPhase(Number(big(a[0])), Number(big(a[1])), ctx);
     case "NotValidator":
