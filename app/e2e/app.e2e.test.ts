@@ -5,156 +5,45 @@
  * little setup (ETH from the node's first account, a TTD transfer between two test wallets) bypass the UI.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  erc20Abi,
-  http,
-  keccak256,
-  parseEther,
-  stringToBytes,
-  type Address,
-  type Hex,
-} from "viem";
+import { createWalletClient, erc20Abi, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { capitalPoolAbi, emissionControllerAbi, governorAbi, tetradAbi } from "../src/generated/abis";
-import { formatAmount, shortAddress } from "../src/lib/format";
-import { FUNDED_ACCOUNT, ROOT, rpc, startChain, type LocalChain } from "../scripts/chain";
-import { CHROMIUM, CHROMIUM_FLAGS } from "../scripts/chromium";
-import { serveDist, type Served } from "../scripts/serve-dist";
-import { LOCAL_CHAIN_ID, TestWallet } from "./wallet";
-
-const SHOTS = path.join(ROOT, "reports", "ui");
-const DAY = 86_400;
-
-const keyOf = (name: string): Hex => keccak256(stringToBytes(`tetrad app e2e: ${name}`));
+import { formatAmount } from "../src/lib/format";
+import { rpc } from "../scripts/chain";
+import { DAY, keyOf, startHarness, type Harness } from "./harness";
+import { LOCAL_CHAIN_ID } from "./wallet";
+import type { Page } from "playwright-core";
 
 describe("Tetrad app end to end", () => {
-  let chain: LocalChain;
-  let site: Served;
-  let browser: Browser;
-  let contracts: Record<string, Address>;
-  const contexts: BrowserContext[] = [];
-  const started = Date.now();
-  const axeResults: Record<string, { id: string; impact: string | null | undefined; nodes: number }[]> = {};
+  let h: Harness<"alice" | "bob" | "carol" | "dave">;
+  const publicClient = () => h.publicClient();
+  const warp = (seconds: number) => h.warp(seconds);
+  const openAs: Harness<string>["openAs"] = (...args) => h.openAs(...args);
+  const connect: Harness<string>["connect"] = (...args) => h.connect(...args);
+  const go: Harness<string>["go"] = (...args) => h.go(...args);
+  const waitStatus: Harness<string>["waitStatus"] = (...args) => h.waitStatus(...args);
+  const shot: Harness<string>["shot"] = (...args) => h.shot(...args);
+  const axe: Harness<string>["axe"] = (...args) => h.axe(...args);
 
-  const publicClient = () =>
-    createPublicClient({
-      chain: defineChain({
-        id: LOCAL_CHAIN_ID,
-        name: "Hardhat",
-        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-        rpcUrls: { default: { http: [chain.url] } },
-      }),
-      transport: http(chain.url),
-    });
-
-  async function warp(seconds: number): Promise<void> {
-    await rpc(chain.url, "evm_increaseTime", [seconds]);
-    await rpc(chain.url, "evm_mine", []);
-  }
-
-  async function openAs(
-    wallet: TestWallet,
-    hash = "#/",
-    viewport = { width: 1280, height: 900 },
-  ): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (e) => console.error(`[${wallet.name}] page error: ${e.message}`));
-    await wallet.install(page);
-    await page.goto(site.url + hash);
-    return page;
-  }
-
-  async function connect(page: Page, wallet: TestWallet): Promise<void> {
-    await page.getByRole("button", { name: "Connect wallet" }).click();
-    await page.getByRole("button", { name: `Test Wallet (${wallet.name})` }).click();
-    await expect.poll(() => page.getByTestId("account").textContent()).toBe(shortAddress(wallet.address));
-  }
-
-  async function go(page: Page, hash: string, heading: string): Promise<void> {
-    await page.evaluate((h) => (window.location.hash = h), hash);
-    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-  }
-
-  async function waitStatus(page: Page, testId: string, text: string, timeout = 60_000): Promise<string> {
-    const loc = page.getByTestId(testId).first();
-    await expect
-      .poll(async () => (await loc.textContent()) ?? "", { timeout, interval: 250 })
-      .toMatch(new RegExp(`${text}|Failed`));
-    const got = (await loc.textContent()) ?? "";
-    if (!got.includes(text)) throw new Error(`${testId}: expected "${text}", got "${got}"`);
-    return got;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  }
-
-  async function axe(page: Page, name: string): Promise<void> {
-    const result = await new AxeBuilder({ page })
-      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-      .analyze();
-    axeResults[name] = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      ),
-      `axe on ${name}`,
-    ).toEqual([]);
-  }
-
-  const alice = () => wallets.alice;
-  const wallets = {} as Record<"alice" | "bob" | "carol" | "dave", TestWallet>;
+  const alice = () => h.wallets.alice;
+  let contracts: Harness<string>["contracts"];
+  let wallets: Harness<"alice" | "bob" | "carol" | "dave">["wallets"];
+  let chain: Harness<string>["chain"];
   let pageA: Page;
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    chain = await startChain({ deploymentId: `app-e2e-${process.pid}` });
-    const deployment = JSON.parse(
-      fs.readFileSync(path.join(chain.deploymentsDir, `${LOCAL_CHAIN_ID}.json`), "utf8"),
-    ) as {
-      contracts: Record<string, Address>;
-    };
-    contracts = deployment.contracts;
-    site = await serveDist({ deploymentsDir: chain.deploymentsDir, rpcUrl: chain.url });
-    for (const name of ["alice", "bob", "carol", "dave"] as const) {
-      wallets[name] = new TestWallet(name, keyOf(name), chain.url, name === "dave" ? 1 : LOCAL_CHAIN_ID);
-    }
-    // ETH for gas from the node's first account, signed here like any wallet.
-    const funder = createWalletClient({
-      account: privateKeyToAccount(FUNDED_ACCOUNT.privateKey),
-      chain: publicClient().chain,
-      transport: http(chain.url),
+    // Dave's wallet starts on another network (chain 1): the app asks it to switch.
+    h = await startHarness({
+      id: "app-e2e",
+      names: ["alice", "bob", "carol", "dave"],
+      elsewhere: ["dave"],
+      axeFile: "axe.json",
     });
-    for (const w of Object.values(wallets)) {
-      const hash = await funder.sendTransaction({ to: w.address, value: parseEther("10") });
-      await publicClient().waitForTransactionReceipt({ hash });
-    }
-    // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", ...CHROMIUM_FLAGS],
-    });
+    ({ contracts, wallets, chain } = h);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await site?.close();
-    await chain?.stop();
-    if (Object.keys(axeResults).length > 0)
-      fs.writeFileSync(path.join(SHOTS, "axe.json"), JSON.stringify(axeResults, null, 2) + "\n");
-    console.log(`e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await h?.close();
   });
 
   it("reads the protocol without a wallet and connects one found by EIP-6963", async () => {
@@ -421,6 +310,7 @@ describe("Tetrad app end to end", () => {
   /** Every page: its hash, its screenshot name and its heading. */
   const PAGES = [
     ["#/", "overview", "Overview"],
+    ["#/subnets", "subnets-genesis", "Subnets"],
     ["#/capital", "capital", "Capital"],
     ["#/contribute", "contribute", "Contribute"],
     ["#/validate", "validate", "Validate"],

@@ -28,6 +28,7 @@ const CONTRACTS: Record<string, string> = {
   treasuryAbi: "Treasury",
   contributionBucketAbi: "ContributionBucket",
   subnetAbi: "Subnet",
+  subnetFactoryAbi: "SubnetFactory",
   stakeTokenAbi: "MockStakeToken",
   governorAbi: "TetradGovernor",
   timelockAbi: "TetradTimelock",

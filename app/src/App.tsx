@@ -3,6 +3,7 @@ import { WalletBar } from "./components/WalletBar";
 import { Overview } from "./pages/Overview";
 import { useTxLog } from "./lib/app";
 
+const Subnets = lazy(() => import("./pages/Subnets"));
 const Capital = lazy(() => import("./pages/Capital"));
 const Contribute = lazy(() => import("./pages/Contribute"));
 const Validate = lazy(() => import("./pages/Validate"));
@@ -10,6 +11,7 @@ const Govern = lazy(() => import("./pages/Govern"));
 
 const PAGES = [
   { path: "", title: "Overview" },
+  { path: "subnets", title: "Subnets" },
   { path: "capital", title: "Capital" },
   { path: "contribute", title: "Contribute" },
   { path: "validate", title: "Validate" },
@@ -61,6 +63,7 @@ export function App() {
       <main id="main" className="page" tabIndex={-1}>
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>
           {path === "" ? <Overview /> : null}
+          {path === "subnets" ? <Subnets /> : null}
           {path === "capital" ? <Capital /> : null}
           {path === "contribute" ? <Contribute /> : null}
           {path === "validate" ? <Validate /> : null}

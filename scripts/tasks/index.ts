@@ -16,6 +16,10 @@
  *     npx hardhat --network localhost validator:claim --subnet code
  *     npx hardhat --network localhost validator:run --subnet code --metrics metrics.json [--action step --finalize]
  *     npx hardhat --network localhost subnet:finalize --subnet code [--page 32]
+ *     npx hardhat --network localhost subnet:launch --bucket code --name alpha [--uri ipfs://…] [--params '{"bond":"20"}'] [--max-cost 2000]
+ *     npx hardhat --network localhost subnet:pay --subnet alpha --amount 25 [--ref order-42] [--no-permit]
+ *     npx hardhat --network localhost gauge:vote --bucket code --votes 4:5000,alpha:25% | none
+ *     npx hardhat --network localhost gauge:poke [--voter 0x…] [--bucket code]
  *     npx hardhat --network localhost gov:delegate [--to 0x…]
  *     npx hardhat --network localhost gov:propose --shares 2400,2400,2400,2400,400 --description "…"
  *     npx hardhat --network localhost gov:vote --proposal latest --support for [--reason "…"]
@@ -32,5 +36,6 @@ import "./capital";
 import "./contributor";
 import "./validator";
 import "./subnet";
+import "./market";
 import "./governance";
 import "./status";

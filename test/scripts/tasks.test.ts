@@ -12,6 +12,8 @@ import { Core, deployCore } from "../utils/deploy";
 import { Governance, deployGovernance } from "../utils/deploy";
 import { describeDeployment, writeDeployment } from "../../scripts/lib/deploy/deployments";
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
+import { feeRef, launchSettingsOf, refText, withOwnerShare } from "../../scripts/lib/shared/market";
+import { Subnet__factory } from "../../typechain-types";
 
 const TTD = 10n ** 18n;
 
@@ -71,6 +73,19 @@ async function deployed(): Promise<System> {
 }
 
 /**
+ * `loadFixture`, then the deployment file of the system it restored: each fixture deploys its own
+ * system (its own addresses), and the tasks read the file.
+ */
+async function load<T extends System>(fixture: () => Promise<T>): Promise<T> {
+  const system = await loadFixture(fixture);
+  writeDeployment(
+    await describeDeployment(system.core, system.gov, { network: "hardhat", withAbis: false }),
+    dir,
+  );
+  return system;
+}
+
+/**
  * The deployer alone in the capital pool for 60 days of emission (it claims the whole 7-day stream:
  * ~207k TTD of ~864k, a quarter of the supply), then pays the contributor and the validator; the
  * subnets' first rounds are finalized so that round 2 is in its commit phase.
@@ -89,6 +104,31 @@ async function funded(): Promise<System> {
   await (await core.token.transfer(s.validator.address, 1_000n * TTD)).wait();
   for (const subnet of core.subnets) await finalizeRound(subnet);
   return s;
+}
+
+/** Bucket 0's genesis subnet's settings with a 5% owner share: what `subnet:launch` starts from. */
+async function launchSettings(core: Core) {
+  const [current] = await core.subnets[0].params();
+  const [weights] = await core.subnets[0].metricWeights();
+  return { params: withOwnerShare(launchSettingsOf(current), 500), weights: [...weights] };
+}
+
+/**
+ * The funded system with a market: the deployer delegated to itself and launched "alpha" in the code
+ * bucket (gauge id 2) through the factory, then 15 days passed, so its votes count in the gauge's
+ * current epoch (the snapshot, and the day of lookback before it, are after the delegation).
+ */
+async function market(): Promise<System & { alpha: string }> {
+  const s = await funded();
+  const { core, deployer } = s;
+  await (await core.token.delegate(deployer.address)).wait();
+  const cost = await core.factory.launchCost();
+  await (await core.token.approve(core.factory, cost)).wait();
+  const { params, weights } = await launchSettings(core);
+  await (await core.factory.launch(0, "alpha", "ipfs://alpha", params, weights, cost)).wait();
+  const listings = await core.buckets[0].listings();
+  await time.increase(15n * DAY);
+  return { ...s, alpha: listings[listings.length - 1].subnet };
 }
 
 describe("Hardhat tasks (scripts/tasks)", function () {
@@ -118,7 +158,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("says plainly when the deployment file is stale and when --from is out of range", async () => {
-      await loadFixture(deployed);
+      await load(deployed);
       const file = path.join(dir, "31337.json");
       const saved = await fs.readFile(file, "utf8");
       const json = JSON.parse(saved) as { contracts: Record<string, string> };
@@ -137,7 +177,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
 
   describe("distribute", () => {
     it("mints what the schedule emitted and splits it among the buckets", async () => {
-      const { core } = await loadFixture(deployed);
+      const { core } = await load(deployed);
       // The distribution's block is pinned to exactly one day after the last one: the amount is the
       // schedule's, not one day plus however long the fixture's deployment took on the wall clock
       // (minutes under coverage or load, which once pushed it past 14,499 TTD).
@@ -157,7 +197,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
 
   describe("capital:*", () => {
     it("deposits with an EIP-2612 permit (one transaction), minting from the faucet", async () => {
-      const { core, pauper } = await loadFixture(deployed);
+      const { core, pauper } = await load(deployed);
       const { result, output } = await run<{ method: string; minted: bigint }>("capital:deposit", {
         amount: "12.5",
         faucet: true,
@@ -171,7 +211,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("approves then deposits with --no-permit", async () => {
-      const { core, deployer } = await loadFixture(deployed);
+      const { core, deployer } = await load(deployed);
       await (await core.mockStakingToken!.mint(deployer.address, parseEther("5"))).wait();
       const { result } = await run<{ method: string }>("capital:deposit", { amount: "2", noPermit: true });
       expect(result.method).to.equal("approve");
@@ -180,7 +220,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("refuses a deposit over the balance, under the minimum or not a number", async () => {
-      const { core, deployer } = await loadFixture(deployed);
+      const { core, deployer } = await load(deployed);
       await (await core.mockStakingToken!.mint(deployer.address, parseEther("3"))).wait();
       expect(await failure("capital:deposit", { amount: "12.5" })).to.equal(
         "insufficient balance: you have 3.0 mLP, need 12.5",
@@ -195,7 +235,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("withdraws part then all; refuses more than the stake", async () => {
-      const { core, deployer } = await loadFixture(deployed);
+      const { core, deployer } = await load(deployed);
       await run("capital:deposit", { amount: "10", faucet: true });
       expect(await failure("capital:withdraw", { amount: "12.5" })).to.equal(
         "you have 10.0 mLP staked, cannot withdraw 12.5",
@@ -212,7 +252,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("claims the rewards streamed after a distribution; nothing to claim before", async () => {
-      const { core, deployer } = await loadFixture(deployed);
+      const { core, deployer } = await load(deployed);
       expect(await failure("capital:claim")).to.match(/^nothing to claim: you have no capital pool rewards/);
       await run("capital:deposit", { amount: "1", faucet: true });
       expect(await failure("capital:claim")).to.match(/^nothing to claim yet/);
@@ -226,7 +266,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("explains a revert the pre-checks do not cover (claim to the zero address)", async () => {
-      await loadFixture(deployed);
+      await load(deployed);
       await run("capital:deposit", { amount: "1", faucet: true });
       await time.increase(DAY);
       await run("distribute");
@@ -239,7 +279,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
 
   describe("contributor:* and validator:*", () => {
     it("registers a contributor (bond approved), refuses a second registration and strangers' claims", async () => {
-      const { core, contributor } = await loadFixture(funded);
+      const { core, contributor } = await load(funded);
       const before = await core.token.balanceOf(contributor.address);
       const { result, output } = await run<{ slot: bigint; bond: bigint }>("contributor:register", {
         subnet: "code",
@@ -269,7 +309,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("refuses registration when the round is closed, and without the bond", async () => {
-      const { core } = await loadFixture(funded);
+      const { core } = await load(funded);
       expect(await failure("contributor:register", { subnet: "code", from: 3 })).to.equal(
         "insufficient balance: you have 0.0 TTD, need 11.0 (the code subnet's bond and registration fee)",
       );
@@ -280,7 +320,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("subnet:finalize lets anyone (no permit, no registration) finalize a closed round; refuses an open one", async () => {
-      const { core } = await loadFixture(funded);
+      const { core } = await load(funded);
       const subnet = core.subnets[0];
       expect(await failure("subnet:finalize", { subnet: "code", from: 3 })).to.match(
         /^round 2 of the code subnet is still open until .*: nothing to finalize yet$/,
@@ -305,7 +345,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("stakes (minimum enforced), unstakes below the minimum, withdraws after unbonding", async () => {
-      const { core, validator } = await loadFixture(funded);
+      const { core, validator } = await load(funded);
       expect(await failure("validator:stake", { subnet: "code", amount: "50", from: 2 })).to.equal(
         "the first stake must be at least 100.0 TTD to take a validator permit (you offered 50.0)",
       );
@@ -340,7 +380,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("status warns a validator that never reveals; subnet:finalize reports its Inactive expulsion", async () => {
-      const { core, validator } = await loadFixture(funded);
+      const { core, validator } = await load(funded);
       const subnet = core.subnets[0];
       await run("validator:stake", { subnet: "code", amount: "200", from: 2 }); // joins in round 2
       while ((await subnet.round()) < 9n) {
@@ -363,7 +403,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("validator:run scores a round (commit, reveal, finalize); contributor and validator claim", async () => {
-      const { core, contributor, validator } = await loadFixture(funded);
+      const { core, contributor, validator } = await load(funded);
       const subnet = core.subnets[0];
       await run("contributor:register", { subnet: "code", from: 1 });
       await run("validator:stake", { subnet: "code", amount: "200", from: 2 });
@@ -445,7 +485,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
 
   describe("gov:*", () => {
     it("delegate, propose bucket shares, vote, queue, execute: each step refused until its time", async () => {
-      const { core, gov, deployer } = await loadFixture(funded);
+      const { core, gov, deployer } = await load(funded);
       expect(await failure("gov:propose", { shares: "2500,2500,2500,2100,400" })).to.match(
         /^not enough votes to propose: you have 0\.0 TTD of voting power, the threshold is .* TTD \(you hold .* but have not delegated: run gov:delegate first\)$/,
       );
@@ -517,7 +557,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
 
     it("proposes a JSON file of actions, resolving names and human amounts", async () => {
-      const { core, gov, contributor } = await loadFixture(funded);
+      const { core, gov, contributor } = await load(funded);
       await run("gov:delegate");
       await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
       const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-actions-"));
@@ -564,9 +604,198 @@ describe("Hardhat tasks (scripts/tasks)", function () {
     });
   });
 
+  describe("subnet:launch, gauge:*, subnet:pay", () => {
+    it("subnet:launch shows the cost, approves exactly it, burns it, prints the subnet and its gauge id", async () => {
+      const { core, deployer } = await load(funded);
+      expect(await failure("subnet:launch", { bucket: "capital", name: "alpha" })).to.equal(
+        '--bucket: "capital" is not a contribution bucket: use code, community or compute',
+      );
+      expect(
+        await failure("subnet:launch", { bucket: "code", name: "alpha", params: '{"ownerShare": 600}' }),
+      ).to.equal("the owner share is 6%: at most 5% (contributors and validators must get the rest)");
+      expect(
+        await failure("subnet:launch", { bucket: "code", name: "alpha", params: '{"bond": "0.5"}' }),
+      ).to.equal("the contributor bond is 0.5 TTD: it must be 1.0 TTD to 1,000,000.0 TTD");
+      expect(await failure("subnet:launch", { bucket: "code", name: "", from: 3 })).to.equal(
+        "the name must be 1 to 32 bytes (it is 0)",
+      );
+      expect(await failure("subnet:launch", { bucket: "code", name: "alpha", from: 3 })).to.equal(
+        "insufficient balance: you have 0.0 TTD, need 1,000.0 TTD (the launch cost, burned)",
+      );
+
+      const supply = await core.token.totalSupply();
+      const { result, output } = await run<{ subnet: string; id: number; cost: bigint; bucket: number }>(
+        "subnet:launch",
+        { bucket: "code", name: "alpha", uri: "ipfs://alpha", params: '{"bond": "20", "ownerShare": 300}' },
+      );
+      expect(result).to.include({ id: 2, bucket: 0, cost: 1_000n * TTD });
+      expect(await core.token.totalSupply()).to.equal(supply - 1_000n * TTD);
+      expect(await core.token.allowance(deployer.address, core.factory)).to.equal(0n);
+      const alpha = Subnet__factory.connect(result.subnet, deployer);
+      expect(await alpha.name()).to.equal("alpha");
+      expect(await alpha.owner()).to.equal(deployer.address);
+      const [p] = await alpha.params();
+      expect(p.bond).to.equal(20n * TTD);
+      expect(10_000n - p.contributorShare - p.validatorShare).to.equal(300n);
+      expect((await core.buckets[0].listings()).map((l) => [l.subnet, l.id])).to.deep.include([
+        result.subnet,
+        2n,
+      ]);
+      expect(output).to.match(
+        /^launch cost now: 1,000\.0 TTD \(burned; each launch doubles it, to 2,000\.0 TTD/,
+      );
+      expect(output).to.include(
+        `launched "alpha" in the code bucket: subnet ${result.subnet}, gauge id 2, 1,000.0 TTD burned`,
+      );
+      expect(output).to.include("owner share 3%, contributor bond 20.0 TTD");
+
+      // The next launch costs twice as much: a lower --max-cost is refused before anything is sent.
+      expect(await failure("subnet:launch", { bucket: "code", name: "beta", maxCost: "1500" })).to.equal(
+        "the launch cost is 2,000.0 TTD, above --max-cost 1,500.0 TTD",
+      );
+    });
+
+    it("gauge:vote prints your power and when the vote applies; refuses bad ballots; gauge:poke re-reads the power", async () => {
+      const { core, deployer, pauper } = await load(market);
+      const bucket = core.buckets[0];
+      expect(await failure("gauge:vote", { bucket: "code", votes: "alpha:60%,1:50%" })).to.equal(
+        "the shares sum to 110%: at most 100% of your power",
+      );
+      expect(await failure("gauge:vote", { bucket: "code", votes: "beta:10" })).to.equal(
+        'no live subnet of this bucket is named "beta" (use its gauge id or address)',
+      );
+      expect(await failure("gauge:vote", { bucket: "code", votes: "9:10" })).to.equal(
+        "there is no live subnet with gauge id 9 in this bucket",
+      );
+
+      const epoch = await bucket.currentEpoch();
+      const power = await bucket.votingPower(deployer.address);
+      expect(power).to.equal(await core.token.getVotes(deployer.address));
+      const { result, output } = await run<{ epoch: bigint; power: bigint; appliesFrom: bigint }>(
+        "gauge:vote",
+        { bucket: "code", votes: "alpha:60%,1:4000" },
+      );
+      expect(result).to.include({ epoch, power, appliesFrom: epoch + 1n });
+      expect(output).to.include(`your voting power in epoch ${epoch} of the code bucket:`);
+      expect(output).to.match(new RegExp(`applies from epoch ${epoch + 1n}, starting .* \\(in `));
+      expect(output).to.include("alpha (#2) 60%, code subnet (#1) 40%");
+      // Not in force before the next epoch; then it is, and it carries over.
+      expect(await bucket.votesOf(2)).to.deep.equal([0n, (power * 6_000n) / 10_000n]);
+      await time.increase(7n * DAY);
+      expect((await bucket.votesOf(2))[0]).to.equal((power * 6_000n) / 10_000n);
+
+      // The deployer gives away nearly everything; once an epoch starts after that, a poke by anyone
+      // re-reads its power.
+      expect(await failure("gauge:poke", { from: 3 })).to.equal(
+        `${pauper.address} has no gauge ballot in any bucket: nothing to poke`,
+      );
+      const balance = await core.token.balanceOf(deployer.address);
+      await (await core.token.transfer(pauper.address, balance - 1n * TTD)).wait();
+      await time.increase(9n * DAY);
+      const poked = await run<{ before: bigint; after: bigint }[]>("gauge:poke", {
+        voter: deployer.address,
+        from: 3,
+      });
+      expect(poked.result).to.have.length(1);
+      expect(poked.result[0]).to.include({ before: power, after: 1n * TTD });
+      expect(poked.output).to.match(/^poked 0x[0-9a-fA-F]{40} in the code bucket: power .* -> 1\.0 TTD/);
+    });
+
+    it("subnet:pay pays by name with one permit: half burned, the rest for the next round; approve with --no-permit", async () => {
+      const { core, validator, alpha } = await load(market);
+      const subnet = Subnet__factory.connect(alpha, validator);
+      const supply = await core.token.totalSupply();
+      const { result, output } = await run<{ method: string; burned: bigint; ref: string }>("subnet:pay", {
+        subnet: "alpha",
+        amount: "100",
+        ref: "order-42",
+        from: 2,
+      });
+      expect(result).to.include({ method: "permit", burned: 50n * TTD, ref: feeRef("order-42") });
+      expect(await subnet.fees()).to.deep.equal([100n * TTD, 50n * TTD]);
+      expect(await core.token.totalSupply()).to.equal(supply - 50n * TTD);
+      expect(await core.token.balanceOf(alpha)).to.equal(50n * TTD);
+      expect(await core.token.allowance(validator.address, alpha)).to.equal(0n);
+      expect(output).to.include(
+        'paid 100.0 TTD to the subnet "alpha" (ref "order-42"): 50.0 TTD burned, 50.0 TTD to its next round',
+      );
+      const fee = (await subnet.queryFilter(subnet.filters.FeePaid()))[0];
+      expect(refText(fee.args.ref)).to.equal("order-42");
+
+      const second = await run<{ method: string }>("subnet:pay", {
+        subnet: alpha,
+        amount: "10",
+        noPermit: true,
+        from: 2,
+      });
+      expect(second.result.method).to.equal("approve");
+      expect(await subnet.fees()).to.deep.equal([110n * TTD, 55n * TTD]);
+      expect(await failure("subnet:pay", { subnet: "alpha", amount: "1", from: 3 })).to.equal(
+        "insufficient balance: you have 0.0 TTD, need 1.0 TTD (the fee)",
+      );
+      expect(
+        await failure("subnet:pay", { subnet: "alpha", amount: "1", ref: "x".repeat(33), from: 2 }),
+      ).to.equal('the reference "' + "x".repeat(33) + '" is 33 bytes: at most 32 (or a 0x… 32-byte hash)');
+    });
+
+    it("status shows the market per bucket, the launch cost, your ballot and net issuance (minted - burned)", async () => {
+      const { core, alpha } = await load(market);
+      await run("gauge:vote", { bucket: "code", votes: "alpha:100%" });
+      await run("subnet:pay", { subnet: "alpha", amount: "100", from: 2 });
+      const { result, output } = await run<{
+        emission: { supply: bigint; issuance: { minted: bigint; burned: bigint; net: bigint } };
+        market: {
+          launchCost: bigint;
+          launched: bigint;
+          buckets: {
+            name: string;
+            listings: {
+              subnet: string;
+              id: number;
+              shareBps: number;
+              fees: { paid: bigint; burned: bigint };
+              lifecycle: string;
+            }[];
+          }[];
+        };
+        account: { ballots: { bucket: string; ballot: { ids: number[]; bps: number[] } }[] };
+      }>("status");
+      const { issuance } = result.emission;
+      expect(issuance.minted).to.equal(await core.controller.totalEmitted());
+      // Burned: the launch cost (1,000 TTD) and half the fee (50 TTD); nothing else burned TTD here.
+      expect(issuance.burned).to.equal(1_050n * TTD);
+      expect(issuance.net).to.equal(await core.token.totalSupply());
+      expect(result.market.launchCost).to.equal(await core.factory.launchCost());
+      expect(result.market.launched).to.equal(1n);
+      const code = result.market.buckets[0];
+      expect(code.name).to.equal("code");
+      const [subnets, bps] = await core.buckets[0].weights();
+      expect(code.listings.map((l) => [l.subnet, l.shareBps])).to.deep.equal(
+        subnets.map((a, i) => [a, Number(bps[i])]),
+      );
+      const listed = code.listings.find((l) => l.subnet === alpha);
+      expect(listed).to.deep.include({
+        id: 2,
+        lifecycle: "live",
+        fees: { paid: 100n * TTD, burned: 50n * TTD },
+      });
+      // Every bucket where the deployer has power is listed; only the code bucket has its ballot.
+      expect(result.account.ballots.map((b) => [b.bucket, b.ballot])).to.deep.equal([
+        ["code", { ids: [2], bps: [10_000] }],
+        ["community", { ids: [], bps: [] }],
+        ["compute", { ids: [], bps: [] }],
+      ]);
+      expect(output).to.match(/net issuance\s+[\d,.]+ TTD  = minted [\d,.]+ TTD - burned 1,050\.0000 TTD/);
+      expect(output).to.include("Subnet market: launch cost now");
+      expect(output).to.match(/#2\s+alpha\s+0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\s+0%/);
+      expect(output).to.include("code gauge: power this epoch");
+      expect(output).to.include(`ballot alpha (#2) 100% with`);
+    });
+  });
+
   describe("status", () => {
     it("summarizes supply, split, subnets, the account and open proposals", async () => {
-      const { core, deployer } = await loadFixture(funded);
+      const { core, deployer } = await load(funded);
       await run("gov:delegate");
       await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
       await run("gov:propose", { shares: "2500,2500,2500,2100,400" });

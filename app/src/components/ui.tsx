@@ -119,7 +119,11 @@ export function AmountInput(props: {
   );
 }
 
-/** A scrollable table: a header row of `columns`, an optional caption for screen readers, `children` as rows. */
+/**
+ * A scrollable table: a header row of `columns`, an optional caption for screen readers, `children` as
+ * rows. With a caption, the scrolling wrapper is a named region reachable by keyboard (a table wider
+ * than a phone scrolls with the arrow keys).
+ */
 export function DataTable({
   columns,
   caption,
@@ -130,7 +134,7 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...(caption ? { role: "region", "aria-label": caption, tabIndex: 0 } : {})}>
       <table>
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead>

@@ -37,6 +37,7 @@ export function contractNames(c: Contracts): Record<string, string> {
     [c.TetradTimelock.toLowerCase()]: "Timelock",
     [c.TetradGovernor.toLowerCase()]: "Governor",
     [c.Tetrad.toLowerCase()]: "TTD token",
+    [c.SubnetFactory.toLowerCase()]: "subnet factory",
   };
   for (const s of SUBNETS) {
     names[c[s.subnet].toLowerCase()] = s.name;

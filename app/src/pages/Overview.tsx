@@ -1,13 +1,14 @@
 /** The protocol at a glance, read-only: supply against the schedule, today's emission and its split,
  * the protection fund, subnets and weights, the next distribution, and a Distribute button for anyone. */
 import { erc20Abi, encodeFunctionData } from "viem";
-import { contributionBucketAbi, emissionControllerAbi } from "../generated/abis";
+import { contributionBucketAbi, emissionControllerAbi, subnetAbi } from "../generated/abis";
 import { readAll, useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
 import { compactTokens, countdown, formatAmount, formatBps, formatDate, formatShare } from "../lib/format";
 import { BUCKETS } from "../lib/proposals";
 import { Card, DataTable, ErrorNote, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { SupplyChart } from "../components/SupplyChart";
+import { netIssuance, subnetDisplayName } from "../../../scripts/lib/shared/market";
 
 const DAY = 86_400n;
 
@@ -77,13 +78,22 @@ function useToday(start?: bigint, end?: bigint, now?: bigint) {
   );
 }
 
+/** Each bucket's live subnets, their share of it now and their names (launched subnets name themselves). */
 function useSubnetWeights() {
   const { contracts } = useApp();
   return useChainQuery(["bucket-weights"], async (c) =>
     Promise.all(
-      SUBNETS.map((s) =>
-        c.readContract({ address: contracts[s.bucket], abi: contributionBucketAbi, functionName: "weights" }),
-      ),
+      SUBNETS.map(async (s) => {
+        const [subnets, bps] = await c.readContract({
+          address: contracts[s.bucket],
+          abi: contributionBucketAbi,
+          functionName: "weights",
+        });
+        const names = await Promise.all(
+          subnets.map((address) => c.readContract({ address, abi: subnetAbi, functionName: "name" })),
+        );
+        return [subnets, bps, names] as const;
+      }),
     ),
   );
 }
@@ -105,6 +115,7 @@ export function Overview() {
   const nextDay = d.start + (dayIndex + 1n) * DAY;
   const scheduledNow = d.emitted + d.pending;
   const todays = today.data;
+  const issuance = netIssuance(d.emitted, d.supply);
 
   return (
     <>
@@ -184,6 +195,24 @@ export function Overview() {
           <TxStatus action={distribute} testId="distribute-status" />
         </Card>
 
+        <Card id="issuance-h" title="Net issuance">
+          <p className="big" data-testid="net-issuance">
+            {formatAmount(issuance.net, "TTD", 18, 2)}
+          </p>
+          <dl className="stats">
+            <Stat
+              label="Minted (emission so far)"
+              value={formatAmount(issuance.minted, "TTD", 18, 2)}
+              testId="minted"
+            />
+            <Stat label="Burned" value={formatAmount(issuance.burned, "TTD", 18, 2)} testId="burned" />
+          </dl>
+          <p className="hint">
+            Minted less burned. Subnet launch costs, the burn share of subnets&apos; fees and registration
+            fees are burned: when usage burns more than the emission mints, net issuance falls.
+          </p>
+        </Card>
+
         <Card id="fund-h" title="Protection fund">
           <p className="big" data-testid="protection-fund">
             {formatAmount(d.fund, "TTD", 18, 2)}
@@ -195,11 +224,11 @@ export function Overview() {
         </Card>
       </div>
 
-      <Card id="subnets-h" title="Subnets and their weights">
+      <Card id="subnets-h" title="Subnets and their shares">
         {weights.data ? (
-          <DataTable columns={["Bucket", "Subnet", "Weight in bucket", "Of all emission"]}>
+          <DataTable columns={["Bucket", "Subnet", "Share of the bucket", "Of all emission"]}>
             {SUBNETS.flatMap((s, i) => {
-              const [subnets, bps] = weights.data[i] ?? [[], []];
+              const [subnets, bps, labels] = weights.data[i] ?? [[], [], []];
               if (subnets.length === 0)
                 return [
                   <tr key={s.key}>
@@ -210,7 +239,7 @@ export function Overview() {
               return subnets.map((addr, j) => (
                 <tr key={`${s.key}-${addr}`}>
                   <th scope="row">{s.key}</th>
-                  <td>{names[addr.toLowerCase()] ?? addr}</td>
+                  <td>{subnetDisplayName(labels[j] ?? "", addr, names)}</td>
                   <td>{formatBps(bps[j] ?? 0)}</td>
                   <td>{formatShare(BigInt(bps[j] ?? 0) * BigInt(d.shares[i] ?? 0), 100_000_000n)}</td>
                 </tr>

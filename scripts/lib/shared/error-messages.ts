@@ -386,35 +386,37 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
 
     // ----- buckets and subnets -----
     case "InvalidFloors":
-      return "floors must name distinct, non-zero subnets (at most the bucket's maximum) with basis points summing to at most 10,000";
+      return "floors must name distinct subnets (at most the bucket's limit) with basis points summing to at most 10,000";
+
+    // ----- the subnet market: factory, gauge, fees -----
+    case "UnknownBucket":
+      return `there is no contribution bucket ${String(a[0])} (0 code, 1 community, 2 compute)`;
+    case "CostAboveMax":
+      return `the launch cost is now ${amount(a[0])}, above your limit of ${bare(a[1])} (another launch doubled it): try again, or raise the limit`;
+    case "OutOfBounds":
+      return "the subnet's settings are out of the launch bounds: an owner share over the cap, a bond out of range, or a validator stake floor too low";
+    case "InvalidLaunchSettings":
+      return "invalid launch pricing or bounds: min cost above zero and at most the max, a decay period of 1 second to 365 days, min bond at most max bond, an owner share cap of at most 10,000";
+    case "InvalidName":
+      return "a subnet name must be 1 to 32 bytes";
     case "InvalidVote":
-      return "a ballot names distinct live subnets (at most the bucket's maximum per ballot), each with a weight above 0, summing to at most 10,000 basis points";
+      return "invalid ballot: distinct live subnets, at most the bucket's limit of subnets, each share above zero, shares summing to at most 10,000";
     case "InvalidGaugeParams":
-      return "invalid gauge settings: 1-32 subnets, 1-16 per ballot, a lookback of 1 hour to 30 days, immunity up to 180 days, a cap of 500-10,000 bps, a burn share up to 10,000 bps";
+      return "invalid gauge settings: 1-32 subnets, 1-16 per ballot, a lookback of 1 hour to 30 days, immunity of at most 180 days, a cap of 500-10,000 bps, a fee burn of at most 10,000 bps";
     case "BucketFull":
-      return "the bucket is full and every subnet is either immune (recently launched) or has a floor: nothing can be retired to make room";
+      return "the bucket is full and every subnet in it has a floor or is still immune: no slot can be freed yet";
     case "NotListed":
       return `${String(a[0])} is not a live subnet of this bucket`;
     case "IdsExhausted":
-      return "this bucket has used all 65,535 subnet ids";
+      return "this bucket has used all its gauge ids (65,535 subnets joined it)";
     case "SubnetRetired":
-      return "the subnet is retired (or retiring): it takes no new stake, registration or fee; exits and claims still work";
+      return "the subnet has left its bucket: it takes no new stake, registration, commitment or fee (exits and claims stay open)";
     case "NotBucket":
-      return "only the subnet's bucket can retire it";
+      return `only the subnet's bucket can do this, not ${String(a[0])}`;
     case "AlreadyInitialized":
-      return "the subnet is already set up";
-    case "UnknownBucket":
-      return `no bucket ${String(a[0])}: use 0 (code), 1 (community) or 2 (compute)`;
-    case "CostAboveMax":
-      return `the launch cost is now ${amount(a[0])}, above your maximum of ${bare(a[1])}`;
-    case "OutOfBounds":
-      return "the subnet's settings are outside the launch bounds: owner share at most the cap (5% by default), a contributor bond and a validator stake floor within governance's bounds";
-    case "InvalidLaunchSettings":
-      return "invalid launch settings: a minimum cost above 0 and at most the maximum, a decay period of 1 second to 365 days; owner share cap at most 10,000 bps and minBond at most maxBond";
+      return "the subnet is already set up (or is the implementation, which never is)";
     case "CloneArgumentsTooLong":
       return "the subnet's name is too long for its clone";
-    case "InvalidName":
-      return "a subnet name is 1 to 32 bytes";
     case "WrongPhase":
       return wrongPhase(Number(big(a[0])), Number(big(a[1])), ctx);
     case "NotValidator":

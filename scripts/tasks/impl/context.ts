@@ -167,14 +167,40 @@ export interface SubnetRef {
 
 const SUBNET_NAMES = ["code", "community", "compute"] as const;
 
-/** Resolves `--subnet` (code, community, compute or an address with code on chain). */
+/**
+ * The live subnet of any bucket named `name` (case-insensitive), launched through the factory; a
+ * TaskError when none is, or several are.
+ */
+async function subnetNamed(s: Session, name: string): Promise<string> {
+  const found: string[] = [];
+  for (const bucket of s.contracts.buckets) {
+    for (const l of await bucket.listings()) {
+      const subnet = Subnet__factory.connect(l.subnet, s.signer);
+      if ((await subnet.name()).toLowerCase() === name.trim().toLowerCase()) found.push(l.subnet);
+    }
+  }
+  if (found.length === 1) return found[0];
+  throw new TaskError(
+    found.length === 0
+      ? `Unknown subnet "${name}": use code, community, compute, a launched subnet's name or a subnet address`
+      : `${found.length} live subnets are named "${name}": use its address (${found.join(", ")})`,
+  );
+}
+
+/**
+ * Resolves `--subnet`: code, community, compute (the genesis subnets), a live launched subnet's name,
+ * or an address with code on chain.
+ */
 export async function subnetOf(s: Session, which: string | undefined): Promise<SubnetRef> {
-  if (!which) throw new TaskError("--subnet is required: code, community, compute or a subnet address");
+  if (!which)
+    throw new TaskError(
+      "--subnet is required: code, community, compute, a launched subnet's name or a subnet address",
+    );
   let address: string;
   try {
     address = getAddress(subnetAddress(s.deployment, which));
-  } catch (e) {
-    throw new TaskError(e instanceof Error ? e.message : String(e));
+  } catch {
+    address = getAddress(await subnetNamed(s, which));
   }
   if ((await s.hre.ethers.provider.getCode(address)) === "0x") {
     throw new TaskError(`--subnet: there is no contract at ${address}`);
@@ -183,10 +209,12 @@ export async function subnetOf(s: Session, which: string | undefined): Promise<S
   const known = [c.CodeSubnet, c.CommunitySubnet, c.ComputeSubnet].findIndex(
     (a) => a.toLowerCase() === address.toLowerCase(),
   );
+  const subnet = Subnet__factory.connect(address, s.signer);
+  const name = known >= 0 ? "" : await subnet.name().catch(() => "");
   return {
-    subnet: Subnet__factory.connect(address, s.signer),
+    subnet,
     address,
-    label: known >= 0 ? `${SUBNET_NAMES[known]} subnet` : `subnet ${address}`,
+    label: known >= 0 ? `${SUBNET_NAMES[known]} subnet` : name ? `subnet "${name}"` : `subnet ${address}`,
   };
 }
 

@@ -15,7 +15,10 @@ export type ParamSpec = readonly [
   how?: "optional" | "flag" | { default: string | number },
 ];
 
-export const SUBNET: ParamSpec = ["subnet", "The subnet: code, community, compute or its address"];
+export const SUBNET: ParamSpec = [
+  "subnet",
+  "The subnet: code, community, compute, a launched subnet's name, or its address",
+];
 export const PROPOSAL: ParamSpec = [
   "proposal",
   "The proposal: its id, #index (as status lists them) or latest",

@@ -9,8 +9,19 @@ import { BUCKET_NAMES } from "../../lib/chain/constants";
 import { PHASES, PROPOSAL_STATES, Units, shortId } from "../../lib/chain/errors";
 import { fmt, table } from "../../lib/chain/format";
 import { Standing, bpsText, sheetStanding } from "../../lib/shared/standing";
+import {
+  Ballot,
+  LaunchPricing,
+  MARKET_BUCKETS,
+  NetIssuance,
+  ballotText,
+  formatBpsText,
+  gaugePoolText,
+  netIssuance,
+} from "../../lib/shared/market";
 import type { CommonArgs } from "./args";
 import { Session, TaskError, log, open } from "./context";
+import { BucketMarket, genesisNames, readBucketMarket, readLaunch } from "./market";
 
 /** `status` arguments. */
 export interface StatusArgs extends CommonArgs {
@@ -65,6 +76,25 @@ export interface ProposalStatus {
   title?: string;
 }
 
+/** The subnet market: what a launch costs now, and each bucket's gauge and live subnets. */
+export interface MarketStatus {
+  launchCost: bigint;
+  pricing: LaunchPricing;
+  launched: bigint;
+  buckets: BucketMarket[];
+}
+
+/** The account's gauge ballot in one bucket. */
+export interface MyBallot {
+  bucket: (typeof MARKET_BUCKETS)[number];
+  /** Its power this epoch (what a vote or a poke now would apply). */
+  powerNow: bigint;
+  /** The power its ballot applies, and the epoch that was read in. */
+  power: bigint;
+  epoch: bigint;
+  ballot: Ballot;
+}
+
 /** Everything `status` prints, for programs. */
 export interface StatusReport {
   network: string;
@@ -82,7 +112,10 @@ export interface StatusReport {
     shares: number[];
     recipients: string[];
     balances: bigint[];
+    /** Minted (the controller's total), burned (launches, fees, registrations), net issuance. */
+    issuance: NetIssuance;
   };
+  market: MarketStatus;
   pool: { totalStaked: bigint; rate: bigint; finish: bigint };
   subnets: SubnetStatus[];
   account: {
@@ -94,6 +127,7 @@ export interface StatusReport {
     poolStake: bigint;
     poolPending: bigint;
     subnets: MySubnet[];
+    ballots: MyBallot[];
   };
   proposals: { total: number; open: ProposalStatus[] };
 }
@@ -128,15 +162,17 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
   const latest = await provider.getBlock("latest");
   const now = BigInt(latest?.timestamp ?? 0);
 
-  const [supply, scheduleStart, scheduleEnd, scheduleTotal, pending, last, sharesRaw] = await Promise.all([
-    c.token.totalSupply(),
-    c.controller.scheduleStart(),
-    c.controller.scheduleEnd(),
-    c.controller.scheduleTotal(),
-    c.controller.pendingEmission(),
-    c.controller.lastDistribution(),
-    c.controller.shares(),
-  ]);
+  const [supply, scheduleStart, scheduleEnd, scheduleTotal, pending, last, sharesRaw, minted] =
+    await Promise.all([
+      c.token.totalSupply(),
+      c.controller.scheduleStart(),
+      c.controller.scheduleEnd(),
+      c.controller.scheduleTotal(),
+      c.controller.pendingEmission(),
+      c.controller.lastDistribution(),
+      c.controller.shares(),
+      c.controller.totalEmitted(),
+    ]);
   const scheduleSoFar = now <= scheduleStart ? 0n : await c.controller.emittedBetween(scheduleStart, now);
   const recipients = await Promise.all(
     [0, 1, 2, 3, 4].map(async (b) => (await c.controller.recipient(b)).account),
@@ -211,6 +247,25 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
     });
   }
 
+  // The market: the launch cost, each bucket's gauge, and the account's ballots.
+  const launch = await readLaunch(s);
+  const buckets = await Promise.all(MARKET_BUCKETS.map((_, i) => readBucketMarket(s, i)));
+  const ballots: MyBallot[] = [];
+  for (const [i, bucket] of c.buckets.entries()) {
+    const [[power, epoch, ids, bps], powerNow] = await Promise.all([
+      bucket.ballotOf(account),
+      bucket.votingPower(account),
+    ]);
+    if (ids.length === 0 && powerNow === 0n) continue;
+    ballots.push({
+      bucket: MARKET_BUCKETS[i],
+      powerNow,
+      power,
+      epoch,
+      ballot: { ids: ids.map(Number), bps: bps.map(Number) },
+    });
+  }
+
   const [ttd, votes, delegate, stakeToken, poolStake, poolPending] = await Promise.all([
     c.token.balanceOf(account),
     c.token.getVotes(account),
@@ -274,10 +329,27 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
       shares: sharesRaw.map(Number),
       recipients,
       balances,
+      issuance: netIssuance(minted, supply),
+    },
+    market: {
+      launchCost: launch.cost,
+      pricing: launch.pricing,
+      launched: launch.launched,
+      buckets,
     },
     pool: { totalStaked, rate, finish },
     subnets,
-    account: { address: account, ttd, votes, delegate, stakeToken, poolStake, poolPending, subnets: mine },
+    account: {
+      address: account,
+      ttd,
+      votes,
+      delegate,
+      stakeToken,
+      poolStake,
+      poolPending,
+      subnets: mine,
+      ballots,
+    },
     proposals: { total, open: open_ },
   };
 }
@@ -298,6 +370,10 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
     `  supply            ${T(e.supply)}  (${percent(e.supply, e.scheduleTotal)} of the ${T(e.scheduleTotal)} cap)`,
   );
   log(`  schedule so far   ${T(e.scheduleSoFar)}  since ${t(e.scheduleStart)}; ends ${t(e.scheduleEnd)}`);
+  log(
+    `  net issuance      ${T(e.issuance.net)}  = minted ${T(e.issuance.minted)} - burned ${T(e.issuance.burned)} ` +
+      "(launch costs, the burn share of fees, registration fees)",
+  );
   log(
     `  undistributed     ${T(e.pending)}  ` +
       (e.pending > 0n ? "(anyone can mint it: npx hardhat distribute)" : "(up to date)") +
@@ -365,6 +441,54 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
     );
   }
   log("");
+  const market = r.market;
+  log(
+    `Subnet market: launch cost now ${T(market.launchCost)} (doubles with each launch, decays back over ` +
+      `${Math.round(market.pricing.decayPeriod / 86_400)} days, ${T(market.pricing.minCost)} at least); ` +
+      `${market.launched} launched so far (subnet:launch)`,
+  );
+  const short = (x: string) => `${x.slice(0, 6)}…${x.slice(-4)}`;
+  for (const b of market.buckets) {
+    log(
+      `  ${b.name} bucket: epoch ${b.timing.epoch} (next starts ${t(b.timing.next)}); ` +
+        `${b.listings.length}/${b.params.maxSubnets} live subnets, cap ${formatBpsText(b.params.capBps)} each, ` +
+        `${formatBpsText(b.params.feeBurnBps)} of fees burned; ` +
+        gaugePoolText(b.listings.reduce((sum, x) => sum + x.floor, 0)) +
+        (b.unallocated > 0n ? `; ${T(b.unallocated)} carried (no votes or floors to place it)` : ""),
+    );
+    log(
+      table(
+        [
+          "id",
+          "subnet",
+          "owner",
+          "floor",
+          "share",
+          "votes now",
+          "votes next",
+          `fees (${ttd.symbol})`,
+          "burned",
+          "lifecycle",
+        ],
+        b.listings.map((x) => [
+          `#${x.id}`,
+          x.label.length > 24 ? short(x.label) : x.label,
+          short(x.owner),
+          formatBpsText(x.floor),
+          formatBpsText(x.shareBps),
+          amountCell(x.votes.current, ttd),
+          amountCell(x.votes.next, ttd),
+          amountCell(x.fees.paid, ttd),
+          amountCell(x.fees.burned, ttd),
+          x.lifecycle,
+        ]),
+      )
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n"),
+    );
+  }
+  log("");
   const a = r.account;
   const delegateText =
     a.delegate === ZeroAddress
@@ -396,6 +520,15 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
     if (m.unbonding > 0n) parts.push(`unbonding ${T(m.unbonding)} (withdrawable ${t(m.releaseAt)})`);
     if (m.claimable > 0n) parts.push(`claimable ${T(m.claimable)}`);
     if (parts.length > 0) log(`  ${m.name} subnet: ${parts.join("; ")}`);
+  }
+  const names = genesisNames(s);
+  for (const b of a.ballots) {
+    const listings = r.market.buckets.find((x) => x.name === b.bucket)?.listings ?? [];
+    log(
+      `  ${b.bucket} gauge: power this epoch ${T(b.powerNow)}; ballot ${ballotText(b.ballot, listings, names)}` +
+        (b.ballot.ids.length > 0 ? ` with ${T(b.power)} (read in epoch ${b.epoch})` : "") +
+        (b.ballot.ids.length > 0 && b.power !== b.powerNow ? " (stale: vote again or gauge:poke)" : ""),
+    );
   }
   log("");
   if (r.proposals.open.length === 0) {
