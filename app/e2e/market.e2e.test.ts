@@ -1,8 +1,8 @@
 /**
  * The subnet market through the app, end to end (headless Chromium against `hardhat node`, the signing
  * test wallet of ./wallet.ts): a holder launches a subnet (the cost shown, approve then launch), splits
- * its gauge vote between two subnets (its power for the epoch and when the vote applies shown), sees the
- * vote in force the next epoch, and pays the new subnet's fee with one permit signature; Overview shows
+ * its gauge vote between two subnets (its power for the period and when the vote applies shown), sees the
+ * vote in force the next period, and pays the new subnet's fee with one permit signature; Overview shows
  * the net issuance. Setup outside the UI: TTD earned in the capital pool and a self-delegation (signed
  * here with the wallet's key), and the clock.
  */
@@ -30,7 +30,7 @@ describe("the subnet market end to end", () => {
     h = await startHarness({ id: "app-e2e-market", names: ["olivia"], axeFile: "axe-market.json" });
     c = h.contracts;
     // Olivia earns TTD in the capital pool (alone there for a day of emission: ~3,456 TTD) and
-    // delegates to herself, all signed here with her key; then the gauge's epoch 2 starts, whose
+    // delegates to herself, all signed here with her key; then the gauge's period 2 starts, whose
     // snapshot (and the day of lookback before it) follow the delegation.
     const olivia = h.wallets.olivia;
     const w = h.walletClient(olivia);
@@ -104,7 +104,7 @@ describe("the subnet market end to end", () => {
     const pc = h.publicClient();
     const read = pc.readContract.bind(pc) as typeof pc.readContract;
     const bucket = { address: c.CodeBucket!, abi: contributionBucketAbi } as const;
-    expect(await read({ ...bucket, functionName: "currentEpoch" })).toBe(2n);
+    expect(await read({ ...bucket, functionName: "currentPeriod" })).toBe(2n);
     const page = await h.openAs(olivia, "#/subnets");
     await page.getByRole("heading", { level: 1, name: "Subnets" }).waitFor();
     await h.connect(page, olivia);
@@ -143,7 +143,7 @@ describe("the subnet market end to end", () => {
     await expect.poll(() => page.getByTestId("subnet-code-2").textContent()).toContain("alpha");
     await expect.poll(() => page.getByTestId("launch-cost").textContent()).toBe("2,000 TTD");
 
-    // Vote: the power of this epoch (read before the launch burned 1,000 TTD) and when the vote applies.
+    // Vote: the power of this period (read before the launch burned 1,000 TTD) and when the vote applies.
     const power = await read({ ...bucket, functionName: "votingPower", args: [olivia.address] });
     expect(power).toBeGreaterThan(parseEther("3000"));
     await expect.poll(() => page.getByTestId("gauge-power").textContent()).toBe(ttd(power));
@@ -152,7 +152,7 @@ describe("the subnet market end to end", () => {
     await page.getByLabel("Code subnet (%)", { exact: true }).fill("40");
     expect(await page.getByTestId("vote-total").textContent()).toBe("100%");
     expect(await page.getByTestId("vote-applies").textContent()).toMatch(
-      /^applies from epoch 3, starting \d{4}-\d\d-\d\d /,
+      /^applies from period 3, starting \d{4}-\d\d-\d\d /,
     );
     await h.shot(page, "subnets-vote");
     await page.getByRole("button", { name: "Vote", exact: true }).click();
@@ -165,8 +165,8 @@ describe("the subnet market end to end", () => {
     expect([ballotPower, ids, bps]).toEqual([power, [1n, 2n], [4000n, 6000n]]);
     await expect
       .poll(() => page.getByTestId("gauge-ballot").textContent())
-      .toBe(`Code subnet (#1) 40%, alpha (#2) 60% with ${ttd(power)} (read in epoch 2)`);
-    // Not in force in the epoch it was cast in; in force in the next.
+      .toBe(`Code subnet (#1) 40%, alpha (#2) 60% with ${ttd(power)} (read in period 2)`);
+    // Not in force in the period it was cast in; in force in the next.
     expect(await page.getByTestId("subnet-votes-code-2").textContent()).toBe("0 TTD");
     await h.warp(7 * DAY);
     const inForce = (power * 6000n) / 10_000n;
@@ -200,10 +200,11 @@ describe("the subnet market end to end", () => {
     await h.shot(page, "subnets");
     await h.axe(page, "subnets");
 
-    // Overview: net issuance is minted less burned (the launch cost and half the fee): the supply.
+    // Overview: net issuance is minted less burned (the launch cost; the fee's burn share waits for the
+    // subnet's next finalization): the supply.
     await h.go(page, "#/", "Overview");
     const supply = await read({ address: c.Tetrad!, abi: tetradAbi, functionName: "totalSupply" });
-    await expect.poll(() => page.getByTestId("burned").textContent()).toBe("1,050 TTD");
+    await expect.poll(() => page.getByTestId("burned").textContent()).toBe("1,000 TTD");
     expect(await page.getByTestId("net-issuance").textContent()).toBe(ttd(supply));
 
     // A phone-sized screen: the Subnets page fits its width and passes axe.

@@ -36,7 +36,7 @@ withFrom(
 withFrom(
   defineTask(
     "gauge:vote",
-    "Splits your voting power among a bucket's subnets (in force from the next epoch; carries over)",
+    "Splits your voting power among a bucket's subnets (in force from the next period; carries over)",
     ["bucket", BUCKET],
     [
       "votes",
@@ -48,7 +48,7 @@ withFrom(
 withFrom(
   defineTask(
     "gauge:poke",
-    "Re-reads a voter's power for this epoch and re-applies its ballot from the next (anyone may)",
+    "Re-reads a voter's power for this period and re-applies its ballot from the next (anyone may)",
     ["voter", "Whose ballot (default: yours)", "optional"],
     ["bucket", "One bucket (default: every bucket where the voter has a ballot)", "optional"],
   ),

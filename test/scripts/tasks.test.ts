@@ -116,7 +116,7 @@ async function launchSettings(core: Core) {
 /**
  * The funded system with a market: the deployer delegated to itself and launched "alpha" in the code
  * bucket (gauge id 2) through the factory, then 15 days passed, so its votes count in the gauge's
- * current epoch (the snapshot, and the day of lookback before it, are after the delegation).
+ * current period (the snapshot, and the day of lookback before it, are after the delegation).
  */
 async function market(): Promise<System & { alpha: string }> {
   const s = await funded();
@@ -668,23 +668,23 @@ describe("Hardhat tasks (scripts/tasks)", function () {
         "there is no live subnet with gauge id 9 in this bucket",
       );
 
-      const epoch = await bucket.currentEpoch();
+      const period = await bucket.currentPeriod();
       const power = await bucket.votingPower(deployer.address);
       expect(power).to.equal(await core.token.getVotes(deployer.address));
-      const { result, output } = await run<{ epoch: bigint; power: bigint; appliesFrom: bigint }>(
+      const { result, output } = await run<{ period: bigint; power: bigint; appliesFrom: bigint }>(
         "gauge:vote",
         { bucket: "code", votes: "alpha:60%,1:4000" },
       );
-      expect(result).to.include({ epoch, power, appliesFrom: epoch + 1n });
-      expect(output).to.include(`your voting power in epoch ${epoch} of the code bucket:`);
-      expect(output).to.match(new RegExp(`applies from epoch ${epoch + 1n}, starting .* \\(in `));
+      expect(result).to.include({ period, power, appliesFrom: period + 1n });
+      expect(output).to.include(`your voting power in period ${period} of the code bucket:`);
+      expect(output).to.match(new RegExp(`applies from period ${period + 1n}, starting .* \\(in `));
       expect(output).to.include("alpha (#2) 60%, code subnet (#1) 40%");
-      // Not in force before the next epoch; then it is, and it carries over.
+      // Not in force before the next period; then it is, and it carries over.
       expect(await bucket.votesOf(2)).to.deep.equal([0n, (power * 6_000n) / 10_000n]);
       await time.increase(7n * DAY);
       expect((await bucket.votesOf(2))[0]).to.equal((power * 6_000n) / 10_000n);
 
-      // The deployer gives away nearly everything; once an epoch starts after that, a poke by anyone
+      // The deployer gives away nearly everything; once a period starts after that, a poke by anyone
       // re-reads its power.
       expect(await failure("gauge:poke", { from: 3 })).to.equal(
         `${pauper.address} has no gauge ballot in any bucket: nothing to poke`,
@@ -713,11 +713,12 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       });
       expect(result).to.include({ method: "permit", burned: 50n * TTD, ref: feeRef("order-42") });
       expect(await subnet.fees()).to.deep.equal([100n * TTD, 50n * TTD]);
-      expect(await core.token.totalSupply()).to.equal(supply - 50n * TTD);
-      expect(await core.token.balanceOf(alpha)).to.equal(50n * TTD);
+      // The burn share waits in the subnet for the next finalization (one supply checkpoint a round).
+      expect(await core.token.totalSupply()).to.equal(supply);
+      expect(await core.token.balanceOf(alpha)).to.equal(100n * TTD);
       expect(await core.token.allowance(validator.address, alpha)).to.equal(0n);
       expect(output).to.include(
-        'paid 100.0 TTD to the subnet "alpha" (ref "order-42"): 50.0 TTD burned, 50.0 TTD to its next round',
+        'paid 100.0 TTD to the subnet "alpha" (ref "order-42"): 50.0 TTD burned at its next finalization, 50.0 TTD to its next round',
       );
       const fee = (await subnet.queryFilter(subnet.filters.FeePaid()))[0];
       expect(refText(fee.args.ref)).to.equal("order-42");
@@ -762,8 +763,9 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       }>("status");
       const { issuance } = result.emission;
       expect(issuance.minted).to.equal(await core.controller.totalEmitted());
-      // Burned: the launch cost (1,000 TTD) and half the fee (50 TTD); nothing else burned TTD here.
-      expect(issuance.burned).to.equal(1_050n * TTD);
+      // Burned: the launch cost (1,000 TTD); half the fee (50 TTD) is set aside and burns when the
+      // subnet's next finalization starts. Nothing else burned TTD here.
+      expect(issuance.burned).to.equal(1_000n * TTD);
       expect(issuance.net).to.equal(await core.token.totalSupply());
       expect(result.market.launchCost).to.equal(await core.factory.launchCost());
       expect(result.market.launched).to.equal(1n);
@@ -785,10 +787,10 @@ describe("Hardhat tasks (scripts/tasks)", function () {
         ["community", { ids: [], bps: [] }],
         ["compute", { ids: [], bps: [] }],
       ]);
-      expect(output).to.match(/net issuance\s+[\d,.]+ TTD  = minted [\d,.]+ TTD - burned 1,050\.0000 TTD/);
+      expect(output).to.match(/net issuance\s+[\d,.]+ TTD  = minted [\d,.]+ TTD - burned 1,000\.0000 TTD/);
       expect(output).to.include("Subnet market: launch cost now");
       expect(output).to.match(/#2\s+alpha\s+0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\s+0%/);
-      expect(output).to.include("code gauge: power this epoch");
+      expect(output).to.include("code gauge: power this period");
       expect(output).to.include(`ballot alpha (#2) 100% with`);
     });
   });

@@ -4,7 +4,7 @@ import {
   ballotText,
   bucketIndex,
   costAfterLaunch,
-  epochTiming,
+  periodTiming,
   feeRef,
   feeSplit,
   gaugePoolText,
@@ -112,28 +112,28 @@ describe("gauge ballots", () => {
   });
 });
 
-describe("epochs and power", () => {
+describe("periods and power", () => {
   const genesis = 1_800_000_000n;
-  it("the current epoch, its snapshot and when a vote applies", () => {
-    const t = epochTiming(genesis, genesis + 15n * DAY);
+  it("the current period, its snapshot and when a vote applies", () => {
+    const t = periodTiming(genesis, genesis + 15n * DAY);
     expect(t).toEqual({
-      epoch: 2n,
+      period: 2n,
       start: genesis + 14n * DAY,
       next: genesis + 21n * DAY,
       snapshot: genesis + 14n * DAY - 1n,
     });
     expect(voteAppliesText(t, (x) => `<${x}>`)).toBe(
-      `applies from epoch 3, starting <${genesis + 21n * DAY}>`,
+      `applies from period 3, starting <${genesis + 21n * DAY}>`,
     );
-    expect(epochTiming(genesis, genesis).epoch).toBe(0n);
+    expect(periodTiming(genesis, genesis).period).toBe(0n);
   });
   it("why a holder has no power", () => {
-    const t0 = epochTiming(genesis, genesis + DAY);
-    const t2 = epochTiming(genesis, genesis + 15n * DAY);
+    const t0 = periodTiming(genesis, genesis + DAY);
+    const t2 = periodTiming(genesis, genesis + 15n * DAY);
     expect(noPowerReason(5n, 5n, t2)).toBeUndefined();
-    expect(noPowerReason(0n, 5n, t0)).toMatch(/^nobody has power in epoch 0/);
+    expect(noPowerReason(0n, 5n, t0)).toMatch(/^nobody has power in period 0/);
     expect(noPowerReason(0n, 0n, t2)).toMatch(/^you have no delegated votes/);
-    expect(noPowerReason(0n, 5n, t2)).toMatch(/after this epoch's snapshot/);
+    expect(noPowerReason(0n, 5n, t2)).toMatch(/after this period's snapshot/);
   });
   it("what the gauge votes split", () => {
     expect(gaugePoolText(10_000)).toMatch(/^floors hold the whole bucket/);

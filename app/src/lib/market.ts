@@ -10,7 +10,7 @@ import {
 import { readAll, useApp, useChainQuery } from "./app";
 import { SUBNETS, contractNames } from "./deployment";
 import {
-  epochTiming,
+  periodTiming,
   launchSettingsOf,
   lifecycleName,
   subnetDisplayName,
@@ -149,12 +149,12 @@ export function useMarket() {
 
 /** Your place in one bucket's gauge. */
 export interface MyGauge {
-  /** Power a vote (or a poke) would apply this epoch. */
+  /** Power a vote (or a poke) would apply this period. */
   power: bigint;
-  /** Your ballot, the power it applies and the epoch that power was read in. */
+  /** Your ballot, the power it applies and the period that power was read in. */
   ballot: Ballot;
   ballotPower: bigint;
-  ballotEpoch: bigint;
+  ballotPeriod: bigint;
 }
 
 /** The connected wallet's TTD, delegated votes and gauge ballots (one per bucket). */
@@ -169,7 +169,7 @@ export function useMyGauges() {
       Promise.all(
         SUBNETS.map(async (s): Promise<MyGauge> => {
           const bucket = { address: contracts[s.bucket], abi: contributionBucketAbi } as const;
-          const [power, [ballotPower, ballotEpoch, ids, bps]] = await Promise.all([
+          const [power, [ballotPower, ballotPeriod, ids, bps]] = await Promise.all([
             c.readContract({ ...bucket, functionName: "votingPower", args: [me] }),
             c.readContract({ ...bucket, functionName: "ballotOf", args: [me] }),
           ]);
@@ -177,7 +177,7 @@ export function useMyGauges() {
             power,
             ballot: { ids: ids.map(Number), bps: bps.map(Number) },
             ballotPower,
-            ballotEpoch,
+            ballotPeriod,
           };
         }),
       ),
@@ -186,7 +186,7 @@ export function useMyGauges() {
   });
 }
 
-/** The gauge's epoch now for a bucket (the chain's clock, ticking locally). */
+/** The gauge's period now for a bucket (the chain's clock, ticking locally). */
 export function bucketTiming(b: BucketView, now: bigint) {
-  return epochTiming(b.genesis, now);
+  return periodTiming(b.genesis, now);
 }

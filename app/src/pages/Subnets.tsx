@@ -1,6 +1,6 @@
 /** Subnets: the market. Each bucket's live subnets with their emission share (the gauge), votes, fees and
  * lifecycle; launch a subnet (the cost shown: approve, then launch); vote a bucket's gauge with your
- * power for this epoch (it applies from the next); pay a subnet's fee (one permit signature). */
+ * power for this period (it applies from the next); pay a subnet's fee (one permit signature). */
 import { useId, useState } from "react";
 import { encodeFunctionData, parseEventLogs, type Address } from "viem";
 import { contributionBucketAbi, subnetAbi, subnetFactoryAbi, tetradAbi } from "../generated/abis";
@@ -71,7 +71,7 @@ export default function Subnets() {
       <h1>Subnets</h1>
       <p className="lede">
         Anyone launches a subnet into a contribution bucket by burning the launch cost. TTD holders split each
-        bucket&apos;s emission among its subnets with gauge votes, epoch by epoch. Users pay subnets&apos;
+        bucket&apos;s emission among its subnets with gauge votes, period by period. Users pay subnets&apos;
         fees in TTD: part is burned, the rest pays the subnet&apos;s contributors and validators.
       </p>
       <Card id="cost-h" title="Launch cost">
@@ -108,7 +108,7 @@ function BucketCard({ b, now }: { b: BucketView; now: bigint }) {
     <Card id={`bucket-${b.key}-h`} title={`${capitalized(b.key)} bucket`}>
       <p>
         {formatBps(b.emissionShare)} of all emission; {b.subnets.length} of {b.maxSubnets} subnet slots used.
-        Gauge epoch <strong data-testid={`epoch-${b.key}`}>{String(t.epoch)}</strong> ends{" "}
+        Gauge period <strong data-testid={`period-${b.key}`}>{String(t.period)}</strong> ends{" "}
         {formatDate(t.next)} (in {countdown(t.next, now)}): {gaugePoolText(b.floorSum)}, each subnet&apos;s
         gauge part capped at {formatBps(b.capBps)} of the bucket; {formatBps(b.feeBurnBps)} of every fee is
         burned.
@@ -120,7 +120,7 @@ function BucketCard({ b, now }: { b: BucketView; now: bigint }) {
           "Owner",
           "Share of the bucket",
           "Votes in force",
-          "Next epoch",
+          "Next period",
           "Fees paid",
           "Burned",
           "Lifecycle",
@@ -336,7 +336,7 @@ function VoteForm({
         m={m}
       />
       <p>
-        Your voting power in epoch {String(t.epoch)}:{" "}
+        Your voting power in period {String(t.period)}:{" "}
         <strong data-testid="gauge-power">{g ? ttd(g.power) : "…"}</strong>
       </p>
       <p className="hint">
@@ -347,7 +347,7 @@ function VoteForm({
         <span data-testid="gauge-ballot">
           {g ? ballotText(g.ballot, b.subnets, known) : "…"}
           {g && g.ballot.ids.length > 0
-            ? ` with ${ttd(g.ballotPower)} (read in epoch ${String(g.ballotEpoch)})`
+            ? ` with ${ttd(g.ballotPower)} (read in period ${String(g.ballotPeriod)})`
             : ""}
         </span>
       </p>
@@ -378,7 +378,7 @@ function VoteForm({
         Total: <span data-testid="vote-total">{Number.isNaN(total) ? "—" : formatBps(total)}</span> of your
         power (at most 100%; at most {b.maxVotes} subnets). Your vote{" "}
         <span data-testid="vote-applies">{voteAppliesText(t, formatDate)}</span>: a vote never counts in the
-        epoch it is cast in. It carries over until you change it.
+        period it is cast in. It carries over until you change it.
       </p>
       {!checked.ok ? <p className="hint">{checked.error}</p> : null}
       <button type="button" onClick={() => void onVote()} disabled={vote.busy}>

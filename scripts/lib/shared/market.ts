@@ -1,7 +1,7 @@
 /**
  * The subnet market's pure logic, shared by the Hardhat tasks (over ethers) and the web app (over viem):
  * bucket and lifecycle names, a launch's settings checked against the factory's bounds, gauge ballots
- * (from `id:bps` text or a form), the gauge's epoch timing, fee references, the fee split and net
+ * (from `id:bps` text or a form), the gauge's period timing, fee references, the fee split and net
  * issuance. Dependency-free, like ./error-messages: both sides say the same thing for the same input.
  */
 import { formatAmount, formatDuration, type Units } from "./error-messages";
@@ -396,35 +396,35 @@ export function ballotText(
     .join(", ");
 }
 
-/** The gauge's voting period (ContributionBucket.EPOCH). */
-export const GAUGE_EPOCH_SECONDS = 7n * 86_400n;
+/** The gauge's voting period (ContributionBucket.PERIOD). */
+export const GAUGE_PERIOD_SECONDS = 7n * 86_400n;
 
-/** Where the gauge's clock is: the current epoch, when it started, when the next starts. */
-export interface EpochTiming {
-  epoch: bigint;
+/** Where the gauge's clock is: the current period, when it started, when the next starts. */
+export interface PeriodTiming {
+  period: bigint;
   start: bigint;
-  /** When the next epoch starts: a ballot cast now is in force from then. */
+  /** When the next period starts: a ballot cast now is in force from then. */
   next: bigint;
-  /** The moment voting power is read for the current epoch (`start - 1`). */
+  /** The moment voting power is read for the current period (`start - 1`). */
   snapshot: bigint;
 }
 
-/** The gauge's epoch at `now` for a bucket deployed at `genesis`. */
-export function epochTiming(genesis: bigint, now: bigint, length = GAUGE_EPOCH_SECONDS): EpochTiming {
-  const epoch = now <= genesis ? 0n : (now - genesis) / length;
-  const start = genesis + epoch * length;
-  return { epoch, start, next: start + length, snapshot: start - 1n };
+/** The gauge's period at `now` for a bucket deployed at `genesis`. */
+export function periodTiming(genesis: bigint, now: bigint, length = GAUGE_PERIOD_SECONDS): PeriodTiming {
+  const period = now <= genesis ? 0n : (now - genesis) / length;
+  const start = genesis + period * length;
+  return { period, start, next: start + length, snapshot: start - 1n };
 }
 
-/** `applies from epoch 3, starting <date>`: when a ballot cast now is in force. */
-export function voteAppliesText(t: EpochTiming, date: (timestamp: bigint) => string): string {
-  return `applies from epoch ${t.epoch + 1n}, starting ${date(t.next)}`;
+/** `applies from period 3, starting <date>`: when a ballot cast now is in force. */
+export function voteAppliesText(t: PeriodTiming, date: (timestamp: bigint) => string): string {
+  return `applies from period ${t.period + 1n}, starting ${date(t.next)}`;
 }
 
 /** How voting power is read, for people. */
 export function powerRuleText(lookback: bigint | number): string {
   return (
-    `power in an epoch is the lesser of your delegated TTD votes just before it started and ` +
+    `power in a period is the lesser of your delegated TTD votes just before it started and ` +
     `${formatDuration(BigInt(lookback))} earlier: votes bought or borrowed for the snapshot weigh nothing`
   );
 }
@@ -437,12 +437,12 @@ export function gaugePoolText(floorSumBps: number): string {
         (floorSumBps > 0 ? ` (floors hold ${formatBpsText(floorSumBps)})` : "");
 }
 
-/** Why a holder has no power this epoch, or undefined when it has some. */
-export function noPowerReason(power: bigint, votesNow: bigint, t: EpochTiming): string | undefined {
+/** Why a holder has no power this period, or undefined when it has some. */
+export function noPowerReason(power: bigint, votesNow: bigint, t: PeriodTiming): string | undefined {
   if (power > 0n) return undefined;
-  if (t.epoch === 0n) return "nobody has power in epoch 0 (its snapshot is before the bucket existed)";
+  if (t.period === 0n) return "nobody has power in period 0 (its snapshot is before the bucket existed)";
   if (votesNow === 0n) return "you have no delegated votes (delegate to yourself first: gov:delegate)";
-  return "your votes were delegated after this epoch's snapshot: they count from the next epoch (then poke)";
+  return "your votes were delegated after this period's snapshot: they count from the next period (then poke)";
 }
 
 /*//////////////////////////////////////////////////////////////

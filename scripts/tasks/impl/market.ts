@@ -2,7 +2,7 @@
  * The subnet market's tasks: `subnet:launch` (burn the launch cost, get a subnet), `gauge:vote` (split
  * your voting power among a bucket's subnets), `gauge:poke` (re-read a voter's power) and `subnet:pay`
  * (pay a subnet's service fee, with an EIP-2612 permit). Also what `status` reads of the market.
- * The pure rules (ballots, launch bounds, epochs, fee references) are scripts/lib/shared/market.ts,
+ * The pure rules (ballots, launch bounds, periods, fee references) are scripts/lib/shared/market.ts,
  * shared with the web app.
  */
 import * as fs from "fs";
@@ -12,7 +12,7 @@ import { ContributionBucket, ContributionBucket__factory, Subnet__factory } from
 import { signPermit } from "../../lib/chain/permit";
 import {
   Ballot,
-  EpochTiming,
+  PeriodTiming,
   GaugeListing,
   LaunchBounds,
   LaunchPricing,
@@ -22,7 +22,7 @@ import {
   applyOverrides,
   ballotText,
   bucketIndex,
-  epochTiming,
+  periodTiming,
   feeRef,
   feeSplit,
   launchCostText,
@@ -58,7 +58,7 @@ export interface MarketListing extends GaugeListing {
   addedAt: bigint;
   /** Its share of the bucket now (`weights()`), basis points. */
   shareBps: number;
-  /** Gauge votes in force this epoch and from the next on. */
+  /** Gauge votes in force this period and from the next on. */
   votes: { current: bigint; next: bigint };
   fees: { paid: bigint; burned: bigint };
   lifecycle: LifecycleName;
@@ -78,7 +78,7 @@ export interface BucketMarket {
     capBps: number;
     feeBurnBps: number;
   };
-  timing: EpochTiming;
+  timing: PeriodTiming;
   unallocated: bigint;
 }
 
@@ -92,7 +92,7 @@ export function genesisNames(s: Session): Record<string, string> {
   };
 }
 
-/** Reads bucket `index`'s gauge: its settings, its epoch, and every live subnet with its share and fees. */
+/** Reads bucket `index`'s gauge: its settings, its period, and every live subnet with its share and fees. */
 export async function readBucketMarket(s: Session, index: number): Promise<BucketMarket> {
   const bucket = s.contracts.buckets[index];
   const [list, [addresses, bps], p, genesis, unallocated, now] = await Promise.all([
@@ -144,7 +144,7 @@ export async function readBucketMarket(s: Session, index: number): Promise<Bucke
       capBps: Number(p.capBps),
       feeBurnBps: Number(p.feeBurnBps),
     },
-    timing: epochTiming(genesis, now),
+    timing: periodTiming(genesis, now),
     unallocated,
   };
 }
@@ -337,36 +337,38 @@ export interface VoteArgs extends CommonArgs {
 
 /** What a vote recorded. */
 export interface VoteResult {
-  epoch: bigint;
+  period: bigint;
   power: bigint;
   ballot: Ballot;
-  /** The epoch it is in force from, and when that starts. */
+  /** The period it is in force from, and when that starts. */
   appliesFrom: bigint;
   appliesAt: bigint;
 }
 
-/** Prints the signer's power in a bucket's current epoch (and why it is zero, if it is). */
+/** Prints the signer's power in a bucket's current period (and why it is zero, if it is). */
 async function showPower(s: Session, bucket: ContributionBucket, market: BucketMarket): Promise<bigint> {
   const [power, votesNow] = await Promise.all([bucket.votingPower(s.me), s.contracts.token.getVotes(s.me)]);
-  log(`your voting power in epoch ${market.timing.epoch} of the ${market.name} bucket: ${s.ttdText(power)}`);
+  log(
+    `your voting power in period ${market.timing.period} of the ${market.name} bucket: ${s.ttdText(power)}`,
+  );
   log(`  (${powerRuleText(market.params.lookback)})`);
   const why = noPowerReason(power, votesNow, market.timing);
   if (why) log(`  it is zero: ${why}`);
   return power;
 }
 
-/** The epoch of the block `receipt` is in, and when a ballot cast in it applies, in words. */
+/** The period of the block `receipt` is in, and when a ballot cast in it applies, in words. */
 async function appliesAfter(
   s: Session,
   bucket: ContributionBucket,
   receipt: ContractTransactionReceipt,
-): Promise<{ timing: EpochTiming; when: string }> {
+): Promise<{ timing: PeriodTiming; when: string }> {
   const at = BigInt((await receipt.getBlock()).timestamp);
-  const timing = epochTiming(await bucket.genesis(), at);
+  const timing = periodTiming(await bucket.genesis(), at);
   return { timing, when: voteAppliesText(timing, (t) => s.timeText(t, at)) };
 }
 
-/** Replaces the signer's ballot in a bucket; it is in force from the next epoch and carries over. */
+/** Replaces the signer's ballot in a bucket; it is in force from the next period and carries over. */
 export async function vote(args: VoteArgs, hre: HardhatRuntimeEnvironment): Promise<VoteResult> {
   const s = await open(hre, args.from);
   const index = bucketArg(args.bucket);
@@ -376,24 +378,24 @@ export async function vote(args: VoteArgs, hre: HardhatRuntimeEnvironment): Prom
   await showPower(s, bucket, market);
   const receipt = await s.send(() => bucket.vote(ballot.ids, ballot.bps));
   let power = 0n;
-  let epoch = market.timing.epoch;
+  let period = market.timing.period;
   for (const entry of receipt.logs) {
     const parsed = bucket.interface.parseLog(entry);
     if (parsed?.name === "Voted") {
       power = parsed.args.power as bigint;
-      epoch = parsed.args.epoch as bigint;
+      period = parsed.args.period as bigint;
     }
   }
-  // The vote's own block decides its epoch (a vote sent at an epoch's edge lands in the next one).
+  // The vote's own block decides its period (a vote sent at a period's edge lands in the next one).
   const { timing, when } = await appliesAfter(s, bucket, receipt);
   log(
     `voted in the ${market.name} bucket with ${s.ttdText(power)}: ${ballotText(ballot, market.listings, genesisNames(s))}; ` +
       `${when} (tx ${receipt.hash})`,
   );
   log(
-    "  the ballot carries over to later epochs; its power is re-read when you vote again or anyone pokes it (gauge:poke)",
+    "  the ballot carries over to later periods; its power is re-read when you vote again or anyone pokes it (gauge:poke)",
   );
-  return { epoch, power, ballot, appliesFrom: timing.epoch + 1n, appliesAt: timing.next };
+  return { period, power, ballot, appliesFrom: timing.period + 1n, appliesAt: timing.next };
 }
 
 /** `gauge:poke` arguments. */
@@ -409,11 +411,11 @@ export interface PokeResult {
   bucket: number;
   before: bigint;
   after: bigint;
-  epoch: bigint;
+  period: bigint;
 }
 
 /**
- * Re-reads a voter's power for the current epoch and re-applies its ballot from the next (anyone may):
+ * Re-reads a voter's power for the current period and re-applies its ballot from the next (anyone may):
  * a wallet emptied or undelegated since its vote stops counting, a grown one counts more.
  */
 export async function poke(args: PokeArgs, hre: HardhatRuntimeEnvironment): Promise<PokeResult[]> {
@@ -435,21 +437,21 @@ export async function poke(args: PokeArgs, hre: HardhatRuntimeEnvironment): Prom
     }
     const receipt = await s.send(() => bucket.poke(voter));
     let after = 0n;
-    let epoch = 0n;
+    let period = 0n;
     for (const entry of receipt.logs) {
       const parsed = bucket.interface.parseLog(entry);
       if (parsed?.name === "Voted") {
         after = parsed.args.power as bigint;
-        epoch = parsed.args.epoch as bigint;
+        period = parsed.args.period as bigint;
       }
     }
     const { when } = await appliesAfter(s, bucket, receipt);
     log(
       `poked ${voter === s.me ? "your ballot" : voter} in the ${MARKET_BUCKETS[index]} bucket: power ${s.ttdText(before)} ` +
-        `(read in epoch ${readIn}) -> ${s.ttdText(after)} (epoch ${epoch}); ` +
+        `(read in period ${readIn}) -> ${s.ttdText(after)} (period ${period}); ` +
         `${when} (tx ${receipt.hash})`,
     );
-    results.push({ bucket: index, before, after, epoch });
+    results.push({ bucket: index, before, after, period });
   }
   if (results.length === 0)
     throw new TaskError(`${voter} has no gauge ballot in any bucket: nothing to poke`);
@@ -514,9 +516,11 @@ export async function pay(args: PayArgs, hre: HardhatRuntimeEnvironment): Promis
   const refShown = refText(ref);
   log(
     `paid ${s.ttdText(amount)} to the ${target.label}${refShown ? ` (ref ${JSON.stringify(refShown)})` : ""}: ` +
-      `${s.ttdText(split.burned)} burned, ${s.ttdText(split.toRound)} to its next round's contributors and validators ` +
+      `${s.ttdText(split.burned)} burned at its next finalization, ${s.ttdText(split.toRound)} to its next round's contributors and validators ` +
       `(${method === "permit" ? "EIP-2612 permit" : method === "approve" ? "approve + pay" : "existing allowance"}, tx ${hash})`,
   );
-  log(`  the ${target.label} has taken ${s.ttdText(paid)} in fees, ${s.ttdText(burned)} of it burned`);
+  log(
+    `  the ${target.label} has taken ${s.ttdText(paid)} in fees, ${s.ttdText(burned)} of it burned or to burn`,
+  );
   return { amount, burned: split.burned, method, ref };
 }

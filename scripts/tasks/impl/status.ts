@@ -87,11 +87,11 @@ export interface MarketStatus {
 /** The account's gauge ballot in one bucket. */
 export interface MyBallot {
   bucket: (typeof MARKET_BUCKETS)[number];
-  /** Its power this epoch (what a vote or a poke now would apply). */
+  /** Its power this period (what a vote or a poke now would apply). */
   powerNow: bigint;
-  /** The power its ballot applies, and the epoch that was read in. */
+  /** The power its ballot applies, and the period that was read in. */
   power: bigint;
-  epoch: bigint;
+  period: bigint;
   ballot: Ballot;
 }
 
@@ -252,7 +252,7 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
   const buckets = await Promise.all(MARKET_BUCKETS.map((_, i) => readBucketMarket(s, i)));
   const ballots: MyBallot[] = [];
   for (const [i, bucket] of c.buckets.entries()) {
-    const [[power, epoch, ids, bps], powerNow] = await Promise.all([
+    const [[power, period, ids, bps], powerNow] = await Promise.all([
       bucket.ballotOf(account),
       bucket.votingPower(account),
     ]);
@@ -261,7 +261,7 @@ export async function collectStatus(s: Session, args: StatusArgs): Promise<Statu
       bucket: MARKET_BUCKETS[i],
       powerNow,
       power,
-      epoch,
+      period,
       ballot: { ids: ids.map(Number), bps: bps.map(Number) },
     });
   }
@@ -450,7 +450,7 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
   const short = (x: string) => `${x.slice(0, 6)}…${x.slice(-4)}`;
   for (const b of market.buckets) {
     log(
-      `  ${b.name} bucket: epoch ${b.timing.epoch} (next starts ${t(b.timing.next)}); ` +
+      `  ${b.name} bucket: period ${b.timing.period} (next starts ${t(b.timing.next)}); ` +
         `${b.listings.length}/${b.params.maxSubnets} live subnets, cap ${formatBpsText(b.params.capBps)} each, ` +
         `${formatBpsText(b.params.feeBurnBps)} of fees burned; ` +
         gaugePoolText(b.listings.reduce((sum, x) => sum + x.floor, 0)) +
@@ -525,8 +525,8 @@ export async function status(args: StatusArgs, hre: HardhatRuntimeEnvironment): 
   for (const b of a.ballots) {
     const listings = r.market.buckets.find((x) => x.name === b.bucket)?.listings ?? [];
     log(
-      `  ${b.bucket} gauge: power this epoch ${T(b.powerNow)}; ballot ${ballotText(b.ballot, listings, names)}` +
-        (b.ballot.ids.length > 0 ? ` with ${T(b.power)} (read in epoch ${b.epoch})` : "") +
+      `  ${b.bucket} gauge: power this period ${T(b.powerNow)}; ballot ${ballotText(b.ballot, listings, names)}` +
+        (b.ballot.ids.length > 0 ? ` with ${T(b.power)} (read in period ${b.period})` : "") +
         (b.ballot.ids.length > 0 && b.power !== b.powerNow ? " (stale: vote again or gauge:poke)" : ""),
     );
   }
