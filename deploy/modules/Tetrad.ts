@@ -231,7 +231,9 @@ function buildCore(
   ];
   buckets.forEach((b, i) =>
     done.push(
-      m.call(b, "setFloors", [[subnets[i]], [10_000]], {
+      // The genesis subnet's floor: the rest of the bucket follows holders' gauge votes (and, with no
+      // votes, goes to the floor too, so the genesis subnet takes everything until holders vote).
+      m.call(b, "setFloors", [[subnets[i]], [config.genesisFloorBps]], {
         id: `Weight${cap(BUCKET_NAMES[i])}Subnet`,
         after: afterController,
       }),

@@ -36,6 +36,8 @@ export interface NetworkParameters {
     minValidatorStake: string;
   };
   metricWeights: number[];
+  /** Each genesis subnet's floor in its bucket (bps); what holders' votes do not place goes to it too. */
+  genesisFloorBps: number;
   governance: {
     votingDelay: number;
     votingPeriod: number;
@@ -64,6 +66,7 @@ export interface SystemConfig {
   pool: { rewardsDuration: bigint; minDeposit: bigint; withdrawLock: bigint };
   subnet: SubnetParams;
   metricWeights: number[];
+  genesisFloorBps: number;
   governance: {
     votingDelay: bigint;
     votingPeriod: bigint;
@@ -188,6 +191,7 @@ export function resolveConfig(p: NetworkParameters, now: bigint): SystemConfig {
       minValidatorStake: amount("subnet.minValidatorStake", s.minValidatorStake),
     },
     metricWeights,
+    genesisFloorBps: bps("genesisFloorBps", p.genesisFloorBps),
     governance: {
       votingDelay: seconds("governance.votingDelay", g.votingDelay, 2 ** 48 - 1),
       votingPeriod: seconds("governance.votingPeriod", g.votingPeriod),
