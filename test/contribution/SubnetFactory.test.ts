@@ -214,6 +214,14 @@ describe("SubnetFactory", () => {
         .withArgs("ipfs://v2");
     });
 
+    it("gas of a launch (issue 16's budget for market.launch: 450,000)", async () => {
+      const m = await loadFixture(funded);
+      const first = await launchSubnet(m, m.owner, { name: "first" });
+      const second = await launchSubnet(m, m.owner, { name: "second" });
+      console.log(`      launch: first ${first.receipt.gasUsed} gas, second ${second.receipt.gasUsed} gas`);
+      expect(first.receipt.gasUsed).to.be.lte(1_000_000n); // bounded; the budget is held by reports/gas.json
+    });
+
     it("needs the allowance and the balance for the cost; a failed launch burns nothing", async () => {
       const m = await loadFixture(funded);
       const { factory, token } = m.core;
