@@ -17,7 +17,9 @@ import {GaugeSplit} from "../libraries/GaugeSplit.sol";
 /// subnets: splits what it receives among its live subnets by governance's floors and holders' votes.
 /// @dev Intake is by balance (`balance - accounted`), so emission that arrives without a hook is split at
 /// the next call. Rounding remainders, and what neither votes nor floors place, are carried
-/// (`unallocated`) into the next split: nothing is lost. Votes are tallied per subnet id with the period
+/// (`unallocated`): nothing is lost. The carried amount goes to the floors only (as soon as there is
+/// one), never back through the gauge: re-split there at every call, a capped subnet would take the cap's
+/// share of it again and again, and in the end all of it. Votes are tallied per subnet id with the period
 /// they were last changed in: a change made in period `e` is in force from `e + 1` (no sniping), and a
 /// split reads only the live subnets' tallies, so a retired subnet leaves the totals at once. Every loop
 /// is bounded by MAX_SUBNETS (32) or MAX_VOTES (16).
@@ -121,25 +123,27 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         token.safeTransfer(msg.sender, amount);
     }
 
-    /// @dev Splits `balance - accounted` plus the carried remainder among the live subnets; what is not
-    /// placed stays carried.
+    /// @dev Splits `balance - accounted` among the live subnets (floors, votes, cap), and the carried
+    /// remainder among the floors alone; what is not placed stays carried.
     function _allocate() private {
         Totals memory t = _totals;
         uint256 received = token.balanceOf(address(this)) - t.accounted;
-        uint256 amount = t.unallocated + received;
+        uint256 carried = t.floorSum > 0 ? t.unallocated : 0; // to the floors only (see the contract's @dev)
         uint256 paid;
-        if (amount > 0 && t.count > 0) {
-            (address[] memory subnets, uint256[] memory shares) = _split(t, amount);
+        if ((received > 0 || carried > 0) && t.count > 0) {
+            (address[] memory subnets, uint256[] memory shares) = _split(t, received);
             for (uint256 i; i < subnets.length; ++i) {
-                if (shares[i] == 0) continue;
+                uint256 share = shares[i];
+                if (carried > 0) share += (carried * _listings[i].floor) / t.floorSum;
+                if (share == 0) continue;
                 uint256 stored = _allocation[subnets[i]];
-                _allocation[subnets[i]] = (stored == 0 ? 1 : stored) + shares[i];
-                paid += shares[i];
+                _allocation[subnets[i]] = (stored == 0 ? 1 : stored) + share;
+                paid += share;
             }
         }
         if (received == 0 && paid == 0) return;
         t.accounted = (t.accounted + received).toUint112();
-        t.unallocated = (amount - paid).toUint104();
+        t.unallocated = (t.unallocated + received - paid).toUint104();
         _totals = t;
         emit Allocated(received, t.unallocated);
     }

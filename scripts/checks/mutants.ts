@@ -106,6 +106,7 @@ const CATALOGUE: Record<string, Selection> = {
   "pool-idle-stream-not-frozen": POOL,
   "pool-same-token-stake-streamed": POOL,
   "bucket-carry-dropped": { hardhat: [HH.bucket, HH.poc], forge: [] },
+  "bucket-carry-through-gauge": { hardhat: [HH.bucket], forge: [] },
   "subnet-claim-not-zeroed": SUBNET,
   "subnet-slash-to-caller": { hardhat: [...SUBNET.hardhat, HH.governance], forge: SUBNET.forge },
   "subnet-agreement-ignored": { hardhat: [...SUBNET.hardhat, HH.poc], forge: SUBNET.forge },

@@ -11,7 +11,12 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { BaseContract, Interface, ZeroAddress, id } from "ethers";
-import { MockStakeToken__factory, TetradAccessManager, TetradTimelock } from "../../typechain-types";
+import {
+  MockStakeToken__factory,
+  Subnet__factory,
+  TetradAccessManager,
+  TetradTimelock,
+} from "../../typechain-types";
 import {
   DAY,
   DEFAULT_GOVERNANCE,
@@ -118,7 +123,23 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
         const [subnets, bps] = await bucket.weights();
         expect(subnets, `bucket ${i}`).to.deep.equal([await c.subnets[i].getAddress()]);
         expect(bps.map(Number)).to.deep.equal([10_000]);
+        // The genesis subnet is a launch subnet: governance's 100% floor, gauge id 1.
+        const [listing] = await bucket.listings();
+        expect([listing.id, listing.floor]).to.deep.equal([1n, 10_000n]);
+        expect(await c.factory.bucketAt(i)).to.equal(await bucket.getAddress());
       }
+      // The subnet market: the factory clones an uninitialized implementation, burns TTD, nothing launched.
+      expect(await c.factory.token()).to.equal(addr.Tetrad);
+      expect(await c.factory.authority()).to.equal(addr.TetradAccessManager);
+      expect(await c.factory.launched()).to.equal(0n);
+      const implementation = await c.factory.implementation();
+      expect(await ethers.provider.getCode(implementation)).to.not.equal("0x");
+      const impl = Subnet__factory.connect(implementation, ethers.provider);
+      expect([await impl.bucket(), await impl.owner(), await impl.round()]).to.deep.equal([
+        ZeroAddress,
+        ZeroAddress,
+        0n,
+      ]);
     });
 
     it("each bucket's first subnet has the default parameters (no owner share: the fund owns it), metric weights and the fund as owner", async () => {
@@ -187,7 +208,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
   });
 
   describe("powers", () => {
-    it("the Timelock is the only admin; the controller the only distributor; guardian and Timelock may pause", async () => {
+    it("the Timelock is the only admin; the controller the only distributor; the factory the only launcher; guardian and Timelock may pause", async () => {
       const { c, fromBlock, guardian, deployer } = await loadFixture(deployWithGuardian);
       const addr = c.deployment.contracts;
       const members = await managerRoleMembers(c.manager, fromBlock);
@@ -198,24 +219,33 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       expect([...(members.get(GUARDIAN_ROLE) ?? [])].sort(), "GUARDIAN").to.deep.equal(
         [guardian.address, addr.TetradTimelock].sort(),
       );
-      expect([...members.keys()].sort()).to.deep.equal([ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE]);
-      for (const role of [ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE]) {
+      expect([...(members.get(ROLES.LAUNCHER) ?? [])], "LAUNCHER").to.deep.equal([addr.SubnetFactory]);
+      expect([...members.keys()].sort()).to.deep.equal([
+        ROLES.ADMIN,
+        ROLES.DISTRIBUTOR,
+        GUARDIAN_ROLE,
+        ROLES.LAUNCHER,
+      ]);
+      for (const role of [ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE, ROLES.LAUNCHER]) {
         expect((await c.manager.hasRole(role, deployer.address))[0], `deployer in role ${role}`).to.equal(
           false,
         );
       }
     });
 
-    it("maps only pause() to the guardian and only onEmission to the distributor; the rest is the admin's", async () => {
+    it("maps only pause() to the guardian, only onEmission to the distributor, only addSubnet to the launcher; the rest is the admin's", async () => {
       const { c } = await loadFixture(deployWithGuardian);
       const pause = c.controller.interface.getFunction("pause").selector;
       const onEmission = c.pool.interface.getFunction("onEmission").selector;
+      const addSubnet = c.buckets[0].interface.getFunction("addSubnet").selector;
       const targets = [
         { label: "controller", contract: c.controller, pausable: true, notified: false },
         { label: "pool", contract: c.pool, pausable: true, notified: true },
         ...c.buckets.map((b, i) => ({ label: `bucket ${i}`, contract: b, pausable: false, notified: true })),
         ...c.subnets.map((s, i) => ({ label: `subnet ${i}`, contract: s, pausable: true, notified: false })),
         { label: "fund", contract: c.protectionFund, pausable: false, notified: false },
+        // The factory's setters are the admin's (`launch` is open: not `restricted`).
+        { label: "factory", contract: c.factory, pausable: false, notified: false },
       ];
       for (const t of targets) {
         const target = await t.contract.getAddress();
@@ -225,7 +255,9 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
               ? GUARDIAN_ROLE
               : sel === onEmission && t.notified
                 ? ROLES.DISTRIBUTOR
-                : ROLES.ADMIN;
+                : sel === addSubnet && t.label.startsWith("bucket")
+                  ? ROLES.LAUNCHER
+                  : ROLES.ADMIN;
           expect(await c.manager.getTargetFunctionRole(target, sel), `${t.label} ${sel}`).to.equal(expected);
         }
       }
@@ -235,7 +267,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
     const targetsOf = (
       core: Pick<
         Core,
-        "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets"
+        "manager" | "token" | "controller" | "pool" | "protectionFund" | "buckets" | "subnets" | "factory"
       >,
       dao: Pick<Governance, "governor" | "timelock">,
     ) => ({
@@ -246,6 +278,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       fund: core.protectionFund,
       ...Object.fromEntries(core.buckets.map((b, i) => [`bucket${i}`, b])),
       ...Object.fromEntries(core.subnets.map((x, i) => [`subnet${i}`, x])),
+      factory: core.factory,
       governor: dao.governor,
       timelock: dao.timelock,
     });
@@ -293,6 +326,17 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       await expect(
         asDeployer.buckets[0].setFloors([await c.subnets[0].getAddress()], [5_000]),
       ).to.be.revertedWithCustomError(c.buckets[0], unauthorized);
+      await expect(asDeployer.buckets[0].addSubnet(deployer.address)).to.be.revertedWithCustomError(
+        c.buckets[0],
+        unauthorized,
+      );
+      await expect(asDeployer.buckets[0].kill(await c.subnets[0].getAddress())).to.be.revertedWithCustomError(
+        c.buckets[0],
+        unauthorized,
+      );
+      await expect(
+        asDeployer.factory.setLaunchPricing({ minCost: 1n, maxCost: 1n, decayPeriod: 1n }),
+      ).to.be.revertedWithCustomError(c.factory, unauthorized);
       await expect(asDeployer.subnets[0].setMetricWeights([10_000])).to.be.revertedWithCustomError(
         c.subnets[0],
         unauthorized,

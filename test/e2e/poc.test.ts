@@ -95,7 +95,7 @@ describe("e2e: proof of contribution on the core system", () => {
     const subnetAddress = await subnet.getAddress();
     const rng = new Rng(2024);
 
-    // ----- the code bucket, modelled: 24% of each distribution, split 50/50, remainders carried -----
+    // ----- the code bucket, modelled: 24% of each distribution, split 50/50, remainders carried to the floors -----
     let unallocated = 0n;
     let allocation = 0n; // owed to our subnet by the bucket, pulled at each finalization
     const distribute = async (): Promise<void> => {
@@ -110,10 +110,11 @@ describe("e2e: proof of contribution on the core system", () => {
       // anyone calls allocate. Nothing moved yet; split now, as a keeper would.
       expect(await code.allocation(subnetAddress), "no split without a pull").to.equal(allocation);
       await (await code.allocate()).wait();
-      const amount = unallocated + log.args.amounts[0];
-      const share = (amount * 5000n) / 10_000n;
+      // The new emission is split by the floors; the carried remainder goes to the floors too.
+      const received = log.args.amounts[0];
+      const share = (received * 5000n) / 10_000n + (unallocated * 5000n) / 10_000n;
       allocation += share;
-      unallocated = amount - 2n * share;
+      unallocated = unallocated + received - 2n * share;
       expect(await code.allocation(subnetAddress), "bucket allocation").to.equal(allocation);
       expect(await code.unallocated(), "bucket remainder").to.equal(unallocated);
     };
@@ -149,6 +150,10 @@ describe("e2e: proof of contribution on the core system", () => {
       await toPhase(subnet, "closed");
       await time.increase(3600);
       await distribute();
+      // The first page's pull splits again: nothing new arrived, and the floors take what is carried.
+      const carriedShare = (unallocated * 5000n) / 10_000n;
+      allocation += carriedShare;
+      unallocated -= 2n * carriedShare;
       const pool = pending + allocation;
       totalPulled += allocation;
       allocation = 0n; // pulled by the first page

@@ -14,6 +14,7 @@ import {
   CapitalPool__factory,
   ContributionBucket__factory,
   EmissionController__factory,
+  SubnetFactory__factory,
   Subnet__factory,
   TetradAccessManager__factory,
   TetradGovernor__factory,
@@ -502,8 +503,9 @@ describe("Attacks on governance", () => {
 
     async function targets(s: GovernedSystem): Promise<Target[]> {
       const { core, governor, timelock } = s;
-      const { manager, controller, pool, buckets, subnets, protectionFund, token } = core;
+      const { manager, controller, pool, buckets, subnets, protectionFund, token, factory } = core;
       const managerAddress = await manager.getAddress();
+      const factoryAddress = await factory.getAddress();
       const controllerAddress = await controller.getAddress();
       const timelockAddress = await timelock.getAddress();
       const governorAddress = await governor.getAddress();
@@ -639,7 +641,8 @@ describe("Attacks on governance", () => {
         out.push({
           name: `ContributionBucket ${i}`,
           iface: ContributionBucket__factory.createInterface(),
-          open: ["allocate", "pull"],
+          // Holders' gauge votes, and the permissionless split and poke.
+          open: ["allocate", "pull", "vote", "poke"],
           privileged: [
             {
               fn: "onEmission",
@@ -650,6 +653,32 @@ describe("Attacks on governance", () => {
             {
               fn: "setFloors",
               call: (w) => bucket.connect(w).setFloors([anyone], [10_000]),
+              refusal: managed(bucket),
+              holder: timelockAddress,
+            },
+            {
+              fn: "addSubnet",
+              call: (w) => bucket.connect(w).addSubnet(anyone),
+              refusal: managed(bucket),
+              holder: factoryAddress,
+            },
+            {
+              fn: "kill",
+              call: async (w) => bucket.connect(w).kill(await subnets[i].getAddress()),
+              refusal: managed(bucket),
+              holder: timelockAddress,
+            },
+            {
+              fn: "setGaugeParams",
+              call: (w) =>
+                bucket.connect(w).setGaugeParams({
+                  maxSubnets: 8,
+                  maxVotes: 4,
+                  lookback: DAY,
+                  immunity: 0,
+                  capBps: 10_000,
+                  feeBurnBps: 0,
+                }),
               refusal: managed(bucket),
               holder: timelockAddress,
             },
@@ -678,8 +707,34 @@ describe("Attacks on governance", () => {
             "finalizeRound",
             "claim",
             "claimFor",
+            // Users of the subnet's service pay its fees.
+            "payFee",
+            "payFeeWithPermit",
           ],
           privileged: [
+            {
+              // Set up once, by its constructor here (a clone: by the factory, in its creating transaction).
+              fn: "initialize",
+              call: (w) =>
+                subnet
+                  .connect(w)
+                  .initialize(
+                    managerAddress,
+                    buckets[i],
+                    w.address,
+                    "x",
+                    "u",
+                    DEFAULT_SUBNET_PARAMS,
+                    [10_000],
+                  ),
+              refusal: () => ({ contract: subnet, error: "InvalidInitialization", args: [] }),
+            },
+            {
+              fn: "retire",
+              call: (w) => subnet.connect(w).retire(),
+              refusal: (w) => ({ contract: subnet, error: "NotBucket", args: [w.address] }),
+              holder: buckets[i].target as string,
+            },
             {
               fn: "setParams",
               call: (w) => subnet.connect(w).setParams(DEFAULT_SUBNET_PARAMS),
@@ -747,6 +802,35 @@ describe("Attacks on governance", () => {
           ],
         });
       }
+
+      out.push({
+        name: "SubnetFactory",
+        iface: SubnetFactory__factory.createInterface(),
+        // Anyone launches a subnet (burning the cost).
+        open: ["launch"],
+        privileged: [
+          {
+            fn: "setLaunchPricing",
+            call: (w) =>
+              factory.connect(w).setLaunchPricing({ minCost: 1n, maxCost: 10n ** 24n, decayPeriod: DAY }),
+            refusal: managed(factory),
+            holder: timelockAddress,
+          },
+          {
+            fn: "setLaunchBounds",
+            call: (w) =>
+              factory.connect(w).setLaunchBounds({
+                maxOwnerShareBps: 10_000,
+                minBond: 0n,
+                maxBond: 10n ** 24n,
+                minValidatorStake: 0n,
+              }),
+            refusal: managed(factory),
+            holder: timelockAddress,
+          },
+          setAuthority(factory),
+        ],
+      });
 
       out.push({
         name: "Treasury (protection fund)",
@@ -1078,6 +1162,7 @@ describe("Attacks on governance", () => {
       "Subnet 0",
       "Subnet 1",
       "Subnet 2",
+      "SubnetFactory",
       "Treasury (protection fund)",
       "TetradAccessManager",
       "TetradGovernor",
@@ -1156,7 +1241,15 @@ describe("Attacks on governance", () => {
       expect([...(members.get(GUARDIAN_ROLE) ?? [])].sort(), "GUARDIAN").to.deep.equal(
         [s.guardian.address, timelockAddress].sort(),
       );
-      expect([...members.keys()].sort()).to.deep.equal([ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE]);
+      expect([...(members.get(ROLES.LAUNCHER) ?? [])], "LAUNCHER").to.deep.equal([
+        await s.core.factory.getAddress(),
+      ]);
+      expect([...members.keys()].sort()).to.deep.equal([
+        ROLES.ADMIN,
+        ROLES.DISTRIBUTOR,
+        GUARDIAN_ROLE,
+        ROLES.LAUNCHER,
+      ]);
       for (const [role, set] of members) {
         for (const account of set) {
           const isContract = (await ethers.provider.getCode(account)) !== "0x";
@@ -1166,7 +1259,7 @@ describe("Attacks on governance", () => {
       }
       expect(await manager.hasRole(ROLES.ADMIN, s.deployer.address)).to.deep.equal([false, 0n]);
       expect(await manager.hasRole(ROLES.ADMIN, timelockAddress)).to.deep.equal([true, 0n]);
-      for (const role of [ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE]) {
+      for (const role of [ROLES.ADMIN, ROLES.DISTRIBUTOR, GUARDIAN_ROLE, ROLES.LAUNCHER]) {
         expect((await manager.hasRole(role, s.deployer.address))[0], `deployer in role ${role}`).to.equal(
           false,
         );
@@ -1176,18 +1269,20 @@ describe("Attacks on governance", () => {
       }
     });
 
-    it("maps only pause() to the guardian's role and only onEmission to the controller's", async () => {
+    it("maps only pause() to the guardian's role, only onEmission to the controller's, only addSubnet to the factory's", async () => {
       const s = await loadFixture(deployGovernedSystem);
-      const { manager, controller, pool, buckets, subnets, protectionFund } = s.core;
+      const { manager, controller, pool, buckets, subnets, protectionFund, factory } = s.core;
       const managerAddress = await manager.getAddress();
       const pauseSel = controller.interface.getFunction("pause").selector;
       const onEmissionSel = pool.interface.getFunction("onEmission").selector;
+      const addSubnetSel = buckets[0].interface.getFunction("addSubnet").selector;
       const managedTargets: [string, BaseContract, Interface][] = [
         ["controller", controller, controller.interface],
         ["pool", pool, pool.interface],
         ...buckets.map((b, i): [string, BaseContract, Interface] => [`bucket ${i}`, b, b.interface]),
         ...subnets.map((n, i): [string, BaseContract, Interface] => [`subnet ${i}`, n, n.interface]),
         ["protection fund", protectionFund, protectionFund.interface],
+        ["factory", factory, factory.interface],
       ];
       for (const [label, c, iface] of managedTargets) {
         const address = await c.getAddress();
@@ -1204,7 +1299,9 @@ describe("Attacks on governance", () => {
               ? GUARDIAN_ROLE
               : sel === onEmissionSel && notified
                 ? ROLES.DISTRIBUTOR
-                : ROLES.ADMIN;
+                : sel === addSubnetSel && label.startsWith("bucket")
+                  ? ROLES.LAUNCHER
+                  : ROLES.ADMIN;
           expect(role, `${label} ${iface.getFunction(sel)!.name}`).to.equal(expected);
         }
       }
