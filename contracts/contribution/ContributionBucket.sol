@@ -171,9 +171,10 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
 
     /// @inheritdoc IContributionBucket
     function addSubnet(address subnet) external restricted returns (uint256 id) {
-        // The factory adds only the clone it just created: it cannot be listed already.
         if (subnet == address(0)) revert InvalidFloors();
         _allocate();
+        // After the split, which read every listing: this scan costs 100 gas a subnet.
+        if (_find(subnet) != type(uint256).max) revert AlreadyListed(subnet);
         if (_totals.count >= _params.maxSubnets) _remove(_weakest(), false);
         id = _add(subnet);
     }

@@ -64,6 +64,9 @@ interface IContributionBucket is IEmissionReceiver {
     /// @notice The bucket is full and no subnet is past its immunity without a floor.
     error BucketFull();
 
+    /// @notice `subnet` is already live in the bucket.
+    error AlreadyListed(address subnet);
+
     /// @notice `subnet` is not live in the bucket.
     error NotListed(address subnet);
 

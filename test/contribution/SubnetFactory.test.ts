@@ -38,9 +38,13 @@ const GAUGE = {
   feeBurnBps: 5_000,
 };
 
-/** The EIP-1167 minimal proxy's runtime code for `implementation`. */
-function cloneCode(implementation: string): string {
-  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3`;
+/**
+ * The EIP-1167 minimal proxy's runtime code for `implementation`, followed by its immutable arguments
+ * (OpenZeppelin `Clones.cloneWithImmutableArgs`): the bucket's address, then the name's bytes.
+ */
+function cloneCode(implementation: string, bucket: string, name: string): string {
+  const args = bucket.slice(2).toLowerCase() + Buffer.from(name, "utf8").toString("hex");
+  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3${args}`;
 }
 
 function asParams(
@@ -131,10 +135,11 @@ describe("SubnetFactory", () => {
       // Burned, not locked: the supply drops by the cost.
       expect(await token.totalSupply()).to.equal(supply - PRICING.minCost);
       expect(await factory.launched()).to.equal(1n);
-      // A minimal proxy of the implementation, with the launch's settings.
+      // A minimal proxy of the implementation whose arguments are its bucket and name.
       expect(await ethers.provider.getCode(subnetAddress)).to.equal(
-        cloneCode(await factory.implementation()),
+        cloneCode(await factory.implementation(), await bucket.getAddress(), "alpha"),
       );
+      expect(await subnet.bucket()).to.equal(await bucket.getAddress());
       expect(await subnet.owner()).to.equal(m.owner.address);
       expect(await subnet.name()).to.equal("alpha");
       expect(await subnet.metadataURI()).to.equal("ipfs://alpha");
@@ -167,29 +172,21 @@ describe("SubnetFactory", () => {
 
     it("a clone is initialized once; the implementation and a constructor-built subnet refuse initialize; the extension refuses direct calls", async () => {
       const m = await loadFixture(funded);
-      const { factory, buckets, manager, subnets } = m.core;
+      const { factory, manager, subnets } = m.core;
       const { subnet } = await launchSubnet(m, m.owner);
-      const args = [
-        await manager.getAddress(),
-        await buckets[0].getAddress(),
-        m.attacker.address,
-        "x",
-        "u",
-        P,
-        W,
-      ] as const;
+      const args = [await manager.getAddress(), m.attacker.address, "u", P, W] as const;
       await expect(subnet.connect(m.attacker).initialize(...args)).to.be.revertedWithCustomError(
         subnet,
-        "InvalidInitialization",
+        "AlreadyInitialized",
       );
       const implementation = Subnet__factory.connect(await factory.implementation(), m.attacker);
       await expect(implementation.initialize(...args)).to.be.revertedWithCustomError(
         implementation,
-        "InvalidInitialization",
+        "AlreadyInitialized",
       );
       await expect(subnets[0].connect(m.attacker).initialize(...args)).to.be.revertedWithCustomError(
         subnets[0],
-        "InvalidInitialization",
+        "AlreadyInitialized",
       );
       const extension = SubnetExtension__factory.connect(await subnet.extension(), m.attacker);
       await expect(extension.initialize(...args)).to.be.revertedWithCustomError(extension, "NotDelegated");

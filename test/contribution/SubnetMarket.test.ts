@@ -143,7 +143,7 @@ async function impersonate(address: string): Promise<HardhatEthersSigner> {
 
 describe("Subnet in the market: fees and retirement", () => {
   describe("payFee", () => {
-    it("burns the bucket's burn share (the supply drops), keeps the rest unbooked, emits FeePaid, counts fees()", async () => {
+    it("sets the bucket's burn share aside and burns it as the next finalization starts, keeps the rest unbooked, emits FeePaid, counts fees()", async () => {
       const c = await loadFixture(base);
       const supply = await c.token.totalSupply();
       const ref = id("invoice-1");
@@ -151,16 +151,22 @@ describe("Subnet in the market: fees and retirement", () => {
       await expect(tx)
         .to.emit(c.subnet, "FeePaid")
         .withArgs(c.payer.address, 100n * E, 50n * E, ref);
-      await expect(tx).to.changeTokenBalances(c.token, [c.payer, c.subnet], [-100n * E, 50n * E]);
-      expect(await c.token.totalSupply()).to.equal(supply - 50n * E);
+      await expect(tx).to.changeTokenBalances(c.token, [c.payer, c.subnet], [-100n * E, 100n * E]);
+      // The burn share waits in the subnet: one supply checkpoint a round, not one a payment.
+      expect(await c.token.totalSupply()).to.equal(supply);
       expect(await c.subnet.fees()).to.deep.equal([100n * E, 50n * E]);
       // Not emission yet: the next finalization books it.
       expect(await c.subnet.pendingEmission()).to.equal(0n);
-      await expectSolvent(c, 50n * E);
+      await expectSolvent(c, 100n * E);
       await c.subnet.connect(c.payer).payFee(3n, id("dust")); // 3 x 5,000 / 10,000 = 1 burned
       expect(await c.subnet.fees()).to.deep.equal([100n * E + 3n, 50n * E + 1n]);
       await toPhase(c.subnet, "closed");
-      await finalizeRound(c.subnet.connect(c.keeper));
+      const round = await c.subnet.round();
+      await expect(c.subnet.connect(c.keeper).finalizeRound(1_000n))
+        .to.emit(c.subnet, "FeesBurned")
+        .withArgs(round, 50n * E + 1n);
+      expect(await c.token.totalSupply()).to.equal(supply - 50n * E - 1n);
+      expect(await c.subnet.fees()).to.deep.equal([100n * E + 3n, 50n * E + 1n]);
       expect(await c.subnet.pendingEmission()).to.equal(50n * E + 2n);
       await expectSolvent(c);
     });
@@ -190,10 +196,16 @@ describe("Subnet in the market: fees and retirement", () => {
         await expect(c.subnet.connect(c.payer).payFee(100n * E, id(`fee-${bps}`)))
           .to.emit(c.subnet, "FeePaid")
           .withArgs(c.payer.address, 100n * E, burned, id(`fee-${bps}`));
-        expect(await c.token.totalSupply(), `burn ${bps}`).to.equal(supply - burned);
+        expect(await c.token.totalSupply(), `burn ${bps} waits for the round`).to.equal(supply);
       }
       expect(await c.subnet.fees()).to.deep.equal([300n * E, 120n * E]);
-      await expectSolvent(c, 180n * E);
+      await expectSolvent(c, 300n * E);
+      const supply = await c.token.totalSupply();
+      await toPhase(c.subnet, "closed");
+      await finalizeRound(c.subnet.connect(c.keeper));
+      expect(await c.token.totalSupply()).to.equal(supply - 120n * E);
+      expect(await c.subnet.pendingEmission()).to.equal(180n * E);
+      await expectSolvent(c);
     });
 
     it("reverts ZeroAmount for 0, and without the allowance or the balance", async () => {
@@ -232,7 +244,7 @@ describe("Subnet in the market: fees and retirement", () => {
       await expect(tx)
         .to.emit(c.subnet, "FeePaid")
         .withArgs(c.stranger.address, 10n * E, 5n * E, id("p"));
-      await expect(tx).to.changeTokenBalances(c.token, [c.stranger, c.subnet], [-10n * E, 5n * E]);
+      await expect(tx).to.changeTokenBalances(c.token, [c.stranger, c.subnet], [-10n * E, 10n * E]);
       expect(await c.token.nonces(c.stranger.address)).to.equal(1n);
       expect(await c.token.allowance(c.stranger.address, c.address)).to.equal(0n);
     });
@@ -359,7 +371,8 @@ describe("Subnet in the market: fees and retirement", () => {
       await expect(tx)
         .to.emit(c.subnet, "Retired")
         .withArgs(1n, 450n * E);
-      await expect(tx).to.changeTokenBalances(c.token, [c.subnet, fund], [-50n * E, 450n * E]);
+      // In: the allocation (400); out: the fee's burn share (50) and the leftover (450).
+      await expect(tx).to.changeTokenBalances(c.token, [c.subnet, fund], [-100n * E, 450n * E]);
       expect(await c.subnet.pendingEmission()).to.equal(0n);
       expect(await c.token.balanceOf(c.address)).to.equal(0n);
     });

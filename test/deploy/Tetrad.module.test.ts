@@ -122,10 +122,12 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       for (const [i, bucket] of c.buckets.entries()) {
         const [subnets, bps] = await bucket.weights();
         expect(subnets, `bucket ${i}`).to.deep.equal([await c.subnets[i].getAddress()]);
+        // Alone in its bucket, with no vote yet, the genesis subnet takes it all: its 20% floor, and the
+        // gauge's 80% that no vote places.
         expect(bps.map(Number)).to.deep.equal([10_000]);
-        // The genesis subnet is a launch subnet: governance's 100% floor, gauge id 1.
+        // The genesis subnet is a launch subnet: governance's floor (genesisFloorBps), gauge id 1.
         const [listing] = await bucket.listings();
-        expect([listing.id, listing.floor]).to.deep.equal([1n, 10_000n]);
+        expect([listing.id, listing.floor]).to.deep.equal([1n, 2_000n]);
         expect(await c.factory.bucketAt(i)).to.equal(await bucket.getAddress());
       }
       // The subnet market: the factory clones an uninitialized implementation, burns TTD, nothing launched.

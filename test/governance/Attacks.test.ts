@@ -716,18 +716,8 @@ describe("Attacks on governance", () => {
               // Set up once, by its constructor here (a clone: by the factory, in its creating transaction).
               fn: "initialize",
               call: (w) =>
-                subnet
-                  .connect(w)
-                  .initialize(
-                    managerAddress,
-                    buckets[i],
-                    w.address,
-                    "x",
-                    "u",
-                    DEFAULT_SUBNET_PARAMS,
-                    [10_000],
-                  ),
-              refusal: () => ({ contract: subnet, error: "InvalidInitialization", args: [] }),
+                subnet.connect(w).initialize(managerAddress, w.address, "u", DEFAULT_SUBNET_PARAMS, [10_000]),
+              refusal: () => ({ contract: subnet, error: "AlreadyInitialized", args: [] }),
             },
             {
               fn: "retire",

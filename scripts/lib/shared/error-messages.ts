@@ -405,6 +405,8 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       return "invalid gauge settings: 1-32 subnets, 1-16 per ballot, a lookback of 1 hour to 30 days, immunity of at most 180 days, a cap of 500-10,000 bps, a fee burn of at most 10,000 bps";
     case "BucketFull":
       return "the bucket is full and every subnet in it has a floor or is still immune: no slot can be freed yet";
+    case "AlreadyListed":
+      return `${String(a[0])} is already live in this bucket`;
     case "NotListed":
       return `${String(a[0])} is not a live subnet of this bucket`;
     case "IdsExhausted":
