@@ -629,12 +629,18 @@ class Simulation {
     this.gov.state = state;
     if (state === "active") {
       const snapshot = await governor.proposalSnapshot(id);
+      const deadline = await governor.proposalDeadline(id);
       for (const h of this.holders()) {
         if (this.voted.has(h.signer.address) || !this.rng.chance(BEHAVIOUR.turnout)) continue;
         this.voted.add(h.signer.address);
         if ((await token.getPastVotes(h.signer.address, snapshot)) === 0n) continue;
         const delta = PROPOSED_SHARES[h.bucket] - this.gov.sharesBefore[h.bucket];
-        await governor.connect(h.signer).castVote(id, ballot(this.rng, delta));
+        const support = ballot(this.rng, delta);
+        // Each vote is mined a second after the block before: when the deadline falls this morning,
+        // the vote closes while they are cast, and a late ballot is not sent (it would revert). The
+        // draws above still happen, so that runs which never meet this draw the same numbers.
+        if ((await this.clock.latest()) + 1n > deadline) continue;
+        await governor.connect(h.signer).castVote(id, support);
         this.gov.voters++;
       }
     } else if (state === "succeeded") {
