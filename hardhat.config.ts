@@ -52,6 +52,14 @@ const config: HardhatUserConfig = {
       allowUnlimitedContractSize: false,
       ...(COVERAGE ? { hardfork: "prague" } : {}),
     },
+    // The simulation's own anvil (scripts/simulate.ts --chain anvil starts it and sets SIM_ANVIL_URL).
+    // A fixed gas price: no fee lookup per transaction (hardhat-ethers estimates each one's gas).
+    simAnvil: {
+      url: process.env.SIM_ANVIL_URL ?? "http://127.0.0.1:8545",
+      chainId: 31337,
+      gasPrice: 1_000_000_000,
+      timeout: 600_000,
+    },
     // LOCALHOST_URL lets tests and the app run a node on another port.
     localhost: { url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     // A public test network from the environment: RPC_URL plus DEPLOYER_KEY or DEPLOYER_KEYSTORE

@@ -1,5 +1,5 @@
 /**
- * The system in two stages on the in-process Hardhat network, through the same Ignition modules as
+ * The system in two stages on the in-process Hardhat network (or the simulation's own anvil), through the same Ignition modules as
  * `deploy/deploy.ts` (deploy/modules/Tetrad.ts, wiring from deploy/modules/wiring.ts): `deployCore`
  * (the deployer stays the AccessManager's admin, to fund accounts or onboard agents from the
  * protection fund) and `deployGovernance` (Timelock + Governor, the admin role handed over). Used by
@@ -112,11 +112,18 @@ async function ignite(
   );
 }
 
+/**
+ * The networks these stages deploy to: the in-process one and the simulation's own anvil
+ * (scripts/simulate.ts --chain anvil, hardhat.config.ts), a fresh chain that lives as long as the run
+ * and takes the in-process network's parameters. Elsewhere use deploy/deploy.ts, whose Ignition
+ * journal on disk lets a deployment resume.
+ */
+const STAGE_NETWORKS = ["hardhat", "simAnvil"];
+
 function assertInProcess(hre: HardhatRuntimeEnvironment, what: string): void {
-  // Elsewhere Ignition keeps a journal on disk and a second call would find the first deployment.
-  if (hre.network.name !== "hardhat")
+  if (!STAGE_NETWORKS.includes(hre.network.name))
     throw new Error(
-      `${what}: the in-process Hardhat network only (use deploy/deploy.ts on ${hre.network.name})`,
+      `${what}: the in-process Hardhat network or the simulation's anvil only (use deploy/deploy.ts on ${hre.network.name})`,
     );
 }
 
@@ -124,7 +131,7 @@ async function baseConfig(hre: HardhatRuntimeEnvironment, deployer: Signer): Pro
   const provider = deployer.provider;
   if (!provider) throw new Error("deploy: the deployer signer has no provider");
   const latest = await provider.getBlock("latest");
-  const params: NetworkParameters = loadNetworkParameters(hre.network.name);
+  const params: NetworkParameters = loadNetworkParameters("hardhat");
   return resolveConfig(params, BigInt(latest?.timestamp ?? Math.floor(Date.now() / 1000)));
 }
 

@@ -45,7 +45,7 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
  */
 const PLAIN_ONLY =
   "ADV-04 loops|ADV-04b claims|ADV-13 sybil|ADV-13b sybils|ADV-14 gas-starved|Wallets against a local JSON-RPC node|Consensus attacks|" +
-  "a hook that burns all its gas gets exactly HOOK_GAS";
+  "a hook that burns all its gas gets exactly HOOK_GAS|Simulation on anvil";
 
 const args = process.argv.slice(2);
 const coverage = args.includes("--coverage");
@@ -176,6 +176,7 @@ const SLOW_FILES = {
   "test/security/Consensus.attacks.test.ts": 70,
   "test/contribution/Subnet.property.test.ts": 70,
   "test/scripts/simulate.test.ts": 50,
+  "test/scripts/simulate-anvil.test.ts": 25,
   "test/rewards/CapitalPool.property.test.ts": 30,
   "test/deploy/Tetrad.module.test.ts": 25,
   "test/contribution/Subnet.test.ts": 25,

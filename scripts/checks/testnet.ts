@@ -16,11 +16,12 @@
  *
  * Usage: npm run test:testnet   (compiles first unless --no-compile)
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freePort, rpc } from "../lib/chain/local-node";
+import { Anvil, anvilBinary, startAnvil } from "../lib/chain/anvil";
+import { rpc } from "../lib/chain/local-node";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
@@ -28,47 +29,6 @@ const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "b
 const ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const CHAIN_ID = 31338;
 const DAY = 86_400;
-
-/** The platform binary (node_modules/.bin/anvil is a Node wrapper: its PID is not anvil's). */
-function anvilBinary(): string {
-  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as string];
-  const name = process.platform === "win32" ? "anvil.exe" : "anvil";
-  const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
-  try {
-    return require.resolve(`${pkg}/bin/${name}`);
-  } catch {
-    throw new Error(
-      `anvil: ${pkg} is not installed (npm install; it is an optional dependency of @foundry-rs/anvil)`,
-    );
-  }
-}
-
-/** Starts anvil and resolves once it answers with OUR chain id (a node left on the port would not). */
-async function startAnvil(): Promise<{ anvil: ChildProcess; url: string }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const anvil = spawn(
-      anvilBinary(),
-      ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID), "--silent"],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    anvil.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && anvil.exitCode === null) {
-      try {
-        if (Number(await rpc<string>(url, "eth_chainId")) === CHAIN_ID && anvil.exitCode === null)
-          return { anvil, url };
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    if (anvil.exitCode === null) anvil.kill("SIGKILL");
-    if (attempt >= 3) throw new Error(`anvil did not answer on ${url}: ${stderr.trim() || "no output"}`);
-  }
-}
 
 interface Step {
   name: string;
@@ -86,12 +46,11 @@ async function main(): Promise<number> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tetrad-testnet-"));
   const deploymentId = `testnet-check-${process.pid}`;
-  let anvil: ChildProcess | undefined;
+  let anvil: Anvil | undefined;
   let failed = 0;
   try {
-    const node = await startAnvil();
-    anvil = node.anvil;
-    const url = node.url;
+    anvil = await startAnvil({ chainId: CHAIN_ID });
+    const url = anvil.url;
     console.log(`anvil ${anvilBinary()} (PID ${anvil.pid}) on ${url}, chain ${CHAIN_ID}`);
     const env = {
       ...process.env,
@@ -201,11 +160,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    if (anvil && anvil.exitCode === null) {
-      const exited = new Promise((r) => anvil!.once("exit", r));
-      anvil.kill("SIGTERM");
-      await exited;
-    }
+    await anvil?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   }

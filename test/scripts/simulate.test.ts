@@ -230,6 +230,9 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
         contributors: DEFAULT_SIZE.contributors,
       });
       expect(ok.options.out).to.equal(path.join("reports", "sim", "7-30d"));
+      expect(ok.options).to.include({ chain: "hardhat", compile: true });
+      const anvil = parseSimArgs(["--chain", "anvil", "--no-compile"]);
+      expect(anvil.kind === "run" && anvil.options).to.include({ chain: "anvil", compile: false });
       expect(parseSimArgs(["--out", "x/y"])).to.deep.include({ kind: "run" });
       expect(parseSimArgs(["-h"])).to.deep.equal({ kind: "help" });
     });
@@ -248,6 +251,9 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       expect(message(["--days", "3", "--days", "4"])).to.equal("--days given twice");
       expect(message(["30"])).to.match(/^unexpected argument "30"/);
       expect(message(["--quiet=1"])).to.equal("--quiet takes no value");
+      expect(message(["--chain", "geth"])).to.equal('--chain: "geth" is not one of hardhat, anvil');
+      expect(message(["--chain"])).to.equal("--chain needs a value");
+      expect(message(["--no-compile=yes"])).to.equal("--no-compile takes no value");
     });
 
     it("progress: a cli-progress bar on a terminal, silent off a terminal or when asked", () => {

@@ -1,10 +1,20 @@
 /**
- * Deterministic block time on the in-process Hardhat network. Between explicit time moves, Hardhat
- * stamps a block with the wall clock plus an offset, so two runs of the same scenario would mint
- * slightly different amounts. `pinBlockTimestamps` wraps the provider so that every block that is
- * not explicitly timed (a transaction under automine, `evm_mine`, `hardhat_mine`) comes exactly one
- * second after the previous block, or `evm_increaseTime` seconds after it. It also counts the
- * transactions sent, for the benchmark.
+ * Deterministic block time. Between explicit time moves, a development node stamps a block with the
+ * wall clock plus an offset, so two runs of the same scenario would mint slightly different amounts.
+ * `pinBlockTimestamps` wraps the provider so that every block that is not explicitly timed (a
+ * transaction under automine, `evm_mine`, `hardhat_mine`) comes exactly one second after the previous
+ * block, or `evm_increaseTime` seconds after it. It also counts the transactions sent, for the benchmark.
+ *
+ * Two ways to mine, one clock:
+ *  - the in-process Hardhat network (automine): `evm_setNextBlockTimestamp`, then the transaction,
+ *    which Hardhat has mined (or rejected with the revert) when `eth_sendTransaction` returns;
+ *  - anvil: its automine mines in the background after `eth_sendTransaction` has returned, so a read
+ *    right after could see the block before. With anvil's automine off (`evm_setAutomine false`), the
+ *    wrapper mines each transaction's block itself, `evm_mine <timestamp>`, which returns once it is
+ *    mined, and then reads the receipt: a reverted transaction throws as it does on Hardhat. The caller
+ *    also sets `anvil_setBlockTimestampInterval 1`: anvil's pending block, which gas is estimated
+ *    against, is then one second after the latest block, as Hardhat's is (without it, it has the
+ *    latest block's time, and an estimate that writes a vote checkpoint at that time falls short).
  */
 import { EthereumProvider, RequestArguments } from "hardhat/types";
 
@@ -32,11 +42,24 @@ interface BlockHeader {
 type Request = (args: RequestArguments) => Promise<unknown>;
 type Send = (method: string, params?: unknown[]) => Promise<unknown>;
 
+export interface PinOptions {
+  /**
+   * The node does not mine by itself (anvil with `evm_setAutomine false`): the wrapper mines one block
+   * per transaction with `evm_mine <timestamp>` and throws if the transaction reverted.
+   */
+  mineTransactions?: boolean;
+}
+
+interface Receipt {
+  status: string;
+}
+
 /**
  * Pins block timestamps on `provider` (Hardhat's `network.provider`, used by hardhat-ethers and the
- * network helpers alike) until `restore()` is called. Only for the in-process Hardhat network.
+ * network helpers alike; in-process or an HTTP node) until `restore()` is called.
  */
-export function pinBlockTimestamps(provider: EthereumProvider): PinnedClock {
+export function pinBlockTimestamps(provider: EthereumProvider, options: PinOptions = {}): PinnedClock {
+  const mineTransactions = options.mineTransactions === true;
   const target = provider as EthereumProvider & { request: Request; send: Send };
   const ownRequest = Object.prototype.hasOwnProperty.call(target, "request");
   const ownSend = Object.prototype.hasOwnProperty.call(target, "send");
@@ -83,13 +106,30 @@ export function pinBlockTimestamps(provider: EthereumProvider): PinnedClock {
       next = explicit;
     } else {
       next = (await latest()) + (increase > 0n ? increase : 1n);
-      await raw({ method: "evm_setNextBlockTimestamp", params: [`0x${next.toString(16)}`] });
+      if (!mineTransactions)
+        await raw({ method: "evm_setNextBlockTimestamp", params: [`0x${next.toString(16)}`] });
     }
     explicit = null;
     increase = 0n;
     if (method === "eth_sendTransaction" || method === "eth_sendRawTransaction") transactions++;
     try {
-      const result = await raw(args);
+      let result: unknown;
+      if (!mineTransactions || method === "hardhat_mine") {
+        result = await raw(args);
+      } else if (method === "evm_mine") {
+        result = await raw({ method, params: [Number(next)] });
+      } else {
+        // Into the pool, then one block at `next` holding it (and nothing else: the pool is empty
+        // between transactions).
+        result = await raw(args);
+        await raw({ method: "evm_mine", params: [Number(next)] });
+        const receipt = (await raw({
+          method: "eth_getTransactionReceipt",
+          params: [result],
+        })) as Receipt | null;
+        if (receipt === null) throw new Error(`transaction ${String(result)} was not mined`);
+        if (BigInt(receipt.status) !== 1n) throw new Error(`transaction ${String(result)} reverted`);
+      }
       // hardhat_mine may mine several blocks: read the time back next time it is needed.
       known = method === "hardhat_mine" ? null : next;
       return result;

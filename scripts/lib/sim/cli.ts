@@ -20,11 +20,19 @@ export interface ScenarioSize {
   seed: number;
 }
 
+/** Where the simulation runs: the in-process Hardhat network, or an anvil child process it starts. */
+export const CHAINS = ["hardhat", "anvil"] as const;
+export type SimChain = (typeof CHAINS)[number];
+
 export interface SimOptions extends ScenarioSize {
   /** Report folder. */
   out: string;
   /** No progress output on stderr. */
   quiet: boolean;
+  /** The chain (default: the in-process Hardhat network). */
+  chain: SimChain;
+  /** Compile first (Hardhat's `compile`, a no-op when nothing changed); `--no-compile` skips it. */
+  compile: boolean;
 }
 
 /** The full default run: a year, 64 contributors per bucket, 16 validators per subnet, 100 stakers. */
@@ -61,7 +69,7 @@ export function usage(command = "ts-node scripts/simulate.ts"): string {
   const lines = [
     `Usage: ${command} [options]`,
     "",
-    "Agent-based simulation of the Tetrad economy on the real contracts (in-process Hardhat network):",
+    "Agent-based simulation of the Tetrad economy on the real contracts (in-process Hardhat network or anvil):",
     "capital stakers, contributors of varied quality in the code, community and compute subnets,",
     "honest, lazy and colluding validators, a governance proposal mid-run that changes bucket shares.",
     "",
@@ -72,7 +80,10 @@ export function usage(command = "ts-node scripts/simulate.ts"): string {
     lines.push(`  ${name}${f.help} (${f.min}-${f.max}, default ${DEFAULT_SIZE[f.key]})`);
   }
   lines.push(
+    `  ${"--chain NAME".padEnd(20)}hardhat (in-process, default) or anvil (a child process with history`,
+    `  ${"".padEnd(20)}pruning: memory stays flat over long runs)`,
     `  ${"--out DIR".padEnd(20)}report folder (default reports/sim/<seed>-<days>d)`,
+    `  ${"--no-compile".padEnd(20)}do not compile first (the artifacts are up to date)`,
     `  ${"--quiet".padEnd(20)}no progress bar on stderr (there is one on a terminal only)`,
     `  ${"-h, --help".padEnd(20)}this text`,
   );
@@ -87,7 +98,9 @@ export type ParsedArgs =
 const PARSE_OPTIONS = {
   ...Object.fromEntries(Object.keys(INT_FLAGS).map((flag) => [flag.slice(2), { type: "string" as const }])),
   out: { type: "string" },
+  chain: { type: "string" },
   quiet: { type: "boolean" },
+  "no-compile": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } satisfies ParseArgsConfig["options"];
 
@@ -108,6 +121,8 @@ export function parseSimArgs(argv: readonly string[], defaults: ScenarioSize = D
   const size: ScenarioSize = { ...defaults };
   let out: string | undefined;
   let quiet = false;
+  let compile = true;
+  let chain: SimChain = "hardhat";
   const seen = new Set<string>();
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
@@ -124,9 +139,10 @@ export function parseSimArgs(argv: readonly string[], defaults: ScenarioSize = D
     }
     if (seen.has(flag)) return { kind: "error", message: `${flag} given twice` };
     seen.add(flag);
-    if (flag === "--quiet") {
-      if (token.value !== undefined) return { kind: "error", message: "--quiet takes no value" };
-      quiet = true;
+    if (flag === "--quiet" || flag === "--no-compile") {
+      if (token.value !== undefined) return { kind: "error", message: `${flag} takes no value` };
+      if (flag === "--quiet") quiet = true;
+      else compile = false;
       continue;
     }
     const value = token.value;
@@ -139,6 +155,12 @@ export function parseSimArgs(argv: readonly string[], defaults: ScenarioSize = D
       out = value;
       continue;
     }
+    if (flag === "--chain") {
+      const known = CHAINS.find((c) => c === value);
+      if (!known) return { kind: "error", message: `--chain: "${value}" is not one of ${CHAINS.join(", ")}` };
+      chain = known;
+      continue;
+    }
     const int = INT_FLAGS[flag];
     if (!/^\d+$/.test(value)) {
       return { kind: "error", message: `${flag}: "${value}" is not a whole number` };
@@ -149,7 +171,7 @@ export function parseSimArgs(argv: readonly string[], defaults: ScenarioSize = D
     }
     size[int.key] = n;
   }
-  return { kind: "run", options: { ...size, out: out ?? defaultOut(size), quiet } };
+  return { kind: "run", options: { ...size, out: out ?? defaultOut(size), quiet, chain, compile } };
 }
 
 /** Where a run reports its progress; tests and benchmarks leave it out (silent). */

@@ -1,5 +1,5 @@
 /**
- * The agent-based economy simulation on the real contracts (in-process Hardhat network).
+ * The agent-based economy simulation on the real contracts (the in-process Hardhat network, or anvil).
  *
  * Setup: the core stage of the deployment (`config.deploy`); the deployer, still the AccessManager's admin, onboards the validators and
  * contributors with grants from the protection fund as the fund fills up (a launch programme, about a
@@ -219,8 +219,10 @@ export interface SimResult {
   transactions: number;
   /** Wall-clock milliseconds of the run (not part of the deterministic output). */
   wallMs: number;
-  /** Addresses and absolute times (differ between processes; not part of the deterministic output). */
+  /** The node, addresses and absolute times (differ between processes; not part of the deterministic output). */
   environment: {
+    /** The node's `web3_clientVersion` (`HardhatNetwork/...` in-process, `anvil/v1.7.1`). */
+    client: string;
     token: string;
     controller: string;
     pool: string;
@@ -241,14 +243,31 @@ function finalizeSteps(validators: number): number {
   return Math.max(48, Math.floor(3072 / validators));
 }
 
-/** Runs a scenario; leaves the chain where it ends (callers snapshot and revert if they need to). */
+/**
+ * Runs a scenario on Hardhat's selected network: the in-process one, or anvil (scripts/simulate.ts
+ * `--chain anvil`). On anvil, for the run: automine off, so that the pinned clock mines each
+ * transaction's block itself (see chain.ts), and a block timestamp interval of one second, so that
+ * what a transaction is estimated against (the pending block) has the time it will be mined at, as
+ * on Hardhat. Leaves the chain where it ends (callers snapshot and revert if they need to).
+ */
 export async function runSimulation(config: SimConfig): Promise<SimResult> {
-  const clock = pinBlockTimestamps(network.provider);
+  const send = (method: string, params: unknown[] = []) => network.provider.request({ method, params });
+  const client = (await send("web3_clientVersion")) as string;
+  const anvil = client.toLowerCase().startsWith("anvil");
+  if (anvil) {
+    await send("evm_setAutomine", [false]);
+    await send("anvil_setBlockTimestampInterval", [1]);
+  }
+  const clock = pinBlockTimestamps(network.provider, { mineTransactions: anvil });
   try {
-    const sim = new Simulation(config, clock);
+    const sim = new Simulation(config, clock, client);
     return await sim.run();
   } finally {
     clock.restore();
+    if (anvil) {
+      await send("anvil_removeBlockTimestampInterval");
+      await send("evm_setAutomine", [true]);
+    }
   }
 }
 
@@ -296,6 +315,7 @@ class Simulation {
   constructor(
     private readonly config: SimConfig,
     private readonly clock: PinnedClock,
+    private readonly client: string,
   ) {
     this.rng = new SimRng(config.seed);
     this.progress = config.progress ?? silentProgress;
@@ -343,6 +363,7 @@ class Simulation {
       transactions: this.clock.transactions - txStart,
       wallMs: Date.now() - started,
       environment: {
+        client: this.client,
         token: await this.core.token.getAddress(),
         controller: await this.core.controller.getAddress(),
         pool: await this.core.pool.getAddress(),
@@ -629,12 +650,18 @@ class Simulation {
     this.gov.state = state;
     if (state === "active") {
       const snapshot = await governor.proposalSnapshot(id);
+      const deadline = await governor.proposalDeadline(id);
       for (const h of this.holders()) {
         if (this.voted.has(h.signer.address) || !this.rng.chance(BEHAVIOUR.turnout)) continue;
         this.voted.add(h.signer.address);
         if ((await token.getPastVotes(h.signer.address, snapshot)) === 0n) continue;
         const delta = PROPOSED_SHARES[h.bucket] - this.gov.sharesBefore[h.bucket];
-        await governor.connect(h.signer).castVote(id, ballot(this.rng, delta));
+        const support = ballot(this.rng, delta);
+        // Each vote is mined a second after the block before: when the deadline falls this morning,
+        // the vote closes while they are cast, and a late ballot is not sent (it would revert). The
+        // draws above still happen, so that runs which never meet this draw the same numbers.
+        if ((await this.clock.latest()) + 1n > deadline) continue;
+        await governor.connect(h.signer).castVote(id, support);
         this.gov.voters++;
       }
     } else if (state === "succeeded") {
