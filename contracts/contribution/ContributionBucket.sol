@@ -78,6 +78,9 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     mapping(address subnet => uint256) private _allocation;
     mapping(address voter => Ballot) private _ballots;
     mapping(address voter => uint256[2]) private _ballotEntries;
+    /// @dev Subnets this bucket retired: never listed again (a retired subnet cannot finalize, so it could
+    /// neither pull an allocation nor be killed a second time).
+    mapping(address subnet => bool) private _retired;
 
     /// @param authority The AccessManager guarding governance's functions, `addSubnet` and `onEmission`.
     /// @param token_ The TTD token.
@@ -228,6 +231,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
 
     /// @dev Lists `subnet` last, with a fresh id.
     function _add(address subnet) private returns (uint256 id) {
+        if (_retired[subnet]) revert InvalidFloors();
         if (_lastId == type(uint16).max) revert IdsExhausted();
         id = ++_lastId;
         uint256 position = _totals.count++;
@@ -248,6 +252,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         delete _listings[last];
         delete _positionPlusOne[gone.id];
         _totals.floorSum -= gone.floor;
+        _retired[gone.subnet] = true;
         emit SubnetRetired(gone.subnet, gone.id, killed);
         ISubnet(gone.subnet).retire();
     }

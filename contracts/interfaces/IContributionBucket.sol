@@ -50,8 +50,8 @@ interface IContributionBucket is IEmissionReceiver {
     /// @notice `voter`'s ballot, with `power` read at the start of `epoch`, applies from epoch `epoch + 1`.
     event Voted(address indexed voter, uint256 indexed epoch, uint256 power, uint256[] ids, uint256[] bps);
 
-    /// @notice Floors or subnets are malformed: lengths differ, too many, a zero or repeated address, or
-    /// floors summing to more than 10,000.
+    /// @notice Floors or subnets are malformed: lengths differ, too many, a zero or repeated address, a
+    /// subnet this bucket retired, or floors summing to more than 10,000.
     error InvalidFloors();
 
     /// @notice A ballot is malformed: lengths differ, more than `maxVotes` subnets, a repeated or retired
