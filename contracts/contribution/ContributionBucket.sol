@@ -215,6 +215,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         if (
             p.maxSubnets == 0 ||
             p.maxSubnets > MAX_SUBNETS ||
+            p.maxSubnets < _totals.count ||
             p.maxVotes == 0 ||
             p.maxVotes > MAX_VOTES ||
             p.lookback < MIN_LOOKBACK ||

@@ -58,7 +58,7 @@ interface IContributionBucket is IEmissionReceiver {
     /// id, a zero weight, or weights summing to more than 10,000.
     error InvalidVote();
 
-    /// @notice Gauge settings out of their bounds.
+    /// @notice Gauge settings out of their bounds, or fewer subnet slots than live subnets (kill first).
     error InvalidGaugeParams();
 
     /// @notice The bucket is full and no subnet is past its immunity without a floor.
