@@ -85,6 +85,9 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     mapping(address subnet => uint256) private _allocation;
     mapping(address voter => Ballot) private _ballots;
     mapping(address voter => uint256[2]) private _ballotEntries;
+    /// @dev Subnets this bucket retired: never listed again (a retired subnet cannot finalize, so it could
+    /// neither pull an allocation nor be killed a second time).
+    mapping(address subnet => bool) private _retired;
 
     /// @param authority The AccessManager guarding governance's functions, `addSubnet` and `onEmission`.
     /// @param token_ The TTD token.
@@ -224,6 +227,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         if (
             p.maxSubnets == 0 ||
             p.maxSubnets > MAX_SUBNETS ||
+            p.maxSubnets < _totals.count ||
             p.maxVotes == 0 ||
             p.maxVotes > MAX_VOTES ||
             p.lookback < MIN_LOOKBACK ||
@@ -240,6 +244,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
 
     /// @dev Lists `subnet` last, with a fresh id.
     function _add(address subnet) private returns (uint256 id) {
+        if (_retired[subnet]) revert InvalidFloors();
         if (_lastId == type(uint16).max) revert IdsExhausted();
         id = ++_lastId;
         uint256 position = _totals.count++;
@@ -256,6 +261,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         delete _listings[last];
         _live[uint256(gone.id) >> 8] &= ~(1 << (gone.id & 0xff));
         _totals.floorSum -= gone.floor;
+        _retired[gone.subnet] = true;
         emit SubnetRetired(gone.subnet, gone.id, killed);
         ISubnet(gone.subnet).retire();
     }

@@ -664,7 +664,10 @@ contract Subnet is SubnetStorage, ISubnet {
         delete _fin;
         if (_lifecycle == Lifecycle.Live) return _startRound();
         // A retiring subnet's last round: what no sheet could pay (and rounding dust) has no next round
-        // to go to, so it goes to the protection fund; then only exits and claims remain.
+        // to go to, so it goes to the protection fund; then only exits and claims remain. What the bucket
+        // allocated since this round's intake (a kill or a launch splits before retiring, maybe while the
+        // round was paged) is taken in first: a retired subnet never pulls again.
+        _intake();
         uint256 leftover = _pendingEmission;
         _pendingEmission = 0;
         _lifecycle = Lifecycle.Retired;

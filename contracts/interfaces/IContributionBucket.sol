@@ -50,15 +50,15 @@ interface IContributionBucket is IEmissionReceiver {
     /// @notice `voter`'s ballot, with `power` read at the start of `period`, applies from period `period + 1`.
     event Voted(address indexed voter, uint256 indexed period, uint256 power, uint256[] ids, uint256[] bps);
 
-    /// @notice Floors or subnets are malformed: lengths differ, too many, a zero or repeated address, or
-    /// floors summing to more than 10,000.
+    /// @notice Floors or subnets are malformed: lengths differ, too many, a zero or repeated address, a
+    /// subnet this bucket retired, or floors summing to more than 10,000.
     error InvalidFloors();
 
     /// @notice A ballot is malformed: lengths differ, more than `maxVotes` subnets, a repeated or retired
     /// id, a zero weight, or weights summing to more than 10,000.
     error InvalidVote();
 
-    /// @notice Gauge settings out of their bounds.
+    /// @notice Gauge settings out of their bounds, or fewer subnet slots than live subnets (kill first).
     error InvalidGaugeParams();
 
     /// @notice The bucket is full and no subnet is past its immunity without a floor.

@@ -13,6 +13,7 @@ export const PROTOCOL_CONTRACTS = [
   "CapitalPool",
   "ContributionBucket",
   "Subnet",
+  "SubnetFactory",
   "Treasury",
   "TetradAccessManager",
   "TetradGovernor",
@@ -38,19 +39,26 @@ export const NOT_USED_BY_THE_PROTOCOL = [
 ] as const;
 
 const GOV = "GovernanceHandler";
+const MKT = "MarketHandler";
 /** A passed proposal runs through the Governor's execute (in a lifecycle or on its own). */
 const PROPOSAL = [`${GOV}.lifecycle`, `${GOV}.execute`];
 
 export const REACH: Record<string, readonly string[]> = {
   // Tetrad
-  "Tetrad.approve(address,uint256)": [`${GOV}.approve`],
-  "Tetrad.burn(uint256)": [`${GOV}.burn`],
-  "Tetrad.burnFrom(address,uint256)": [`${GOV}.burnFrom`],
+  "Tetrad.approve(address,uint256)": [`${GOV}.approve`, `${MKT}.launch`, `${MKT}.payFee`],
+  // Subnets burn registration fees and the burn share of service fees; the factory burns launch costs.
+  "Tetrad.burn(uint256)": [`${GOV}.burn`, `${MKT}.register`, `${MKT}.playRound`, `${MKT}.payFee`],
+  "Tetrad.burnFrom(address,uint256)": [`${GOV}.burnFrom`, `${MKT}.launch`],
   "Tetrad.delegate(address)": [`${GOV}.delegate`],
   "Tetrad.delegateBySig(address,uint256,uint256,uint8,bytes32,bytes32)": [`${GOV}.delegateBySig`],
-  "Tetrad.mint(address,uint256)": ["EmissionHandler.distribute", "PoolHandler.distribute"],
-  "Tetrad.permit(address,address,uint256,uint256,uint8,bytes32,bytes32)": [`${GOV}.permit`],
-  "Tetrad.transfer(address,uint256)": [`${GOV}.transfer`, "PoolHandler.donate"],
+  "Tetrad.mint(address,uint256)": [
+    "EmissionHandler.distribute",
+    "PoolHandler.distribute",
+    `${MKT}.mintToHolder`,
+    `${MKT}.emitToBucket`,
+  ],
+  "Tetrad.permit(address,address,uint256,uint256,uint8,bytes32,bytes32)": [`${GOV}.permit`, `${MKT}.payFee`],
+  "Tetrad.transfer(address,uint256)": [`${GOV}.transfer`, "PoolHandler.donate", `${MKT}.transfer`],
   "Tetrad.transferFrom(address,address,uint256)": [`${GOV}.transferFrom`],
 
   // EmissionController
@@ -58,6 +66,7 @@ export const REACH: Record<string, readonly string[]> = {
   "EmissionController.pause()": ["EmissionHandler.pause", `${GOV}.guardianPauses`],
   "EmissionController.unpause()": ["EmissionHandler.unpause", ...PROPOSAL],
   "EmissionController.setAuthority(address)": ["EmissionHandler.migrateAuthority"],
+  "EmissionController.setMaxShareStep(uint256)": ["EmissionHandler.setMaxShareStep"],
   "EmissionController.setRecipient(uint8,address,bool)": ["EmissionHandler.setRecipient"],
   "EmissionController.setShares(uint16[5])": [
     "EmissionHandler.setShares",
@@ -84,55 +93,87 @@ export const REACH: Record<string, readonly string[]> = {
   "CapitalPool.withdraw(uint256)": ["PoolHandler.withdraw", "PoolHandler.exit"],
 
   // ContributionBucket
-  "ContributionBucket.allocate()": ["SubnetHandler.fundEmission"],
+  "ContributionBucket.addSubnet(address)": [`${MKT}.launch`],
+  "ContributionBucket.allocate()": ["SubnetHandler.fundEmission", `${MKT}.emitToBucket`],
+  "ContributionBucket.kill(address)": [`${MKT}.kill`],
   "ContributionBucket.onEmission(uint256,uint256)": [
     "SubnetHandler.fundEmission",
     "EmissionHandler.distribute",
+    `${MKT}.emitToBucket`,
   ],
+  "ContributionBucket.poke(address)": [`${MKT}.poke`],
   "ContributionBucket.pull()": [
     "SubnetHandler.finalize",
     "SubnetHandler.playRound",
     "SubnetHandler.playRounds",
     "SubnetHandler.otherSubnetPulls",
+    `${MKT}.finalize`,
+    `${MKT}.playRound`,
+    `${MKT}.pull`,
   ],
   "ContributionBucket.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
-  "ContributionBucket.setFloors(address[],uint16[])": ["SubnetHandler.setBucketWeights"],
+  "ContributionBucket.setFloors(address[],uint16[])": ["SubnetHandler.setBucketWeights", `${MKT}.setFloors`],
+  "ContributionBucket.setGaugeParams((uint8,uint8,uint32,uint32,uint16,uint16))": [`${MKT}.setGaugeParams`],
+  "ContributionBucket.vote(uint256[],uint256[])": [`${MKT}.vote`],
 
   // Subnet
-  "Subnet.claim()": ["SubnetHandler.claim"],
+  "Subnet.claim()": ["SubnetHandler.claim", `${MKT}.claim`],
   "Subnet.claimFor(address)": ["SubnetHandler.claimFor"],
   "Subnet.commit(bytes32)": [
     "SubnetHandler.commitAll",
     "SubnetHandler.playRound",
     "SubnetHandler.playRounds",
+    `${MKT}.playRound`,
   ],
-  "Subnet.deregister()": ["SubnetHandler.deregister"],
+  "Subnet.deregister()": ["SubnetHandler.deregister", `${MKT}.deregister`],
   "Subnet.finalizeRound(uint256)": [
     "SubnetHandler.finalize",
     "SubnetHandler.playRound",
     "SubnetHandler.playRounds",
+    `${MKT}.finalize`,
+    `${MKT}.playRound`,
   ],
+  // A clone is initialized by the factory's launch, and retired by a kill or by a launch into a full
+  // bucket.
+  "Subnet.initialize(address,address,address,string,string,(uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96),uint16[])":
+    [`${MKT}.launch`],
   "Subnet.pause()": ["SubnetHandler.pause"],
-  "Subnet.register(string)": ["SubnetHandler.register"],
+  "Subnet.payFee(uint256,bytes32)": [`${MKT}.payFee`],
+  "Subnet.payFeeWithPermit(uint256,bytes32,uint256,uint8,bytes32,bytes32)": [`${MKT}.payFee`],
+  "Subnet.register(string)": ["SubnetHandler.register", `${MKT}.register`, `${MKT}.playRound`],
+  "Subnet.retire()": [`${MKT}.kill`, `${MKT}.launch`],
   "Subnet.reveal(bytes,bytes32)": [
     "SubnetHandler.revealAll",
     "SubnetHandler.playRound",
     "SubnetHandler.playRounds",
+    `${MKT}.playRound`,
   ],
   "Subnet.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
   "Subnet.setMetadataURI(string)": ["SubnetHandler.setMetadataURI"],
+  "Subnet.setKeeperTip(uint256)": ["SubnetHandler.setKeeperTip"],
   "Subnet.setMetricWeights(uint16[])": ["SubnetHandler.setMetricWeights"],
   "Subnet.setParams((uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96))":
     ["SubnetHandler.setParams"],
+  "Subnet.setRegistrationPricing((uint96,uint96,uint32,uint16,uint32))": [
+    "SubnetHandler.setRegistrationPricing",
+  ],
   "Subnet.slash(address,uint256)": ["SubnetHandler.slash"],
-  "Subnet.stake(uint256)": ["SubnetHandler.stake"],
+  "Subnet.stake(uint256)": ["SubnetHandler.stake", `${MKT}.stake`, `${MKT}.playRound`],
   "Subnet.transferOwnership(address)": ["SubnetHandler.transferOwnership"],
   "Subnet.unpause()": ["SubnetHandler.unpause"],
-  "Subnet.unstake(uint256)": ["SubnetHandler.unstake"],
-  "Subnet.withdrawUnbonded()": ["SubnetHandler.withdrawUnbonded"],
+  "Subnet.unstake(uint256)": ["SubnetHandler.unstake", `${MKT}.unstake`],
+  "Subnet.withdrawUnbonded()": ["SubnetHandler.withdrawUnbonded", `${MKT}.withdrawUnbonded`],
+
+  // SubnetFactory
+  "SubnetFactory.launch(uint256,string,string,(uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96),uint16[],uint256)":
+    [`${MKT}.launch`],
+  "SubnetFactory.setAuthority(address)": [`${MKT}.migrateFactory`],
+  "SubnetFactory.setLaunchBounds((uint16,uint96,uint96,uint96))": [`${MKT}.setLaunchSettings`],
+  "SubnetFactory.setLaunchPricing((uint96,uint96,uint32))": [`${MKT}.setLaunchSettings`],
 
   // Treasury (the protection fund)
-  "Treasury.release(address,address,uint256)": ["SubnetHandler.release"],
+  "Treasury.release(address,address,uint256)": ["SubnetHandler.release", "TreasuryHandler.release"],
+  "Treasury.setMaxReleaseBps(uint256)": ["TreasuryHandler.setMaxReleaseBps"],
   "Treasury.setAuthority(address)": ["SubnetHandler.migrateAuthority"],
 
   // TetradAccessManager: the functions the deployment and governance use
@@ -145,6 +186,7 @@ export const REACH: Record<string, readonly string[]> = {
     "EmissionHandler.migrateAuthority",
     "PoolHandler.migrateAuthority",
     "SubnetHandler.migrateAuthority",
+    `${MKT}.migrateFactory`,
   ],
 
   // TetradGovernor
