@@ -772,6 +772,11 @@ contract Subnet is SubnetStorage, ISubnet {
     }
 
     /// @inheritdoc ISubnet
+    function feesToBurn() external view returns (uint256) {
+        return _feesToBurn;
+    }
+
+    /// @inheritdoc ISubnet
     function lifecycle() external view returns (Lifecycle) {
         return _lifecycle;
     }

@@ -429,6 +429,9 @@ interface ISubnet {
     /// @notice The subnet's name.
     function name() external view returns (string memory);
 
+    /// @notice Fee burn shares set aside, burned when the next finalization starts (part of `fees().burned`).
+    function feesToBurn() external view returns (uint256);
+
     /// @notice Where the subnet is in its life.
     function lifecycle() external view returns (Lifecycle);
 
