@@ -162,8 +162,12 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         uint256[] memory floors = new uint256[](n);
         uint256[] memory votes = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            Listing memory l = _listings[i];
-            (subnets[i], floors[i], votes[i]) = (l.subnet, l.floor, _inForce(_tallies[l.id], period));
+            Listing memory listing = _listings[i];
+            (subnets[i], floors[i], votes[i]) = (
+                listing.subnet,
+                listing.floor,
+                _inForce(_tallies[listing.id], period)
+            );
         }
         shares = GaugeSplit.split(amount, floors, votes, t.floorSum, t.capBps);
     }
@@ -275,9 +279,9 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         uint256 immuneSince = block.timestamp - Math.min(block.timestamp, _params.immunity);
         uint256 n = _totals.count;
         for (uint256 i; i < n; ++i) {
-            Listing memory l = _listings[i];
-            if (l.floor > 0 || l.addedAt > immuneSince) continue;
-            uint256 v = _inForce(_tallies[l.id], period);
+            Listing memory listing = _listings[i];
+            if (listing.floor > 0 || listing.addedAt > immuneSince) continue;
+            uint256 v = _inForce(_tallies[listing.id], period);
             if (v < fewest) (fewest, position) = (v, i);
         }
         if (position == type(uint256).max) revert BucketFull();

@@ -7,7 +7,6 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IContributionBucket} from "../interfaces/IContributionBucket.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
 import {SubnetStorage, CANDIDATE_BITS, CANDIDATE_WORDS} from "./SubnetStorage.sol";
 
@@ -227,10 +226,14 @@ contract SubnetExtension is SubnetStorage {
         bytes32 r,
         bytes32 s
     ) external delegated nonReentrant {
-        // A permit front-run from the mempool fails here but leaves the allowance: pay on.
-        try
-            IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s)
-        {} catch {}
+        // A permit front-run from the mempool fails here but leaves the allowance: pay on (the transfer
+        // reverts if there is no allowance after all).
+        bool permitted;
+        try IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {
+            permitted = true;
+        } catch {
+            permitted = false;
+        }
         _payFee(msg.sender, amount, ref);
     }
 
