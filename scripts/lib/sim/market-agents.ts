@@ -25,7 +25,7 @@ export const MARKET = {
   /** Spread of the latent usefulness (lognormal, median 1). */
   qualitySigma: 0.8,
   /** TTD a day a subnet of usefulness 1 earns in fees once adopted. */
-  feePerQuality: 60,
+  feePerQuality: 40,
   /** Days from launch to full adoption (linear). */
   adoptionDays: 21,
   /** Relative day-to-day noise of demand (lognormal). */
@@ -39,10 +39,10 @@ export const MARKET = {
   /** Holders of the sim who vote the gauges, and the share of them who vote at random. */
   panel: 48,
   randomVoterShare: 0.3,
-  /** Live subnets an informed voter looks at each period (a random sample). */
-  attention: 12,
-  /** A random voter names 1 to this many subnets, and draws a new ballot with this chance a period. */
-  randomPicks: 4,
+  /** Live subnets an informed voter looks at each period (a random sample; 32, a full bucket: all). */
+  attention: 32,
+  /** A random voter names 1 to this many random subnets, and draws a new ballot with this chance a period. */
+  randomPicks: 8,
   randomRevote: 0.5,
   /** A ballot whose voter's power has moved by more than this share is poked. */
   pokeDrift: 0.1,
@@ -128,9 +128,9 @@ export function toBps(ids: readonly number[], weights: readonly number[]): Gauge
 }
 
 /**
- * An informed holder's ballot: it looks at a random sample of the live subnets (`attention`) and
- * splits its power among them in proportion to the fees each earned over the last period; at most
- * `maxVotes` subnets, the best earners first. Empty when none of them earned anything.
+ * An informed holder's ballot: it looks at the live subnets (a random sample of `attention` of them
+ * when there are more) and splits its power among them in proportion to the fees each earned over the
+ * last period; at most `maxVotes` subnets, the best earners first. Empty when none earned anything.
  */
 export function informedBallot(
   rng: SimRng,

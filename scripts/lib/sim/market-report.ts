@@ -100,6 +100,7 @@ export function marketDailyRows(m: MarketResult): { header: string[]; rows: (str
       "genesis_share_bps",
       "market_share_bps",
       "unmet_demand_ttd",
+      "desk_ttd",
       "market_transactions",
     ],
     rows: m.rows.map((r) => [
@@ -119,6 +120,7 @@ export function marketDailyRows(m: MarketResult): { header: string[]; rows: (str
       fixed(r.genesisShareBps, 2),
       fixed(r.marketShareBps, 2),
       ttd(r.unmet),
+      ttd(r.desk),
       r.transactions,
     ]),
   };

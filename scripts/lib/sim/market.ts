@@ -145,6 +145,8 @@ export interface MarketDayRow {
   genesisShareBps: number;
   marketShareBps: number;
   unmet: bigint;
+  /** TTD the desk holds at the end of the day (its ledger). */
+  desk: bigint;
   transactions: number;
 }
 
@@ -586,7 +588,8 @@ export class Market {
    */
   private async fees(d: number): Promise<void> {
     const { token } = this.core;
-    for (const s of this.subnets) {
+    // In a random order each day: when the desk runs short, no subnet's users are always served first.
+    for (const s of this.rng.shuffle(this.subnets)) {
       if (s.retiredDay !== null) continue;
       s.owed += dailyDemand(this.rng, s.quality, d - s.launchedDay);
       if ((d + s.index) % MARKET.feeEvery !== 0 || s.owed === 0n) continue;
@@ -809,6 +812,7 @@ export class Market {
       genesisShareBps: 0,
       marketShareBps: 0,
       unmet: 0n,
+      desk: this.deskBalance(),
       transactions: 0,
     };
     const subnetIface = Subnet__factory.createInterface();
@@ -965,6 +969,7 @@ export async function reconcileMarket(
   let intake = 0n;
   let booked = 0n;
   let held = 0n;
+  const parts = { claimable: 0n, carried: 0n, stakes: 0n, bonds: 0n, unbooked: 0n };
   for (const e of launched) {
     const s = Subnet__factory.connect(e.args.subnet, ethers.provider);
     const b = bucketAddresses.indexOf(e.args.bucket);
@@ -986,12 +991,15 @@ export async function reconcileMarket(
     const credited = sumBig(rounds.map((x) => x.args.paid)) + sumBig(tips.map((x) => x.args.amount));
     const carried = await s.pendingEmission();
     const balance = await token.balanceOf(e.args.subnet);
-    const accounted =
-      (await s.totalBonds()) +
-      (await s.totalStake()) +
-      (await s.totalUnbonding()) +
-      (await s.totalClaimable()) +
-      carried;
+    const bonds = await s.totalBonds();
+    const stakes = (await s.totalStake()) + (await s.totalUnbonding());
+    const claimable = await s.totalClaimable();
+    const accounted = bonds + stakes + claimable + carried;
+    parts.claimable += claimable;
+    parts.carried += carried;
+    parts.stakes += stakes;
+    parts.bonds += bonds;
+    parts.unbooked += balance - accounted;
     intake += p + paid - burned;
     booked += credited + carried + (balance - accounted) + left;
     held += balance;
@@ -1043,7 +1051,10 @@ export async function reconcileMarket(
     pulled,
     toProtectionFund,
     holdings: [
-      { label: "launched subnets", amount: held },
+      {
+        label: `launched subnets (claimable ${parts.claimable}, carried ${parts.carried}, stakes ${parts.stakes}, bonds ${parts.bonds}, fees not yet booked ${parts.unbooked})`,
+        amount: held,
+      },
       { label: "market wallets (desk, users, owners, their contributors)", amount: wallets },
     ],
     checks,
