@@ -48,9 +48,15 @@ export const MARKET = {
   pokeDrift: 0.1,
   /** Launched subnets' contributors claim and sell every this many days; owners twice as rarely. */
   sellEvery: 14,
-  /** Sellers to the desk sell every this many days (staggered): mercenary stakers all they hold, genesis contributors a share. */
+  /**
+   * Sellers to the desk sell every this many days (staggered): mercenary stakers all they hold, genesis
+   * contributors a share, other stakers nothing; when the desk holds less than `deskReserveDays` of
+   * the last week's sales, the genesis contributors sell all and the other stakers `shortSellShare`.
+   */
   sellerEvery: 14,
   minerSellShare: 0.5,
+  deskReserveDays: 14,
+  shortSellShare: 0.25,
   /** A launched subnet's settings: bond and validator stake floor at the factory's lower bounds. */
   bond: 1n * WEI,
   minValidatorStake: 100n * WEI,

@@ -56,6 +56,15 @@ export function marketSummary(m: MarketResult, r: Reconciliation): Record<string
     },
     feesPaidTtd: ttd(m.tally.feesPaid),
     unmetDemandTtd: ttd(m.tally.unmet),
+    // Where the buyers' TTD came from: the desk bought it from holders (stakers, genesis contributors),
+    // launched subnets' contributors (miners) and owners.
+    desk: {
+      boughtTtd: ttd(m.tally.bought),
+      soldTtd: ttd(m.tally.sold),
+      fromHoldersTtd: ttd(m.tally.sellers.holders),
+      fromMinersTtd: ttd(m.tally.sellers.miners),
+      fromOwnersTtd: ttd(m.tally.sellers.owners),
+    },
     launchCostAtEndTtd: ttd(m.rows[last - 1]?.launchCost ?? 0n),
     launchesUnfunded: m.launchesUnfunded,
     gaugeVotes: m.voters.reduce((a, v) => a + v.votes, 0),
@@ -309,6 +318,7 @@ export function marketLines(m: MarketResult, r: Reconciliation): string[] {
     `burned ${fmt(r.burned, 0)} TTD: launch costs ${fmt(ledger?.launchBurned ?? 0n, 0)}, fee burns ${fmt(ledger?.feesBurned ?? 0n, 0)}, registration fees ${fmt(r.burned - (ledger?.launchBurned ?? 0n) - (ledger?.feesBurned ?? 0n), 0)}; minted ${fmt(r.minted, 0)}; net issuance ${fmt(r.minted - r.burned, 0)} TTD`,
     `last 30 days: minted ${last30((x) => x.minted)}, burned ${last30((x) => x.burned)}, net issuance ${last30((x) => x.netIssuance)} TTD; fees paid ${last30((x) => x.fees)} TTD`,
     `users paid ${fmt(m.tally.feesPaid, 0)} TTD of fees (${fmt(m.tally.unmet, 0)} TTD of demand unmet: the desk had no TTD to sell); a launch costs ${fmt(m.rows[m.rows.length - 1]?.launchCost ?? 0n, 0)} TTD at the end`,
+    `the desk bought ${fmt(m.tally.bought, 0)} TTD: ${fmt(m.tally.sellers.holders, 0)} from stakers and genesis contributors, ${fmt(m.tally.sellers.miners, 0)} from launched subnets' contributors, ${fmt(m.tally.sellers.owners, 0)} from their owners`,
     `gauge: ${m.voters.length} holders on the panel (${m.voters.filter((v) => v.kind === "random").length} vote at random), ${m.voters.reduce((a, v) => a + v.votes, 0)} ballots, ${m.pokes} pokes`,
     `fee revenue (last ${REVENUE_WINDOW_DAYS} days) vs emission share at the end, live launched subnets: Spearman ${m.demandEmissionRankCorrelation.toFixed(3)}`,
   ];

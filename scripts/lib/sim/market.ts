@@ -63,8 +63,11 @@ export interface MarketConfig {
 export interface MarketPeople {
   /** Holders who may vote the gauges (the panel is drawn from them). */
   holders: { signer: HardhatEthersSigner; label: string }[];
-  /** Who sells to the desk, and what share of the TTD it holds: mercenary stakers, genesis contributors. */
-  sellers: { signer: HardhatEthersSigner; share: number }[];
+  /**
+   * Who sells to the desk (capital stakers, genesis contributors), and what share of the TTD it holds:
+   * `share` as a rule, `short` when the desk holds less than `MARKET.deskReserveDays` of sales.
+   */
+  sellers: { signer: HardhatEthersSigner; share: number; short: number }[];
 }
 
 export interface MarketContributor {
@@ -173,6 +176,8 @@ export interface MarketTally {
   /** The desk's ledger: bought from sellers, sold to buyers, and its balance by that ledger. */
   bought: bigint;
   sold: bigint;
+  /** Who the desk bought from: stakers and genesis contributors, launched subnets' contributors, their owners. */
+  sellers: { holders: bigint; miners: bigint; owners: bigint };
 }
 
 export interface MarketResult {
@@ -242,6 +247,7 @@ export class Market {
     unmet: 0n,
     bought: 0n,
     sold: 0n,
+    sellers: { holders: 0n, miners: 0n, owners: 0n },
   };
   /** Today's counts, for the day's row. */
   private today = { launched: 0, txStart: 0 };
@@ -344,18 +350,24 @@ export class Market {
   //////////////////////////////////////////////////////////////*/
 
   /** `from` sells everything it holds to the desk (or `share` of it). */
-  private async sellAll(from: HardhatEthersSigner, share = 1): Promise<void> {
+  private async sellAll(
+    from: HardhatEthersSigner,
+    who: keyof MarketTally["sellers"],
+    share = 1,
+  ): Promise<void> {
     const balance = await this.core.token.balanceOf(from.address);
     const amount = (balance * BigInt(Math.round(share * 1000))) / 1000n;
     if (amount === 0n) return;
     await this.core.token.connect(from).transfer(this.desk.address, amount);
     this.tally.bought += amount;
+    this.tally.sellers[who] += amount;
   }
 
   /** `from` sells `amount` back to the desk. */
   private async sellBack(from: HardhatEthersSigner, amount: bigint): Promise<void> {
     await this.core.token.connect(from).transfer(this.desk.address, amount);
     this.tally.bought += amount;
+    this.tally.sellers.owners += amount;
   }
 
   /** The desk sells `amount` to `to`. */
@@ -373,8 +385,12 @@ export class Market {
    * contributors and owners claim and sell all they earn.
    */
   private async sell(d: number): Promise<void> {
+    // The price is not modelled; a desk running short stands for a rising price that draws more sellers.
+    const recent = sumBig(this.rows.slice(-7).map((r) => r.fees));
+    const short = this.deskBalance() * 7n < recent * BigInt(MARKET.deskReserveDays);
     for (const [i, s] of this.people.sellers.entries()) {
-      if ((d + i) % MARKET.sellerEvery === 0) await this.sellAll(s.signer, s.share);
+      const share = short ? s.short : s.share;
+      if ((d + i) % MARKET.sellerEvery === 0 && share > 0) await this.sellAll(s.signer, "holders", share);
     }
     for (const s of this.subnets) {
       if (s.closedDay !== null) continue;
@@ -382,11 +398,11 @@ export class Market {
       for (const c of s.contributors) {
         if (c.left) continue;
         if ((await s.contract.claimable(c.signer.address)) > 0n) await s.contract.connect(c.signer).claim();
-        await this.sellAll(c.signer);
+        await this.sellAll(c.signer, "miners");
       }
       if ((d + s.index) % (2 * MARKET.sellEvery) === 0) {
         if ((await s.contract.claimable(s.owner.address)) > 0n) await s.contract.connect(s.owner).claim();
-        await this.sellAll(s.owner);
+        await this.sellAll(s.owner, "owners");
       }
     }
   }
@@ -762,19 +778,19 @@ export class Market {
         if (c.left) continue;
         await s.contract.connect(c.signer).deregister();
         c.left = true;
-        await this.sellAll(c.signer);
+        await this.sellAll(c.signer, "miners");
       }
       if (s.validator === "active") {
         if ((await s.contract.claimable(s.owner.address)) > 0n) await s.contract.connect(s.owner).claim();
         await s.contract.connect(s.owner).unstake(s.stake);
         s.validator = "unbonding";
         s.releaseAt = (await s.contract.unbonding(s.owner.address)).releaseAt;
-        await this.sellAll(s.owner);
+        await this.sellAll(s.owner, "owners");
       } else if (s.validator === "unbonding" && (await this.clock.latest()) + 1n >= s.releaseAt) {
         await s.contract.connect(s.owner).withdrawUnbonded();
         if ((await s.contract.claimable(s.owner.address)) > 0n) await s.contract.connect(s.owner).claim();
         s.validator = "withdrawn";
-        await this.sellAll(s.owner);
+        await this.sellAll(s.owner, "owners");
       }
     }
     void d;

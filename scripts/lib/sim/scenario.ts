@@ -469,10 +469,12 @@ class Simulation {
         {
           holders: this.holderAgents(),
           sellers: [
-            ...this.stakers
-              .filter((s) => s.plan.kind === "mercenary")
-              .map((s) => ({ signer: s.signer, share: 1 })),
-            ...this.contributors.map((c) => ({ signer: c.signer, share: MARKET.minerSellShare })),
+            ...this.stakers.map((s) =>
+              s.plan.kind === "mercenary"
+                ? { signer: s.signer, share: 1, short: 1 }
+                : { signer: s.signer, share: 0, short: MARKET.shortSellShare },
+            ),
+            ...this.contributors.map((c) => ({ signer: c.signer, share: MARKET.minerSellShare, short: 1 })),
           ],
         },
       );
