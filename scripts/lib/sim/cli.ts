@@ -18,6 +18,13 @@ export interface ScenarioSize {
   stakers: number;
   /** Seed of the PRNG: the same seed gives the same run. */
   seed: number;
+  /** Most live launched subnets per contribution bucket (the subnet market, market.ts); 0 or absent: none. */
+  subnets?: number;
+  /**
+   * Days over which a launch's doubled cost decays (the factory's `decayPeriod`, set by governance at
+   * the start when it differs from the contract's 14 days): the pace at which the market can fill.
+   */
+  launchDecay?: number;
 }
 
 /** Where the simulation runs: the in-process Hardhat network, or an anvil child process it starts. */
@@ -42,11 +49,14 @@ export const DEFAULT_SIZE: ScenarioSize = {
   validators: 16,
   stakers: 100,
   seed: 1,
+  subnets: 0,
+  launchDecay: 14,
 };
 
-/** `reports/sim/<seed>-<days>d`, relative to `root`. */
-export function defaultOut(size: Pick<ScenarioSize, "seed" | "days">, root = "."): string {
-  return path.join(root, "reports", "sim", `${size.seed}-${size.days}d`);
+/** `reports/sim/<seed>-<days>d` (`-<subnets>s` with a market), relative to `root`. */
+export function defaultOut(size: Pick<ScenarioSize, "seed" | "days" | "subnets">, root = "."): string {
+  const market = size.subnets ? `-${size.subnets}s` : "";
+  return path.join(root, "reports", "sim", `${size.seed}-${size.days}d${market}`);
 }
 
 interface IntFlag {
@@ -62,6 +72,18 @@ const INT_FLAGS: Record<string, IntFlag> = {
   "--validators": { key: "validators", min: 1, max: 64, help: "validators per subnet" },
   "--stakers": { key: "stakers", min: 0, max: 2000, help: "capital stakers" },
   "--seed": { key: "seed", min: 0, max: 4294967295, help: "PRNG seed" },
+  "--subnets": {
+    key: "subnets",
+    min: 0,
+    max: 31,
+    help: "launched subnets per bucket at most (0: no market)",
+  },
+  "--launch-decay": {
+    key: "launchDecay",
+    min: 1,
+    max: 365,
+    help: "days a launch's doubled cost takes to decay back (with --subnets)",
+  },
 };
 
 /** The `--help` text. */

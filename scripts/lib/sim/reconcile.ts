@@ -8,6 +8,7 @@
 import { Core } from "../deploy/handles";
 import { BUCKET_NAMES, Bucket, Shares } from "../chain/constants";
 import { cumulative, emitted, split } from "../models/schedule";
+import { MarketLedger, MarketResult, reconcileMarket } from "./market";
 import { sumBig } from "./metrics";
 
 export interface Check {
@@ -27,8 +28,13 @@ export interface Reconciliation {
   distributions: number;
   /** Sum of `Distributed.minted`. */
   minted: bigint;
-  /** Registration fees burned by the subnets (`RegistrationFeeBurned`): minted = supply + burned. */
+  /**
+   * Burned: registration fees (`RegistrationFeeBurned`) and, with a market, launch costs
+   * (`SubnetLaunched`) and fee burns (`FeePaid`): minted = supply + burned.
+   */
   burned: bigint;
+  /** The subnet market's part (with a market). */
+  market?: Omit<MarketLedger, "checks" | "holdings">;
   /** What each of the five buckets received (`Distributed.amounts`). */
   received: bigint[];
   /** The same, recomputed from the schedule and the shares in force at each distribution. */
@@ -61,6 +67,8 @@ export interface ReconcileInput {
   holders: string[];
   /** Capital stakers (their `pendingRewards`). */
   stakers: string[];
+  /** The subnet market, if the run had one: its subnets, wallets and the agents' tally. */
+  market?: MarketResult;
 }
 
 /** Reads the run's history and balances back from the chain and checks them. */
@@ -78,6 +86,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       burned += e.args.fee;
     }
   }
+  const ledger = input.market ? await reconcileMarket(core, fromBlock, input.market, burned) : null;
+  if (ledger) burned += ledger.launchBurned + ledger.feesBurned + ledger.registrationBurned;
   const lastDistribution = await controller.lastDistribution();
   const scheduleCumulative = cumulative(schedule, lastDistribution);
   const totalEmitted = await controller.totalEmitted();
@@ -118,7 +128,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   check(
     "supply + burned = schedule",
     supply + burned === scheduleCumulative,
-    `totalSupply ${supply} wei + registration fees burned ${burned} wei, cumulative(schedule, lastDistribution) ${scheduleCumulative} wei`,
+    `totalSupply ${supply} wei + burned ${burned} wei (registration fees${ledger ? ", launch costs, fee burns" : ""}), cumulative(schedule, lastDistribution) ${scheduleCumulative} wei`,
   );
   check(
     "controller's total = supply + burned",
@@ -156,10 +166,12 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     const carried = await subnet.pendingEmission();
     const inBucket = await token.balanceOf(buckets[i]);
     contribution.push({ credited, carried, inBucket });
+    // With a market, launched subnets pulled their part of the bucket (their own check: market.ts).
+    const launched = ledger?.pulled[i] ?? 0n;
     check(
       `${BUCKET_NAMES[i]} bucket paid out`,
-      received[i] === credited + carried + inBucket,
-      `received ${received[i]} = credited ${credited} + carried ${carried} + in bucket ${inBucket}`,
+      received[i] === credited + carried + inBucket + launched,
+      `received ${received[i]} = credited ${credited} + carried ${carried} + in bucket ${inBucket}${ledger ? ` + pulled by launched subnets ${launched}` : ""}`,
     );
   }
 
@@ -191,10 +203,11 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     ),
   );
   const balance = await token.balanceOf(fund);
+  const leftovers = ledger?.toProtectionFund ?? 0n;
   check(
     "protection fund",
-    balance === received[Bucket.Protection] + ownerShare - granted,
-    `balance ${balance} = received ${received[Bucket.Protection]} + owner share ${ownerShare} - grants ${granted}`,
+    balance === received[Bucket.Protection] + ownerShare - granted + leftovers,
+    `balance ${balance} = received ${received[Bucket.Protection]} + owner share ${ownerShare} - grants ${granted}${ledger ? ` + retired subnets' leftovers ${leftovers}` : ""}`,
   );
 
   // Every token is somewhere known.
@@ -212,9 +225,11 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       label: "wallets (agents, deployer, DAO)",
       amount: sumBig(await Promise.all(input.holders.map((h) => token.balanceOf(h)))),
     },
+    ...(ledger?.holdings ?? []),
   ];
   const held = sumBig(holdings.map((h) => h.amount));
   check("every token accounted for", held === supply, `balances add up to ${held} wei`);
+  if (ledger) checks.push(...ledger.checks);
 
   return {
     ok: checks.every((c) => c.ok),
@@ -226,6 +241,17 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     distributions: distributed.length,
     minted,
     burned,
+    ...(ledger
+      ? {
+          market: {
+            launchBurned: ledger.launchBurned,
+            feesBurned: ledger.feesBurned,
+            registrationBurned: ledger.registrationBurned,
+            pulled: ledger.pulled,
+            toProtectionFund: ledger.toProtectionFund,
+          },
+        }
+      : {}),
     received,
     expected,
     contribution,

@@ -12,6 +12,14 @@ import { stringify } from "csv-stringify/sync";
 import { renderSvg, reportCharts } from "./charts";
 import { coalitionStats } from "./coalition";
 import { Section, escapeHtml, htmlTable, reportHtml } from "./html";
+import {
+  marketCharts,
+  marketDailyRows,
+  marketHtml,
+  marketLines,
+  marketSubnetRows,
+  marketSummary,
+} from "./market-report";
 import { fixed, gini, spearman, sumBig, ttd, ttdNumber } from "./metrics";
 import { CONTRIBUTION_BUCKETS, DayRow, SimResult } from "./scenario";
 
@@ -281,6 +289,7 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
       quorum: ttd(g.quorum),
     },
     reconciliation: { ok: r.ok, checks: r.checks },
+    ...(result.market ? { market: marketSummary(result.market, r) } : {}),
   };
 }
 
@@ -319,7 +328,7 @@ export async function renderCharts(
   result: SimResult,
 ): Promise<{ file: string; title: string; svg: string }[]> {
   const out: { file: string; title: string; svg: string }[] = [];
-  for (const c of reportCharts(result))
+  for (const c of [...reportCharts(result), ...(result.market ? marketCharts(result.market) : [])])
     out.push({ file: c.file, title: c.title, svg: await renderSvg(c.spec) });
   return out;
 }
@@ -346,6 +355,16 @@ export async function writeReport(
     "contributors.csv": contributorsCsv(result),
     "validators.csv": validatorsCsv(result),
     "stakers.csv": stakersCsv(result),
+    ...(result.market
+      ? (() => {
+          const daily = marketDailyRows(result.market);
+          const subnets = marketSubnetRows(result.market);
+          return {
+            "market-daily.csv": toCsv(daily.header, daily.rows),
+            "market-subnets.csv": toCsv(subnets.header, subnets.rows),
+          };
+        })()
+      : {}),
     "summary.json": toJson(buildSummary(result)),
     "run.json": toJson({
       wallSeconds: result.wallMs / 1000,
@@ -382,7 +401,7 @@ export function indexHtml(
   const { config } = result;
   const r = result.reconciliation;
   const seconds = result.wallMs / 1000;
-  const command = `npm run simulate -- --days ${config.days} --contributors ${config.contributors} --validators ${config.validators} --stakers ${config.stakers} --seed ${config.seed}`;
+  const command = `npm run simulate -- --days ${config.days} --contributors ${config.contributors} --validators ${config.validators} --stakers ${config.stakers} --seed ${config.seed}${config.subnets ? ` --subnets ${config.subnets} --launch-decay ${config.launchDecay ?? 14}` : ""}`;
   const paragraphs = (lines: readonly string[]) =>
     lines.map((l) => `<p>${escapeHtml(l.trim())}</p>`).join("\n");
   const sections: Section[] = [
@@ -424,6 +443,9 @@ export function indexHtml(
         paragraphs(governanceLines(result)),
       ].join("\n"),
     },
+    ...(result.market
+      ? [{ id: "market", heading: "Subnet market", html: marketHtml(result.market, r) }]
+      : []),
     {
       id: "charts",
       heading: "Charts",
@@ -596,6 +618,9 @@ export function summaryText(result: SimResult): string {
     "Governance:",
     ...indent(governanceLines(result)),
     "",
+    ...(result.market
+      ? ["Subnet market:", ...indent(marketLines(result.market, result.reconciliation)), ""]
+      : []),
     `Reconciliation (${result.reconciliation.ok ? "exact" : "FAILED"}):`,
     reconciliationText(result),
   ].join("\n");

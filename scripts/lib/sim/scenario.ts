@@ -54,6 +54,8 @@ import {
 import { ProgressSink, ScenarioSize, silentProgress } from "./cli";
 import { PinnedClock, pinBlockTimestamps } from "./chain";
 import { gini } from "./metrics";
+import { Market, MarketResult } from "./market";
+import { MARKET } from "./market-agents";
 import { Reconciliation, reconcile } from "./reconcile";
 
 /** The three contribution buckets, in the controller's order. */
@@ -215,6 +217,8 @@ export interface SimResult {
   stakers: StakerAgent[];
   governance: GovernanceOutcome;
   reconciliation: Reconciliation;
+  /** The subnet market (with `subnets` > 0). */
+  market?: MarketResult;
   /** Transactions sent by the run (deployment included). */
   transactions: number;
   /** Wall-clock milliseconds of the run (not part of the deterministic output). */
@@ -288,6 +292,8 @@ class Simulation {
   private lastHonest: (number[][] | null)[] = [null, null, null];
   private friends: Set<number>[] = [new Set(), new Set(), new Set()];
   private proposal: Proposal | null = null;
+  /** The subnet market, with `subnets` > 0 (market.ts). */
+  private market: Market | null = null;
   private proposalId: bigint | null = null;
   private voted = new Set<string>();
   private primed = new Set<string>();
@@ -333,7 +339,9 @@ class Simulation {
       this.progress.update(d + 1, days, `${this.clock.transactions - txStart} tx`);
     }
     this.progress.finish();
+    const market = this.market ? await this.market.result() : undefined;
     const reconciliation = await reconcile({
+      market,
       core: this.core,
       fromBlock: fromBlock + 1,
       holders: [
@@ -352,8 +360,12 @@ class Simulation {
         validators: this.config.validators,
         stakers: this.config.stakers,
         seed: this.config.seed,
+        ...(this.config.subnets
+          ? { subnets: this.config.subnets, launchDecay: this.config.launchDecay ?? 14 }
+          : {}),
       },
       rows: this.rows,
+      market,
       rounds: this.rounds,
       contributors: this.contributors,
       validators: this.validators,
@@ -463,6 +475,47 @@ class Simulation {
         exits: 0,
       }),
     );
+
+    if (this.config.subnets) {
+      this.market = new Market(
+        this.core,
+        this.deployer,
+        {
+          subnets: this.config.subnets,
+          launchDecay: this.config.launchDecay ?? 14,
+          days,
+          seed: this.config.seed,
+        },
+        this.clock,
+        {
+          holders: this.holderAgents(),
+          sellers: [
+            ...this.stakers.map((s) =>
+              s.plan.kind === "mercenary"
+                ? { signer: s.signer, share: 1, short: 1 }
+                : { signer: s.signer, share: 0, short: MARKET.shortSellShare },
+            ),
+            ...this.contributors.map((c) => ({ signer: c.signer, share: MARKET.minerSellShare, short: 1 })),
+          ],
+        },
+      );
+      await this.market.setup();
+    }
+  }
+
+  /** Every agent that may come to hold TTD, onboarded or not (the market's voting panel is drawn from them). */
+  private holderAgents(): { signer: HardhatEthersSigner; label: string }[] {
+    return [
+      ...this.stakers.map((s) => ({ signer: s.signer, label: `staker ${s.index} (${s.plan.kind})` })),
+      ...this.contributors.map((c) => ({
+        signer: c.signer,
+        label: `${BUCKET_NAMES[c.bucket]} contributor ${c.index}`,
+      })),
+      ...this.validators.map((v) => ({
+        signer: v.signer,
+        label: `${BUCKET_NAMES[v.bucket]} validator ${v.index} (${v.kind})`,
+      })),
+    ];
   }
 
   /*//////////////////////////////////////////////////////////////
@@ -480,6 +533,7 @@ class Simulation {
     await this.claims();
     await this.restake();
     await this.governance(d);
+    await this.market?.morning(d);
     const rounds = await Promise.all(this.core.subnets.map((s) => s.round()));
     for (const [i, subnet] of this.core.subnets.entries()) await this.commit(i, subnet, rounds[i], d);
 
@@ -488,12 +542,14 @@ class Simulation {
       if (v.round?.reveal)
         await this.core.subnets[v.bucket].connect(v.signer).reveal(v.round.sheet, v.round.salt);
     }
+    await this.market?.midday();
 
     await this.warpTo("closed");
     await this.core.controller.distribute();
     const finalizeFrom = (await ethers.provider.getBlockNumber()) + 1;
     for (const subnet of this.core.subnets)
       await finalizeRound(subnet, finalizeSteps(this.config.validators));
+    await this.market?.evening(d, startBlock + 1);
 
     await this.record(d, startBlock + 1, finalizeFrom, this.clock.transactions - txBefore);
   }
@@ -883,6 +939,8 @@ class Simulation {
       for (const e of await subnet.queryFilter(subnet.filters.RegistrationFeeBurned(), 0, "latest"))
         burned += e.args.fee;
     }
+    // The market's burns: launch costs, fee burns, launched subnets' registration fees.
+    burned += this.market?.burned ?? 0n;
     this.rows.push({
       day: d + 1,
       elapsed: lastDistribution - schedule.start,
