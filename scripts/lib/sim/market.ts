@@ -856,11 +856,15 @@ export class Market {
         const fee = this.parse([log], subnetIface, "FeePaid")[0];
         if (fee) {
           const amount = fee.args.amount as bigint;
-          const burned = fee.args.burned as bigint;
           s.feesPaid += amount;
-          s.feesBurned += burned;
           s.feesByDay.set(d + 1, (s.feesByDay.get(d + 1) ?? 0n) + amount);
           row.fees += amount;
+        }
+        // A fee's burn share is burned when the subnet's next finalization starts (FeesBurned).
+        const feeBurn = this.parse([log], subnetIface, "FeesBurned")[0];
+        if (feeBurn) {
+          const burned = feeBurn.args.amount as bigint;
+          s.feesBurned += burned;
           row.feesBurned += burned;
         }
         const reg = this.parse([log], subnetIface, "RegistrationFeeBurned")[0];
@@ -946,9 +950,14 @@ export function demandEmissionCorrelation(subnets: readonly MarketSubnet[], last
 
 /** What the market adds to the run's reconciliation, all read from the chain. */
 export interface MarketLedger {
-  /** Launch costs (SubnetLaunched), fee burns (FeePaid) and launched subnets' registration fees. */
+  /**
+   * Launch costs (SubnetLaunched), fee burns done (FeesBurned: a fee's burn share is burned when its
+   * subnet's next finalization starts) and launched subnets' registration fees.
+   */
   launchBurned: bigint;
   feesBurned: bigint;
+  /** Fee burn shares still set aside in the subnets, burned at their next finalization. */
+  feesSetAside: bigint;
   registrationBurned: bigint;
   /** What launched subnets pulled from each contribution bucket. */
   pulled: bigint[];
@@ -980,6 +989,8 @@ export async function reconcileMarket(
   const pulled = [0n, 0n, 0n];
   let feesPaid = 0n;
   let feesBurned = 0n;
+  let feesBurnedYet = 0n;
+  let feesSetAside = 0n;
   let registrationBurned = 0n;
   let toProtectionFund = 0n;
   let intake = 0n;
@@ -997,6 +1008,11 @@ export async function reconcileMarket(
     const burned = sumBig(fees.map((x) => x.args.burned));
     feesPaid += paid;
     feesBurned += burned;
+    // Burn shares are burned as the next finalization starts; the rest waits in the subnet.
+    const feeBurns = await s.queryFilter(s.filters.FeesBurned(), fromBlock, "latest");
+    const toBurn = await s.feesToBurn();
+    feesBurnedYet += sumBig(feeBurns.map((x) => x.args.amount));
+    feesSetAside += toBurn;
     const regs = await s.queryFilter(s.filters.RegistrationFeeBurned(), fromBlock, "latest");
     registrationBurned += sumBig(regs.map((x) => x.args.fee));
     const rounds = await s.queryFilter(s.filters.RoundFinalized(), fromBlock, "latest");
@@ -1010,7 +1026,7 @@ export async function reconcileMarket(
     const bonds = await s.totalBonds();
     const stakes = (await s.totalStake()) + (await s.totalUnbonding());
     const claimable = await s.totalClaimable();
-    const accounted = bonds + stakes + claimable + carried;
+    const accounted = bonds + stakes + claimable + carried + toBurn;
     parts.claimable += claimable;
     parts.carried += carried;
     parts.stakes += stakes;
@@ -1024,6 +1040,12 @@ export async function reconcileMarket(
     "launched subnets paid out",
     intake === booked,
     `${launched.length} launched subnets: pulled ${sumBig(pulled)} + fees kept ${feesPaid - feesBurned} = credited + carried + unbooked + left to the fund ${booked} wei`,
+  );
+  const setAside = feesBurned - feesBurnedYet;
+  check(
+    "fee burn shares = burned + set aside",
+    setAside === feesSetAside,
+    `FeePaid burn shares ${feesBurned} wei = FeesBurned ${feesBurnedYet} + set aside for the next finalizations ${feesSetAside} wei`,
   );
   check(
     "launch burns = the owners' tally",
@@ -1046,11 +1068,11 @@ export async function reconcileMarket(
     "latest",
   );
   const tokenBurns = sumBig(zero.map((x) => x.args.value));
-  const all = launchBurned + feesBurned + registrationBurned + otherBurns;
+  const all = launchBurned + feesBurnedYet + registrationBurned + otherBurns;
   check(
     "token burns = launch + fee + registration burns",
     tokenBurns === all,
-    `Transfer to the zero address ${tokenBurns} wei; launch ${launchBurned} + fees ${feesBurned} + registrations ${registrationBurned + otherBurns} = ${all} wei`,
+    `Transfer to the zero address ${tokenBurns} wei; launch ${launchBurned} + fees ${feesBurnedYet} + registrations ${registrationBurned + otherBurns} = ${all} wei`,
   );
   const desk = market.wallets[0];
   const deskBalance = await token.balanceOf(desk);
@@ -1062,7 +1084,8 @@ export async function reconcileMarket(
   const wallets = sumBig(await Promise.all(market.wallets.map((w) => token.balanceOf(w))));
   return {
     launchBurned,
-    feesBurned,
+    feesBurned: feesBurnedYet,
+    feesSetAside,
     registrationBurned,
     pulled,
     toProtectionFund,

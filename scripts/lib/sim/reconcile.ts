@@ -245,6 +245,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       ? {
           market: {
             launchBurned: ledger.launchBurned,
+            feesSetAside: ledger.feesSetAside,
             feesBurned: ledger.feesBurned,
             registrationBurned: ledger.registrationBurned,
             pulled: ledger.pulled,
