@@ -16,7 +16,7 @@ import { promises as fs, mkdtempSync, readFileSync, rmSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "node:util";
-import { CHAINS, ScenarioSize, SimChain } from "../lib/sim/cli";
+import { CHAINS, DEFAULT_SIZE, ScenarioSize, SimChain } from "../lib/sim/cli";
 
 /** The benchmark's scenario: two months at medium size, past the onboarding and the DAO's proposal. */
 export const BENCH_SCENARIO: ScenarioSize = {
@@ -61,7 +61,7 @@ interface ChainRun {
 }
 
 /** One run of scripts/simulate.ts in its own process (so that its peak memory is its own). */
-function runChain(chain: SimChain, scenario: ScenarioSize, dir: string): ChainRun {
+function runChain(chain: SimChain, scenario: ScenarioSize, dir: string, subnets = 0): ChainRun {
   const out = path.join(dir, chain);
   const s = scenario;
   const args = [
@@ -71,6 +71,7 @@ function runChain(chain: SimChain, scenario: ScenarioSize, dir: string): ChainRu
     ...["--chain", chain, "--days", `${s.days}`, "--contributors", `${s.contributors}`],
     ...["--validators", `${s.validators}`, "--stakers", `${s.stakers}`, "--seed", `${s.seed}`],
     ...["--out", out, "--quiet", "--no-compile"],
+    ...(subnets > 0 ? ["--subnets", `${subnets}`, "--launch-decay", `${s.launchDecay}`] : []),
   ];
   const t0 = Date.now();
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
@@ -115,7 +116,14 @@ async function sameFiles(a: string, b: string): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { days: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      days: { type: "string" },
+      market: { type: "string" },
+      "launch-decay": { type: "string" },
+      keep: { type: "string" },
+    },
+  });
   const scenario = { ...BENCH_SCENARIO };
   if (values.days !== undefined) {
     if (!/^\d+$/.test(values.days) || Number(values.days) < 1 || Number(values.days) > 5833)
@@ -124,6 +132,12 @@ async function main(): Promise<number> {
   }
   const c = spawnSync(process.execPath, [HARDHAT, "compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
   if (c.status !== 0) throw new Error("bench:sim: hardhat compile failed");
+  if (values.market !== undefined) {
+    // The market runs at the simulation's default size (scripts/lib/sim/cli.ts DEFAULT_SIZE).
+    const market = { ...DEFAULT_SIZE, days: scenario.days };
+    if (values["launch-decay"] !== undefined) market.launchDecay = Number(values["launch-decay"]);
+    return benchMarket(market, Number(values.market), values.keep);
+  }
 
   const dir = mkdtempSync(path.join(os.tmpdir(), "tetrad-sim-bench-"));
   const load = os.loadavg();
@@ -192,6 +206,52 @@ async function main(): Promise<number> {
   );
   console.log(`  written to ${OUT}`);
   return report.reconciled ? 0 : 1;
+}
+
+/**
+ * `--market N [--keep DIR]`: the subnet market's long run, on anvil only (the in-process chain keeps
+ * every block: a year with tens of subnets does not fit it), with up to N launched subnets per bucket.
+ * Its figures go to `market` in reports/sim-bench.json, and the top-level `peakRssMB` becomes the
+ * largest peak recorded (node + anvil). `--keep` copies its report folder there (summary.json, charts).
+ */
+async function benchMarket(scenario: ScenarioSize, subnets: number, keep?: string): Promise<number> {
+  if (!Number.isInteger(subnets) || subnets < 1 || subnets > 32)
+    throw new Error(`bench:sim: --market takes 1-32 subnets per bucket, got "${subnets}"`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tetrad-sim-market-"));
+  const load = os.loadavg();
+  let run: ChainRun;
+  try {
+    console.log(
+      `bench:sim — the market on anvil, ${scenario.days} days, up to ${subnets} subnets per bucket…`,
+    );
+    run = runChain("anvil", scenario, dir, subnets);
+    if (keep) await fs.cp(path.join(dir, "anvil"), keep, { recursive: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  let previous: Record<string, unknown> = {};
+  try {
+    previous = JSON.parse(readFileSync(OUT, "utf8")) as Record<string, unknown>;
+  } catch {
+    previous = {};
+  }
+  const report = {
+    ...previous,
+    peakRssMB: Math.max(run.peakRss.totalMB, Number(previous.peakRssMB ?? 0)),
+    market: {
+      scenario: { ...scenario, subnets },
+      ...run,
+      loadAverageAtStart: load.map((l) => Number(l.toFixed(2))),
+      loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),
+      date: new Date().toISOString(),
+    },
+  };
+  await fs.writeFile(OUT, JSON.stringify(report, null, 2) + "\n");
+  console.log(
+    `  ${run.transactions} transactions in ${run.wallSeconds} s wall (${run.daysPerSecond} days/s), peak ${run.peakRss.totalMB} MB (node ${run.peakRss.nodeMB} + anvil ${run.peakRss.anvilMB}); reconciled: ${run.reconciled ? "yes" : "NO"}`,
+  );
+  console.log(`  written to ${OUT}${keep ? `; report in ${keep}` : ""}`);
+  return run.reconciled ? 0 : 1;
 }
 
 main().then(
