@@ -212,6 +212,9 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
             uint256 position = _find(subnets[i]);
             if (position == type(uint256).max) {
                 if (_totals.count >= _params.maxSubnets) revert BucketFull();
+                // A retired subnet never comes back (it cannot finalize: its allocation would be stuck).
+                // `addSubnet` needs no such check: the factory adds only the clone it just created.
+                if (_retired[subnets[i]]) revert InvalidFloors();
                 _add(subnets[i]);
                 position = _totals.count - 1;
             }
@@ -248,7 +251,6 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
 
     /// @dev Lists `subnet` last, with a fresh id.
     function _add(address subnet) private returns (uint256 id) {
-        if (_retired[subnet]) revert InvalidFloors();
         if (_lastId == type(uint16).max) revert IdsExhausted();
         id = ++_lastId;
         uint256 position = _totals.count++;
