@@ -333,22 +333,11 @@ export async function renderCharts(
   return out;
 }
 
-/** Where the run took place, in words: "the in-process Hardhat network" or "anvil/v1.7.1". */
-export function chainText(result: SimResult): string {
-  const client = result.environment.client;
-  return client.startsWith("HardhatNetwork") ? "the in-process Hardhat network" : client;
-}
-
 /**
  * Writes the report folder: index.html (the whole report in one self-contained page), the CSV tables,
- * summary.json, run.json and the charts as SVG files. Returns the paths written. `runtime` goes into
- * run.json as well (scripts/simulate.ts: the anvil child's memory and CPU).
+ * summary.json, run.json and the charts as SVG files. Returns the paths written.
  */
-export async function writeReport(
-  result: SimResult,
-  dir: string,
-  runtime: Record<string, unknown> = {},
-): Promise<string[]> {
+export async function writeReport(result: SimResult, dir: string): Promise<string[]> {
   await fs.mkdir(path.join(dir, "charts"), { recursive: true });
   const files: Record<string, string> = {
     "daily.csv": dailyCsv(result.rows),
@@ -377,7 +366,6 @@ export async function writeReport(
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
       },
       environment: result.environment,
-      ...runtime,
     }),
   };
   const charts = await renderCharts(result);
@@ -413,7 +401,7 @@ export function indexHtml(
           ["days", "contributors per bucket", "validators per subnet", "capital stakers", "seed"],
           [[config.days, config.contributors, config.validators, config.stakers, config.seed].map(String)],
         ),
-        `<p>${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s on ${escapeHtml(chainText(result))}. The same command gives the same run to the wei:</p>`,
+        `<p>${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s on the in-process Hardhat network. The same command gives the same run to the wei:</p>`,
         `<pre>${escapeHtml(command)}</pre>`,
       ].join("\n"),
     },
@@ -422,12 +410,19 @@ export function indexHtml(
       heading: "Headline numbers",
       html: [
         htmlTable(
-          ["total supply (TTD)", "schedule cumulative (TTD)", "difference (wei)", "reconciliation"],
+          [
+            "total supply (TTD)",
+            "burned (TTD)",
+            "schedule cumulative (TTD)",
+            "supply + burned - schedule (wei)",
+            "reconciliation",
+          ],
           [
             [
               fmt(r.supply, 2),
+              fmt(r.burned, 2),
               fmt(r.scheduleCumulative, 2),
-              String(r.supply - r.scheduleCumulative),
+              String(r.supply + r.burned - r.scheduleCumulative),
               r.ok ? "exact" : "FAILED",
             ],
           ],
@@ -481,7 +476,7 @@ export function indexHtml(
 export function deploymentText(result: SimResult): string {
   const e = result.environment;
   return [
-    `Deployed on ${chainText(result)}:`,
+    "Deployed on the in-process Hardhat network:",
     `  TTD token          ${e.token}`,
     `  EmissionController ${e.controller}`,
     `  CapitalPool        ${e.pool}`,
@@ -495,7 +490,7 @@ const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
 export function reconciliationLines(result: SimResult): string[] {
   const r = result.reconciliation;
   return [
-    `total supply ${fmt(r.supply)} TTD; schedule says ${fmt(r.scheduleCumulative)} TTD; difference ${r.supply - r.scheduleCumulative} wei`,
+    `total supply ${fmt(r.supply)} TTD + burned ${fmt(r.burned)} TTD; schedule says ${fmt(r.scheduleCumulative)} TTD; difference ${r.supply + r.burned - r.scheduleCumulative} wei`,
     `minted ${fmt(r.minted)} TTD in ${r.distributions} distributions = ${BUCKET_NAMES.map((n, i) => `${n} ${fmt(r.received[i])}`).join(" + ")}`,
     `capital bucket ${fmt(r.received[Bucket.Capital])} = claimed ${fmt(r.capital.claimed)} + still in pool ${fmt(r.capital.inPool)} (owed ${fmt(r.capital.pending)}, unstreamed ${fmt(r.capital.unstreamed)}, carry ${r.capital.carry} wei, floors ${r.capital.floors} wei)`,
   ];
