@@ -333,11 +333,22 @@ export async function renderCharts(
   return out;
 }
 
+/** Where the run took place, in words: "the in-process Hardhat network" or "anvil/v1.7.1". */
+export function chainText(result: SimResult): string {
+  const client = result.environment.client;
+  return client.startsWith("HardhatNetwork") ? "the in-process Hardhat network" : client;
+}
+
 /**
  * Writes the report folder: index.html (the whole report in one self-contained page), the CSV tables,
- * summary.json, run.json and the charts as SVG files. Returns the paths written.
+ * summary.json, run.json and the charts as SVG files. Returns the paths written. `runtime` goes into
+ * run.json as well (scripts/simulate.ts: the anvil child's memory and CPU).
  */
-export async function writeReport(result: SimResult, dir: string): Promise<string[]> {
+export async function writeReport(
+  result: SimResult,
+  dir: string,
+  runtime: Record<string, unknown> = {},
+): Promise<string[]> {
   await fs.mkdir(path.join(dir, "charts"), { recursive: true });
   const files: Record<string, string> = {
     "daily.csv": dailyCsv(result.rows),
@@ -366,6 +377,7 @@ export async function writeReport(result: SimResult, dir: string): Promise<strin
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
       },
       environment: result.environment,
+      ...runtime,
     }),
   };
   const charts = await renderCharts(result);
@@ -401,7 +413,7 @@ export function indexHtml(
           ["days", "contributors per bucket", "validators per subnet", "capital stakers", "seed"],
           [[config.days, config.contributors, config.validators, config.stakers, config.seed].map(String)],
         ),
-        `<p>${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s on the in-process Hardhat network. The same command gives the same run to the wei:</p>`,
+        `<p>${result.transactions.toLocaleString("en-US")} transactions in ${seconds.toFixed(1)} s on ${escapeHtml(chainText(result))}. The same command gives the same run to the wei:</p>`,
         `<pre>${escapeHtml(command)}</pre>`,
       ].join("\n"),
     },
@@ -476,7 +488,7 @@ export function indexHtml(
 export function deploymentText(result: SimResult): string {
   const e = result.environment;
   return [
-    "Deployed on the in-process Hardhat network:",
+    `Deployed on ${chainText(result)}:`,
     `  TTD token          ${e.token}`,
     `  EmissionController ${e.controller}`,
     `  CapitalPool        ${e.pool}`,
