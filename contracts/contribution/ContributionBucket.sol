@@ -134,10 +134,13 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         uint256 carried = t.floorSum > 0 ? t.unallocated : 0; // to the floors only (see the contract's @dev)
         uint256 paid;
         if ((received > 0 || carried > 0) && t.count > 0) {
-            (address[] memory subnets, uint256[] memory shares) = _split(t, received);
+            (address[] memory subnets, uint256[] memory floors, uint256[] memory shares) = _split(
+                t,
+                received
+            );
             for (uint256 i; i < subnets.length; ++i) {
                 uint256 share = shares[i];
-                if (carried > 0) share += (carried * _listings[i].floor) / t.floorSum;
+                if (carried > 0) share += (carried * floors[i]) / t.floorSum;
                 if (share == 0) continue;
                 uint256 stored = _allocation[subnets[i]];
                 _allocation[subnets[i]] = (stored == 0 ? 1 : stored) + share;
@@ -151,15 +154,15 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
         emit Allocated(received, t.unallocated);
     }
 
-    /// @dev The live subnets and their shares of `amount` now.
+    /// @dev The live subnets, their floors, and their shares of `amount` now.
     function _split(
         Totals memory t,
         uint256 amount
-    ) private view returns (address[] memory subnets, uint256[] memory shares) {
+    ) private view returns (address[] memory subnets, uint256[] memory floors, uint256[] memory shares) {
         uint256 n = t.count;
         uint256 period = currentPeriod();
         subnets = new address[](n);
-        uint256[] memory floors = new uint256[](n);
+        floors = new uint256[](n);
         uint256[] memory votes = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             Listing memory listing = _listings[i];
@@ -411,7 +414,7 @@ contract ContributionBucket is IContributionBucket, AccessManaged {
     function weights() external view returns (address[] memory subnets, uint16[] memory bps) {
         Totals memory t = _totals;
         uint256[] memory shares;
-        (subnets, shares) = _split(t, 1e18);
+        (subnets, , shares) = _split(t, 1e18);
         bps = new uint16[](subnets.length);
         for (uint256 i; i < subnets.length; ++i) bps[i] = uint16((shares[i] * BPS) / 1e18);
     }

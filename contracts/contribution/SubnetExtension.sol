@@ -228,12 +228,11 @@ contract SubnetExtension is SubnetStorage {
     ) external delegated nonReentrant {
         // A permit front-run from the mempool fails here but leaves the allowance: pay on (the transfer
         // reverts if there is no allowance after all).
-        bool permitted;
-        try IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {
-            permitted = true;
-        } catch {
-            permitted = false;
-        }
+        /* solhint-disable no-empty-blocks */
+        try
+            IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s)
+        {} catch {}
+        /* solhint-enable no-empty-blocks */
         _payFee(msg.sender, amount, ref);
     }
 

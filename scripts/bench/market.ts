@@ -45,11 +45,11 @@ export async function benchMarket(gas: GasRecorder): Promise<void> {
   // Voting power counts from the period after delegation (and a lookback before its start).
   const period = await bucket.currentPeriod();
   await time.increaseTo((await bucket.periodStart(period + 1n)) + 1n);
-  const half = (xs: bigint[]) => xs.map(() => 10_000n / BigInt(xs.length));
-  await (await bucket.connect(voterA).vote(ids.slice(0, 16), half(ids.slice(0, 16)))).wait();
-  await (await bucket.connect(voterB).vote(ids.slice(16), half(ids.slice(16)))).wait();
+  const equal = (xs: bigint[]) => xs.map(() => 10_000n / BigInt(xs.length));
+  await (await bucket.connect(voterA).vote(ids.slice(0, 16), equal(ids.slice(0, 16)))).wait();
+  await (await bucket.connect(voterB).vote(ids.slice(16), equal(ids.slice(16)))).wait();
   const four = ids.slice(1, 5);
-  await gas.record("gauge.vote.4subnets", bucket.connect(voterC).vote(four, half(four)));
+  await gas.record("gauge.vote.4subnets", bucket.connect(voterC).vote(four, equal(four)));
   await gas.record("gauge.poke", bucket.connect(payer).poke(voterC.address));
 
   // A fee paid to a launched subnet (half burned, half to its next round).
