@@ -16,6 +16,9 @@ const SOLC = "0.8.28";
  * default hardfork (Osaka, EIP-7825) enforces. The instrumented run uses Prague, which has no cap.
  */
 const COVERAGE = process.argv.includes("coverage");
+// Under coverage, solidity-coverage's probes are collected by EDR natively (tools/coverage/edr.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+if (COVERAGE && process.env.STOCK_COVERAGE !== "1") require("./tools/coverage/edr");
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC) return runSuper();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -74,7 +77,12 @@ const config: HardhatUserConfig = {
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",
+    // The instrumented build has the same ABIs: the plain build's types serve it.
+    dontOverrideCompile: COVERAGE,
   },
+  // The instrumented build has its own artifacts and cache, so that coverage never overwrites the plain
+  // build (which the plain-only tests, the app and the benches read, even while coverage runs).
+  ...(COVERAGE ? { paths: { artifacts: "artifacts-coverage", cache: "cache-coverage" } } : {}),
   mocha: {
     timeout: 120_000,
   },

@@ -15,18 +15,20 @@
  *     node tools/test.js                       # = npm test
  *     node tools/test.js --only hardhat,app    # a subset (hardhat, forge, app)
  *     node tools/test.js --full                # invariant campaigns at full depth (25,600 calls each)
- *     node tools/test.js --coverage            # CI: the same suites, ONE instrumented run (below)
+ *     node tools/test.js --coverage            # CI: the same suites, with coverage (below)
  *
- * --coverage is CI's test step (`npm run test:ci`), so that no suite runs twice there:
- *   - hardhat: `hardhat coverage` is the Hardhat suite's only run. The few tests that skip themselves
- *     under coverage (gas budgets measured on plain bytecode, the wallet test against a separate
- *     `hardhat node`) run first, plain, with `hardhat test --grep` (PLAIN_ONLY below), so each test runs
- *     exactly once;
- *   - forge: `forge coverage` under FOUNDRY_PROFILE=ci (foundry.toml), whose campaigns are as deep as the default
- *     profile's (>= 25,000 calls per invariant): the forge suites' only run, and their lcov;
+ * --coverage is CI's test step (`npm run test:ci`); no suite runs twice there:
+ *   - hardhat: `hardhat coverage` is the Hardhat suite's only run. Its probes are collected by EDR natively
+ *     (tools/coverage/edr.js), so the instrumented suite runs at about the plain one's speed, and it builds
+ *     into artifacts-coverage/ (hardhat.config.ts), so the plain build stays in place. The few tests that
+ *     skip themselves under coverage (gas measured on plain bytecode, the tests that start a separate
+ *     node or anvil) run plain beside it, with `hardhat test --grep` (PLAIN_ONLY below);
+ *   - forge: `forge test` at the default profile's depth (256 x 100 = 25,600 calls per invariant, as with
+ *     --full), and scripts/checks/invariant-calls.ts on its output: every campaign >= 25,000 calls, every
+ *     handler called, every protocol function reached; it rewrites reports/invariant-calls.md;
  *   - app: its unit tests, as above;
- *   - then scripts/checks/coverage.ts --reuse-forge merges both lcov files and enforces the thresholds,
- *     and (unless --no-restore) `hardhat compile --force` puts the plain artifacts back.
+ *   - then scripts/checks/coverage.ts --no-forge enforces the thresholds on the Hardhat suite's lcov
+ *     (`npm run coverage` still merges forge's lcov in, for the local picture).
  */
 "use strict";
 const { spawn } = require("child_process");
@@ -49,7 +51,6 @@ const PLAIN_ONLY =
 
 const args = process.argv.slice(2);
 const coverage = args.includes("--coverage");
-const restore = !args.includes("--no-restore");
 const full = args.includes("--full");
 /**
  * Invariant runs per campaign in a plain `npm test` (x depth 100 = 3,200 calls per invariant): the
@@ -206,7 +207,7 @@ function hardhatShards(n) {
   return shards.map((s) => s.files.sort());
 }
 
-async function hardhatSuite(compiled, appDone) {
+async function hardhatSuite(compiled) {
   const ok = await compiled;
   if (!ok) return { name: "hardhat", passed: 0, failed: 0, skipped: 0, ok: false, status: 1, ms: 0 };
   if (!coverage) {
@@ -217,45 +218,40 @@ async function hardhatSuite(compiled, appDone) {
     );
     return result("hardhat", runs, mochaCounts);
   }
-  // Plain first (the instrumented run overwrites artifacts/ and typechain-types/), then coverage.
-  const plain = await hardhat("test", "--no-compile", "--grep", PLAIN_ONLY);
-  // The app's tests read artifacts/ (its ABIs): let them finish before the instrumented build rewrites it.
-  await appDone;
-  const instrumented = await hardhat("coverage");
+  // The plain-only tests and the instrumented run side by side: coverage builds into its own artifacts.
+  const [plain, instrumented] = await Promise.all([
+    hardhat("test", "--no-compile", "--grep", PLAIN_ONLY),
+    run("coverage", process.execPath, [HARDHAT, "coverage"]),
+  ]);
   const r = result("hardhat", [plain, instrumented], mochaCounts);
-  // The instrumented run reports the PLAIN_ONLY tests as pending: they passed (or failed) above.
+  // The instrumented run reports the PLAIN_ONLY tests as pending: they passed (or failed) beside it.
   r.skipped = Math.max(0, r.skipped - (mochaCounts(plain.output)?.passed ?? 0));
   return r;
 }
 
 async function forgeSuite() {
-  if (!coverage) {
-    // The developer's run: every fuzz test at full runs, invariant campaigns at QUICK_INVARIANT_RUNS x 100
-    // calls (--full, or FOUNDRY_INVARIANT_RUNS, for the default profile's 256 x 100). CI's run
-    // (--coverage) always takes the full campaigns.
-    const env =
-      full || process.env.FOUNDRY_INVARIANT_RUNS ? {} : { FOUNDRY_INVARIANT_RUNS: QUICK_INVARIANT_RUNS };
-    return result("forge", [await run("forge", process.execPath, [FORGE, "test"], env)], forgeCounts);
-  }
-  const lcov = path.join("coverage", "forge.lcov");
-  require("fs").mkdirSync(path.join(ROOT, "coverage"), { recursive: true });
-  // FORGE_PLAIN_ONLY runs plain (default profile: optimized, the same 256 x 100 campaigns) and is left
-  // out of the instrumented build: solc-js (WebAssembly) runs out of memory compiling it unoptimized
-  // ("memory access out of bounds"). Its contracts are covered by the Hardhat suites and the rest.
-  const plain = await run("forge", process.execPath, [FORGE, "test", "--match-path", FORGE_PLAIN_ONLY]);
-  const r = await run(
-    "forge",
-    process.execPath,
-    [FORGE, "coverage", "--skip", `*/${path.basename(FORGE_PLAIN_ONLY)}`, "--report", "lcov", "--report-file", lcov],
-    {
-      FOUNDRY_PROFILE: "ci",
-    },
-  );
-  return result("forge", [plain, r], forgeCounts);
+  // The developer's run: every fuzz test at full runs, invariant campaigns at QUICK_INVARIANT_RUNS x 100
+  // calls. CI (--coverage) and --full take the default profile's 256 x 100 campaigns, and then check
+  // their call tables (scripts/checks/invariant-calls.ts, from this run's output).
+  const deep = coverage || full || process.env.FOUNDRY_INVARIANT_RUNS !== undefined;
+  const env = deep ? {} : { FOUNDRY_INVARIANT_RUNS: QUICK_INVARIANT_RUNS };
+  const tests = await run("forge", process.execPath, [FORGE, "test", "--color", "never"], env);
+  if (!(coverage || full) || tests.status !== 0) return result("forge", [tests], forgeCounts);
+  const fs = require("fs");
+  const saved = path.join(ROOT, "coverage", "forge-test.log");
+  fs.mkdirSync(path.dirname(saved), { recursive: true });
+  fs.writeFileSync(saved, tests.output);
+  const calls = await run("calls", process.execPath, [
+    TS_NODE,
+    "--transpile-only",
+    "scripts/checks/invariant-calls.ts",
+    "--from",
+    saved,
+  ]);
+  const r = result("forge", [tests], forgeCounts);
+  if (calls.status !== 0) return { ...r, ok: false, status: calls.status };
+  return r;
 }
-
-/** The forge suite that runs plain under --coverage (see forgeSuite). */
-const FORGE_PLAIN_ONLY = "test/contribution/Market.invariant.t.sol";
 
 async function appSuite(compiled) {
   const ok = await compiled;
@@ -266,16 +262,16 @@ async function appSuite(compiled) {
 async function main() {
   const wants = (s) => only.includes(s);
   // One compile for Hardhat and the app (forge compiles its own build, concurrently). Under --coverage
-  // the plain build is still needed: the PLAIN_ONLY tests and the app's ABIs read it.
+  // the plain build is still needed: the PLAIN_ONLY tests and the app's ABIs read it (the instrumented
+  // build goes to artifacts-coverage/).
   const compiled =
     wants("hardhat") || wants("app")
       ? hardhat("compile", "--quiet").then((r) => r.status === 0)
       : Promise.resolve(true);
-  const app = wants("app") ? appSuite(compiled) : Promise.resolve(undefined);
   const suites = await Promise.all([
-    wants("hardhat") ? hardhatSuite(compiled, app) : undefined,
+    wants("hardhat") ? hardhatSuite(compiled) : undefined,
     wants("forge") ? forgeSuite() : undefined,
-    app,
+    wants("app") ? appSuite(compiled) : undefined,
   ]);
   const results = suites.filter(Boolean);
 
@@ -285,12 +281,12 @@ async function main() {
     checked = true;
     const c = await run("coverage", process.execPath, [
       TS_NODE,
+      "--transpile-only",
       "scripts/checks/coverage.ts",
-      "--reuse-forge",
+      "--no-forge",
     ]);
     checks = c.status === 0;
   }
-  if (coverage && restore && wants("hardhat")) await hardhat("compile", "--force", "--quiet");
 
   console.log("");
   console.log(
