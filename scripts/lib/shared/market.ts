@@ -5,6 +5,7 @@
  * issuance. Dependency-free, like ./error-messages: both sides say the same thing for the same input.
  */
 import { formatAmount, formatDuration, type Units } from "./error-messages";
+import type { SubnetParamsOf } from "./subnet-params";
 
 /** A market input in plain words (the task shows its message as is, the app next to the form). */
 export class MarketError extends Error {}
@@ -53,26 +54,8 @@ export function subnetDisplayName(name: string, address: string, known: Record<s
                              LAUNCH
 //////////////////////////////////////////////////////////////*/
 
-/** `ISubnet.Params`: what a launching owner chooses (durations in seconds, shares in basis points). */
-export interface LaunchSettings {
-  commitDuration: number;
-  revealDuration: number;
-  immunityPeriod: number;
-  unbondingDelay: number;
-  kappa: number;
-  contributorShare: number;
-  validatorShare: number;
-  agreementThreshold: number;
-  maxStrikes: number;
-  activityCutoff: number;
-  relativeThreshold: number;
-  edgeShare: number;
-  edgeFloor: number;
-  /** TTD base units. */
-  bond: bigint;
-  /** TTD base units. */
-  minValidatorStake: bigint;
-}
+/** `ISubnet.Params`: what a launching owner chooses (durations in seconds, amounts in TTD base units). */
+export type LaunchSettings = SubnetParamsOf<number, bigint>;
 
 /** The fields of {@link LaunchSettings}, in `ISubnet.Params` order. */
 export const LAUNCH_SETTING_KEYS = [
