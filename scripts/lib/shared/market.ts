@@ -258,6 +258,63 @@ export interface GaugeListing {
   name: string;
 }
 
+/**
+ * One live subnet of a bucket as the tasks and the app show it: its gauge listing, with what the bucket
+ * and the subnet say of it. `A` is the address type (viem's `0x…` strings in the app).
+ */
+export interface SubnetListing<A extends string = string> extends GaugeListing {
+  subnet: A;
+  /** Its name, or the deployment's for a genesis subnet (`code subnet`), or its address. */
+  label: string;
+  owner: A;
+  /** Governance's floor, basis points of the bucket. */
+  floor: number;
+  /** Its share of the bucket now (`weights()`), basis points. */
+  shareBps: number;
+  /** Gauge votes in force this period and from the next on. */
+  votes: { current: bigint; next: bigint };
+  fees: { paid: bigint; burned: bigint };
+  lifecycle: LifecycleName;
+}
+
+/** What the subnet itself says for its {@link SubnetListing}: `name()`, `owner()`, `fees()`, `lifecycle()`. */
+export interface SubnetReads<A extends string> {
+  name: string;
+  owner: A;
+  fees: readonly [bigint, bigint];
+  lifecycle: number | bigint;
+}
+
+/**
+ * A {@link SubnetListing} from its reads, over ethers or viem: the bucket's `listings()` entry, its
+ * `weights()` (subnets and their shares now) and `votesOf(id)`, and the subnet's own reads. `known` names
+ * subnets by lowercase address (the deployment's genesis subnets).
+ */
+export function subnetListing<A extends string>(
+  listing: { id: number | bigint; subnet: A; floor: number | bigint },
+  weights: readonly [readonly string[], readonly (number | bigint)[]],
+  votes: readonly [bigint, bigint],
+  reads: SubnetReads<A>,
+  known: Record<string, string>,
+): SubnetListing<A> {
+  const [addresses, bps] = weights;
+  const at = addresses.findIndex((a) => a.toLowerCase() === listing.subnet.toLowerCase());
+  const [current, next] = votes;
+  const [paid, burned] = reads.fees;
+  return {
+    id: Number(listing.id),
+    subnet: listing.subnet,
+    name: reads.name,
+    label: subnetDisplayName(reads.name, listing.subnet, known),
+    owner: reads.owner,
+    floor: Number(listing.floor),
+    shareBps: at >= 0 ? Number(bps[at]) : 0,
+    votes: { current, next },
+    fees: { paid, burned },
+    lifecycle: lifecycleName(reads.lifecycle),
+  };
+}
+
 /** A gauge ballot: `bps[i]` of the voter's power to subnet `ids[i]`. */
 export interface Ballot {
   ids: number[];
