@@ -7,6 +7,7 @@ import {IEmissionController} from "../interfaces/IEmissionController.sol";
 import {IEmissionReceiver} from "../interfaces/IEmissionReceiver.sol";
 import {ITetrad} from "../interfaces/ITetrad.sol";
 import {EmissionSchedule} from "../libraries/EmissionSchedule.sol";
+import {Loosening} from "../libraries/Loosening.sol";
 
 /// @title EmissionController
 /// @notice Mints the TTD emission schedule and splits it across five buckets (code, community, compute,
@@ -179,16 +180,10 @@ contract EmissionController is AccessManaged, Pausable, IEmissionController {
     function setMaxShareStep(uint256 step) external restricted {
         uint256 old = maxShareStep();
         if (step > BPS || step > old + MAX_SHARE_STEP_LOOSENING) revert InvalidMaxShareStep(step);
-        _maxShareStep = uint16(old);
-        if (step > old) {
-            uint256 effectiveAt = block.timestamp + SHARES_WINDOW;
-            (_pendingStep, _pendingStepAt) = (uint16(step), uint64(effectiveAt));
-            emit MaxShareStepRaiseScheduled(step, effectiveAt);
-        } else {
-            (_pendingStep, _pendingStepAt) = (0, 0);
-            _maxShareStep = uint16(step);
-            emit MaxShareStepSet(old, step);
-        }
+        (uint16 set, uint16 pending, uint64 effectiveAt) = Loosening.update(old, step, SHARES_WINDOW);
+        (_maxShareStep, _pendingStep, _pendingStepAt) = (set, pending, effectiveAt);
+        if (effectiveAt != 0) emit MaxShareStepRaiseScheduled(step, effectiveAt);
+        else emit MaxShareStepSet(old, step);
     }
 
     /// @inheritdoc IEmissionController

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITreasury} from "../interfaces/ITreasury.sol";
+import {Loosening} from "../libraries/Loosening.sol";
 
 /// @title Treasury
 /// @notice A vault that pays out only when governance (the AccessManager's admin: the Timelock once
@@ -70,17 +71,11 @@ contract Treasury is ITreasury, AccessManaged {
     function setMaxReleaseBps(uint256 bps) external restricted {
         uint256 old = maxReleaseBps();
         if (bps > BPS || bps > old + MAX_LOOSENING_BPS) revert InvalidMaxReleaseBps(bps);
-        _bps = uint16(old);
         if (old == BPS && bps < BPS) ++_era;
-        if (bps > old) {
-            uint256 effectiveAt = block.timestamp + WINDOW;
-            (_pendingBps, _pendingAt) = (uint16(bps), uint64(effectiveAt));
-            emit MaxReleaseBpsRaiseScheduled(bps, effectiveAt);
-        } else {
-            (_pendingBps, _pendingAt) = (0, 0);
-            _bps = uint16(bps);
-            emit MaxReleaseBpsSet(old, bps);
-        }
+        (uint16 set, uint16 pending, uint64 effectiveAt) = Loosening.update(old, bps, WINDOW);
+        (_bps, _pendingBps, _pendingAt) = (set, pending, effectiveAt);
+        if (effectiveAt != 0) emit MaxReleaseBpsRaiseScheduled(bps, effectiveAt);
+        else emit MaxReleaseBpsSet(old, bps);
     }
 
     /// @inheritdoc ITreasury

@@ -8,6 +8,7 @@ import { isAddress, parseEther } from "ethers";
 import { Shares } from "../../scripts/lib/chain/constants";
 import { SubnetParams } from "../../scripts/lib/chain/poc";
 import { ScheduleParams } from "../../scripts/lib/models/schedule";
+import type { SubnetParamsOf } from "../../scripts/lib/shared/subnet-params";
 
 export const PARAMETERS_FILE = path.join(__dirname, "..", "parameters.json");
 
@@ -18,23 +19,8 @@ export interface NetworkParameters {
   schedule: { start: number | null; interval: number; initialAmount: string; decrease: string };
   shares: number[];
   pool: { rewardsDuration: number; minDeposit: string; withdrawLock: number };
-  subnet: {
-    commitDuration: number;
-    revealDuration: number;
-    immunityPeriod: number;
-    unbondingDelay: number;
-    kappa: number;
-    contributorShare: number;
-    validatorShare: number;
-    agreementThreshold: number;
-    maxStrikes: number;
-    activityCutoff: number;
-    relativeThreshold: number;
-    edgeShare: number;
-    edgeFloor: number;
-    bond: string;
-    minValidatorStake: string;
-  };
+  /** Durations in seconds, amounts as decimal strings. */
+  subnet: SubnetParamsOf<number, string>;
   metricWeights: number[];
   /** Each genesis subnet's floor in its bucket (bps); what holders' votes do not place goes to it too. */
   genesisFloorBps: number;

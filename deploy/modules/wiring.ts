@@ -57,6 +57,19 @@ export interface RoleWiring {
   holders: readonly Holder[];
 }
 
+/** The three contribution buckets and the three genesis subnets, code, community, compute. */
+const BUCKETS = ["codeBucket", "communityBucket", "computeBucket"] as const;
+const SUBNETS = ["codeSubnet", "communitySubnet", "computeSubnet"] as const;
+
+/** The same functions of each of `targets`, all of contract `contract`. */
+function onEach(
+  targets: readonly TargetKey[],
+  contract: TargetFunctions["contract"],
+  functions: readonly string[],
+): TargetFunctions[] {
+  return targets.map((target) => ({ target, contract, functions }));
+}
+
 /** Every role besides ADMIN (id 0: the deployer, then the Timelock; see `ADMIN_HANDOVER`). */
 export const ROLE_WIRING: readonly RoleWiring[] = [
   {
@@ -66,13 +79,7 @@ export const ROLE_WIRING: readonly RoleWiring[] = [
     // Only the controller may notify the pool and the buckets of new emission.
     targets: [
       { target: "pool", contract: "CapitalPool", functions: ["onEmission(uint256,uint256)"] },
-      { target: "codeBucket", contract: "ContributionBucket", functions: ["onEmission(uint256,uint256)"] },
-      {
-        target: "communityBucket",
-        contract: "ContributionBucket",
-        functions: ["onEmission(uint256,uint256)"],
-      },
-      { target: "computeBucket", contract: "ContributionBucket", functions: ["onEmission(uint256,uint256)"] },
+      ...onEach(BUCKETS, "ContributionBucket", ["onEmission(uint256,uint256)"]),
     ],
     holders: ["controller"],
   },
@@ -82,11 +89,7 @@ export const ROLE_WIRING: readonly RoleWiring[] = [
     stage: "core",
     // Only the subnet factory adds subnets to a bucket (after burning the launch cost); governance adds
     // launch subnets with `setFloors` (ADMIN).
-    targets: [
-      { target: "codeBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
-      { target: "communityBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
-      { target: "computeBucket", contract: "ContributionBucket", functions: ["addSubnet(address)"] },
-    ],
+    targets: onEach(BUCKETS, "ContributionBucket", ["addSubnet(address)"]),
     holders: ["factory"],
   },
   {
@@ -97,9 +100,7 @@ export const ROLE_WIRING: readonly RoleWiring[] = [
     targets: [
       { target: "controller", contract: "EmissionController", functions: ["pause()"] },
       { target: "pool", contract: "CapitalPool", functions: ["pause()"] },
-      { target: "codeSubnet", contract: "Subnet", functions: ["pause()"] },
-      { target: "communitySubnet", contract: "Subnet", functions: ["pause()"] },
-      { target: "computeSubnet", contract: "Subnet", functions: ["pause()"] },
+      ...onEach(SUBNETS, "Subnet", ["pause()"]),
     ],
     holders: ["guardian", "timelock"],
   },

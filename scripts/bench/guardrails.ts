@@ -49,6 +49,26 @@ async function reverts(call: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/**
+ * `who` alone in the capital pool earns the emission: it deposits 1 LP (minted from the mock), the
+ * emission is distributed `accrual` later and `who` claims what the pool streamed it `stream` after that.
+ */
+async function earnAlone(
+  core: Core,
+  who: HardhatEthersSigner,
+  accrual: bigint,
+  stream: bigint,
+): Promise<void> {
+  const lp = core.mockStakingToken!;
+  await (await lp.mint(who.address, ethers.parseEther("1"))).wait();
+  await (await lp.connect(who).approve(await core.pool.getAddress(), ethers.MaxUint256)).wait();
+  await (await core.pool.connect(who).deposit(ethers.parseEther("1"))).wait();
+  await time.increase(accrual);
+  await (await core.controller.distribute()).wait();
+  await time.increase(stream);
+  await (await core.pool.connect(who).claim()).wait();
+}
+
 interface World {
   core: Core;
   dao: Governance;
@@ -66,14 +86,7 @@ interface World {
 async function deployWorld(): Promise<World> {
   const [deployer, lender, attacker, accomplice, d1, d2] = await ethers.getSigners();
   const core = await deployCore(hre, deployer);
-  const lp = core.mockStakingToken!;
-  await (await lp.mint(lender.address, ethers.parseEther("1"))).wait();
-  await (await lp.connect(lender).approve(await core.pool.getAddress(), ethers.MaxUint256)).wait();
-  await (await core.pool.connect(lender).deposit(ethers.parseEther("1"))).wait();
-  await time.increase(240n * DAY);
-  await (await core.controller.distribute()).wait();
-  await time.increase(8n * DAY);
-  await (await core.pool.connect(lender).claim()).wait();
+  await earnAlone(core, lender, 240n * DAY, 8n * DAY);
   const { token } = core;
   for (const d of [d1, d2]) await (await token.connect(lender).transfer(d.address, AGAINST / 2n)).wait();
   await (await token.connect(lender).transfer(accomplice.address, 5_000n * TTD)).wait();
@@ -222,14 +235,7 @@ export async function bootstrap(): Promise<Record<string, number>> {
   const core = await deployCore(hre, deployer);
   const { governor } = await deployGovernance(hre, core);
   const genesisQuorum = await governor.quorum((await time.latest()) - 1);
-  const lp = core.mockStakingToken!;
-  await (await lp.mint(claimer.address, ethers.parseEther("1"))).wait();
-  await (await lp.connect(claimer).approve(await core.pool.getAddress(), ethers.MaxUint256)).wait();
-  await (await core.pool.connect(claimer).deposit(ethers.parseEther("1"))).wait();
-  await time.increase(7n * DAY);
-  await (await core.controller.distribute()).wait();
-  await time.increase(7n * DAY);
-  await (await core.pool.connect(claimer).claim()).wait();
+  await earnAlone(core, claimer, 7n * DAY, 7n * DAY);
   await (await core.token.connect(claimer).delegate(claimer.address)).wait();
   await time.increase(DEFAULT_GOVERNANCE.voteLookback + 1n);
   const p = buildProposal("Early capture", "Alone.", [

@@ -12,31 +12,19 @@ import { SUBNETS, contractNames } from "./deployment";
 import {
   periodTiming,
   launchSettingsOf,
-  lifecycleName,
-  subnetDisplayName,
+  subnetListing,
   type Ballot,
-  type GaugeListing,
   type LaunchBounds,
   type LaunchPricing,
   type LaunchSettings,
-  type LifecycleName,
+  type SubnetListing,
 } from "../../../scripts/lib/shared/market";
 
 const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
 /** One live subnet of a bucket. */
-export interface MarketSubnet extends GaugeListing {
-  subnet: Address;
-  /** Its name, the deployment's name for a genesis subnet, or its address. */
-  label: string;
-  owner: Address;
+export interface MarketSubnet extends SubnetListing<Address> {
   uri: string;
-  floor: number;
-  /** Its share of the bucket now (`weights()`), basis points. */
-  shareBps: number;
-  votes: { current: bigint; next: bigint };
-  fees: { paid: bigint; burned: bigint };
-  lifecycle: LifecycleName;
 }
 
 /** One bucket's gauge. */
@@ -84,31 +72,19 @@ export function useMarket() {
       SUBNETS.map(async (s, index): Promise<BucketView> => {
         const bucket = { address: contracts[s.bucket], abi: contributionBucketAbi } as const;
         const genesisSubnet = { address: contracts[s.subnet], abi: subnetAbi } as const;
-        const [[listings, [addresses, bps], params, genesis], [[current], [weights]]] = await Promise.all([
+        const [[listings, weights, params, genesis], [[current], [metricWeights]]] = await Promise.all([
           readAll(c, bucket, ["listings", "weights", "gaugeParams", "genesis"]),
           readAll(c, genesisSubnet, ["params", "metricWeights"]),
         ]);
         const subnets = await Promise.all(
           listings.map(async (l): Promise<MarketSubnet> => {
             const sn = { address: l.subnet, abi: subnetAbi } as const;
-            const [[name, owner, uri, [paid, burned], lifecycle], [now, next]] = await Promise.all([
+            const [[name, owner, uri, fees, lifecycle], votes] = await Promise.all([
               readAll(c, sn, ["name", "owner", "metadataURI", "fees", "lifecycle"]),
               c.readContract({ ...bucket, functionName: "votesOf", args: [BigInt(l.id)] }),
             ]);
-            const at = addresses.findIndex((a) => a.toLowerCase() === l.subnet.toLowerCase());
-            return {
-              id: Number(l.id),
-              subnet: l.subnet,
-              name,
-              label: subnetDisplayName(name, l.subnet, known),
-              owner,
-              uri,
-              floor: Number(l.floor),
-              shareBps: at >= 0 ? Number(bps[at]) : 0,
-              votes: { current: now, next },
-              fees: { paid, burned },
-              lifecycle: lifecycleName(lifecycle),
-            };
+            const reads = { name, owner, fees, lifecycle };
+            return { ...subnetListing(l, weights, votes, reads, known), uri };
           }),
         );
         return {
@@ -124,7 +100,7 @@ export function useMarket() {
           feeBurnBps: Number(params.feeBurnBps),
           floorSum: subnets.reduce((sum, x) => sum + x.floor, 0),
           subnets,
-          base: { settings: launchSettingsOf(current), weights: weights.map(Number) },
+          base: { settings: launchSettingsOf(current), weights: metricWeights.map(Number) },
         };
       }),
     );

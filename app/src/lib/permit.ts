@@ -1,6 +1,7 @@
 /** EIP-2612 permits: detection, the typed data a wallet signs, and the v/r/s a contract takes. */
 import { parseSignature, type Address, type Hex, type PublicClient, type TypedDataDefinition } from "viem";
 import { stakeTokenAbi } from "../generated/abis";
+import type { Action } from "./app";
 import { PERMIT_TYPES } from "../../../scripts/lib/shared/eip712";
 
 export interface PermitDomain {
@@ -55,4 +56,30 @@ export function splitSignature(signature: Hex): { v: number; r: Hex; s: Hex } {
   const sig = parseSignature(signature);
   const v = sig.v !== undefined ? Number(sig.v) : (sig.yParity ?? 0) + 27;
   return { v: v < 27 ? v + 27 : v, r: sig.r, s: sig.s };
+}
+
+/**
+ * Has the wallet sign (a signature of `action`) a permit for `spender` to take `amount` of `token` from
+ * `owner`, good for an hour from `now`: its deadline and v/r/s, or undefined when the signature was refused
+ * or failed.
+ */
+export async function signPermit(
+  c: PublicClient,
+  action: Action,
+  domain: PermitDomain,
+  allowance: { token: Address; owner: Address; spender: Address; amount: bigint },
+  now: bigint,
+): Promise<{ deadline: bigint; v: number; r: Hex; s: Hex } | undefined> {
+  const { token, owner, spender, amount } = allowance;
+  const nonce = await c.readContract({
+    address: token,
+    abi: stakeTokenAbi,
+    functionName: "nonces",
+    args: [owner],
+  });
+  const deadline = now + 3600n;
+  const typed = permitTypedData(domain, owner, spender, amount, nonce, deadline);
+  const signature = await action.sign("Permit signature", typed);
+  if (!signature) return undefined;
+  return { deadline, ...splitSignature(signature) };
 }

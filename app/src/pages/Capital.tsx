@@ -4,7 +4,7 @@ import { encodeFunctionData, erc20Abi, type Hex } from "viem";
 import { capitalPoolAbi, stakeTokenAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
 import { countdown, formatAmount, formatDate, formatShare, formatTokens } from "../lib/format";
-import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
+import { permitDomain, signPermit } from "../lib/permit";
 import { ensureAllowance, useTokenMeta } from "../lib/tokens";
 import { AmountForm, Card, Loading, Stat, TxButton, TxStatus, WalletGate } from "../components/ui";
 
@@ -75,21 +75,17 @@ export default function Capital() {
 
   async function onDeposit(amount: bigint): Promise<boolean> {
     if (!account) return false;
+    const allowance = {
+      token: contracts.StakingToken,
+      owner: account,
+      spender: contracts.CapitalPool,
+      amount,
+    };
     const domain = permit.data;
     if (domain) {
-      const nonce = await client.readContract({
-        address: contracts.StakingToken,
-        abi: stakeTokenAbi,
-        functionName: "nonces",
-        args: [account],
-      });
-      const deadline = now + 3600n;
-      const signature = await deposit.sign(
-        "Permit signature",
-        permitTypedData(domain, account, contracts.CapitalPool, amount, nonce, deadline),
-      );
-      if (!signature) return false;
-      const { v, r, s } = splitSignature(signature);
+      const signed = await signPermit(client, deposit, domain, allowance, now);
+      if (!signed) return false;
+      const { deadline, v, r, s } = signed;
       const args = [amount, deadline, v, r, s] as const;
       return poolCall(
         deposit,
@@ -97,12 +93,6 @@ export default function Capital() {
         encodeFunctionData({ ...pool, functionName: "depositWithPermit", args }),
       );
     }
-    const allowance = {
-      token: contracts.StakingToken,
-      owner: account,
-      spender: contracts.CapitalPool,
-      amount,
-    };
     if (!(await ensureAllowance(client, deposit, "Approve", allowance))) return false;
     return poolCall(
       deposit,

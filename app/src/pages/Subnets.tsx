@@ -3,7 +3,7 @@
  * power for this period (it applies from the next); pay a subnet's fee (one permit signature). */
 import { useId, useState } from "react";
 import { encodeFunctionData, parseEventLogs, type Address } from "viem";
-import { contributionBucketAbi, subnetAbi, subnetFactoryAbi, tetradAbi } from "../generated/abis";
+import { contributionBucketAbi, subnetAbi, subnetFactoryAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { contractNames } from "../lib/deployment";
 import {
@@ -30,7 +30,7 @@ import {
   percentsFromBallot,
   type LaunchFields,
 } from "../lib/market-form";
-import { permitDomain, permitTypedData, splitSignature } from "../lib/permit";
+import { permitDomain, signPermit } from "../lib/permit";
 import { ensureAllowance } from "../lib/tokens";
 import {
   LIFECYCLE_TEXT,
@@ -416,21 +416,12 @@ function PayForm({ m, now, balance }: { m: MarketView; now: bigint; balance?: bi
     }
     const subnet: Address = chosen.x.subnet;
     const ctx = { units: TTD, now };
+    const allowance = { token: contracts.Tetrad, owner: account, spender: subnet, amount };
     const domain = permit.data;
     if (domain) {
-      const nonce = await client.readContract({
-        address: contracts.Tetrad,
-        abi: tetradAbi,
-        functionName: "nonces",
-        args: [account],
-      });
-      const deadline = now + 3600n;
-      const signature = await pay.sign(
-        "Permit signature",
-        permitTypedData(domain, account, subnet, amount, nonce, deadline),
-      );
-      if (!signature) return false;
-      const { v, r, s } = splitSignature(signature);
+      const signed = await signPermit(client, pay, domain, allowance, now);
+      if (!signed) return false;
+      const { deadline, v, r, s } = signed;
       const data = encodeFunctionData({
         abi: subnetAbi,
         functionName: "payFeeWithPermit",
@@ -440,7 +431,6 @@ function PayForm({ m, now, balance }: { m: MarketView; now: bigint; balance?: bi
       setRef("");
       return true;
     }
-    const allowance = { token: contracts.Tetrad, owner: account, spender: subnet, amount };
     if (!(await ensureAllowance(client, pay, "Approve", allowance))) return false;
     const data = encodeFunctionData({ abi: subnetAbi, functionName: "payFee", args: [amount, refHex] });
     if ((await pay.send("Pay", { to: subnet, data }, ctx)) === undefined) return false;

@@ -5,27 +5,12 @@
 import { AbiCoder, BytesLike, concat, keccak256, toBeHex, zeroPadValue } from "ethers";
 import { DAY } from "./constants";
 import { MAX_METRIC_VALUE, MAX_METRICS } from "../models/consensus";
+import type { SubnetParamsOf } from "../shared/subnet-params";
 
 export const MAX_CONTRIBUTORS = 256;
 
 /** A subnet's settings, as the contract's `ISubnet.Params` struct. */
-export interface SubnetParams {
-  commitDuration: bigint;
-  revealDuration: bigint;
-  immunityPeriod: bigint;
-  unbondingDelay: bigint;
-  kappa: number;
-  contributorShare: number;
-  validatorShare: number;
-  agreementThreshold: number;
-  maxStrikes: number;
-  activityCutoff: number;
-  relativeThreshold: number;
-  edgeShare: number;
-  edgeFloor: number;
-  bond: bigint;
-  minValidatorStake: bigint;
-}
+export type SubnetParams = SubnetParamsOf<bigint, bigint>;
 
 /** One round a day: 20 hours to commit, 4 to reveal; 80/15/5 split; kappa 50%. */
 export const DEFAULT_SUBNET_PARAMS: SubnetParams = {

@@ -158,6 +158,12 @@ export function subnetAddress(deployment: Deployment, which: string): string {
   throw new Error(`Unknown subnet "${which}": use code, community, compute or a subnet address`);
 }
 
+/** The TypeChain factories' ABIs (readonly constants) as plain arrays, by name. */
+function mutableAbis<K extends string>(abis: Record<K, readonly unknown[]>): Record<K, unknown[]> {
+  const entries = Object.entries<readonly unknown[]>(abis).map(([k, v]) => [k, [...v]]);
+  return Object.fromEntries(entries) as Record<K, unknown[]>;
+}
+
 /** The ABI of every artifact a deployment records, from the TypeChain factories. */
 export function deploymentAbis(): Record<(typeof DEPLOYED_ARTIFACTS)[number], unknown[]> {
   const abis: Record<(typeof DEPLOYED_ARTIFACTS)[number], readonly unknown[]> = {
@@ -173,10 +179,7 @@ export function deploymentAbis(): Record<(typeof DEPLOYED_ARTIFACTS)[number], un
     TetradGovernor: TetradGovernor__factory.abi,
     TetradTimelock: TetradTimelock__factory.abi,
   };
-  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]])) as Record<
-    (typeof DEPLOYED_ARTIFACTS)[number],
-    unknown[]
-  >;
+  return mutableAbis(abis);
 }
 
 /** The OpenZeppelin error interfaces and libraries of ../shared/error-sources, from the TypeChain factories. */
@@ -201,10 +204,7 @@ export function openZeppelinErrorAbis(): Record<(typeof OPENZEPPELIN_ERROR_ARTIF
     SafeCast: SafeCast__factory.abi,
     ShortStrings: ShortStrings__factory.abi,
   };
-  return Object.fromEntries(Object.entries(abis).map(([k, v]) => [k, [...v]])) as Record<
-    (typeof OPENZEPPELIN_ERROR_ARTIFACTS)[number],
-    unknown[]
-  >;
+  return mutableAbis(abis);
 }
 
 /**

@@ -44,19 +44,10 @@
  */
 import { BPS, consensus, fold } from "./consensus";
 import { factor, struck } from "./dividends";
+import type { SubnetRules } from "../shared/subnet-params";
 
-/** The round's settings that finalization reads (a subset of `ISubnet.Params`). */
-export interface FinalizeParams {
-  contributorShare: number;
-  validatorShare: number;
-  kappa: number;
-  agreementThreshold: number;
-  maxStrikes: number;
-  activityCutoff: number;
-  relativeThreshold: number;
-  edgeShare: number;
-  edgeFloor: number;
-}
+/** The round's settings that finalization reads: the rules of `ISubnet.Params` (no duration, no amount). */
+export type FinalizeParams = SubnetRules;
 
 /** A registered contributor (eligible or not). */
 export interface ContributorState {

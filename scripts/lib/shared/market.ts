@@ -5,6 +5,7 @@
  * issuance. Dependency-free, like ./error-messages: both sides say the same thing for the same input.
  */
 import { formatAmount, formatDuration, type Units } from "./error-messages";
+import type { SubnetParamsOf } from "./subnet-params";
 
 /** A market input in plain words (the task shows its message as is, the app next to the form). */
 export class MarketError extends Error {}
@@ -53,26 +54,8 @@ export function subnetDisplayName(name: string, address: string, known: Record<s
                              LAUNCH
 //////////////////////////////////////////////////////////////*/
 
-/** `ISubnet.Params`: what a launching owner chooses (durations in seconds, shares in basis points). */
-export interface LaunchSettings {
-  commitDuration: number;
-  revealDuration: number;
-  immunityPeriod: number;
-  unbondingDelay: number;
-  kappa: number;
-  contributorShare: number;
-  validatorShare: number;
-  agreementThreshold: number;
-  maxStrikes: number;
-  activityCutoff: number;
-  relativeThreshold: number;
-  edgeShare: number;
-  edgeFloor: number;
-  /** TTD base units. */
-  bond: bigint;
-  /** TTD base units. */
-  minValidatorStake: bigint;
-}
+/** `ISubnet.Params`: what a launching owner chooses (durations in seconds, amounts in TTD base units). */
+export type LaunchSettings = SubnetParamsOf<number, bigint>;
 
 /** The fields of {@link LaunchSettings}, in `ISubnet.Params` order. */
 export const LAUNCH_SETTING_KEYS = [
@@ -273,6 +256,63 @@ export interface GaugeListing {
   subnet: string;
   /** Its name (empty for the genesis subnets: see {@link subnetDisplayName}). */
   name: string;
+}
+
+/**
+ * One live subnet of a bucket as the tasks and the app show it: its gauge listing, with what the bucket
+ * and the subnet say of it. `A` is the address type (viem's `0x…` strings in the app).
+ */
+export interface SubnetListing<A extends string = string> extends GaugeListing {
+  subnet: A;
+  /** Its name, or the deployment's for a genesis subnet (`code subnet`), or its address. */
+  label: string;
+  owner: A;
+  /** Governance's floor, basis points of the bucket. */
+  floor: number;
+  /** Its share of the bucket now (`weights()`), basis points. */
+  shareBps: number;
+  /** Gauge votes in force this period and from the next on. */
+  votes: { current: bigint; next: bigint };
+  fees: { paid: bigint; burned: bigint };
+  lifecycle: LifecycleName;
+}
+
+/** What the subnet itself says for its {@link SubnetListing}: `name()`, `owner()`, `fees()`, `lifecycle()`. */
+export interface SubnetReads<A extends string> {
+  name: string;
+  owner: A;
+  fees: readonly [bigint, bigint];
+  lifecycle: number | bigint;
+}
+
+/**
+ * A {@link SubnetListing} from its reads, over ethers or viem: the bucket's `listings()` entry, its
+ * `weights()` (subnets and their shares now) and `votesOf(id)`, and the subnet's own reads. `known` names
+ * subnets by lowercase address (the deployment's genesis subnets).
+ */
+export function subnetListing<A extends string>(
+  listing: { id: number | bigint; subnet: A; floor: number | bigint },
+  weights: readonly [readonly string[], readonly (number | bigint)[]],
+  votes: readonly [bigint, bigint],
+  reads: SubnetReads<A>,
+  known: Record<string, string>,
+): SubnetListing<A> {
+  const [addresses, bps] = weights;
+  const at = addresses.findIndex((a) => a.toLowerCase() === listing.subnet.toLowerCase());
+  const [current, next] = votes;
+  const [paid, burned] = reads.fees;
+  return {
+    id: Number(listing.id),
+    subnet: listing.subnet,
+    name: reads.name,
+    label: subnetDisplayName(reads.name, listing.subnet, known),
+    owner: reads.owner,
+    floor: Number(listing.floor),
+    shareBps: at >= 0 ? Number(bps[at]) : 0,
+    votes: { current, next },
+    fees: { paid, burned },
+    lifecycle: lifecycleName(reads.lifecycle),
+  };
 }
 
 /** A gauge ballot: `bps[i]` of the voter's power to subnet `ids[i]`. */

@@ -221,6 +221,25 @@ function demandSpec(m: MarketResult): TopLevelSpec {
 export function marketCharts(m: MarketResult): Chart[] {
   const days = m.rows.map((r) => r.day);
   const chart = (file: string, spec: TopLevelSpec): Chart => ({ file, title: String(spec.title), spec });
+  /** TTD per day: a line for each column of the rows, `dashed` for a reference line. */
+  const ttdPerDay = (
+    file: string,
+    title: string,
+    lines: readonly [name: string, column: (r: MarketResult["rows"][number]) => bigint, dashed?: boolean][],
+  ): Chart =>
+    chart(
+      file,
+      lineSpec({
+        title,
+        yTitle: "TTD per day",
+        days,
+        lines: lines.map(([name, column, dashed]) => ({
+          name,
+          values: m.rows.map((r) => ttdNumber(column(r))),
+          dashed,
+        })),
+      }),
+    );
   // Emission share by subnet: the five largest at the end, the rest of the launched ones, the genesis subnets.
   const top = liveByShare(m).slice(0, 5);
   const topSet = new Set(top.map((s) => s.index));
@@ -261,43 +280,19 @@ export function marketCharts(m: MarketResult): Chart[] {
         ],
       }),
     ),
-    chart(
-      "market-fees.svg",
-      lineSpec({
-        title: "Fees paid to launched subnets per day",
-        yTitle: "TTD per day",
-        days,
-        lines: [
-          { name: "fees paid", values: m.rows.map((r) => ttdNumber(r.fees)) },
-          { name: "of which burned", values: m.rows.map((r) => ttdNumber(r.feesBurned)), dashed: true },
-        ],
-      }),
-    ),
-    chart(
-      "market-burned.svg",
-      lineSpec({
-        title: "Burned per day",
-        yTitle: "TTD per day",
-        days,
-        lines: [
-          { name: "all burns", values: m.rows.map((r) => ttdNumber(r.burned)) },
-          { name: "fee burns", values: m.rows.map((r) => ttdNumber(r.feesBurned)) },
-          { name: "launch costs", values: m.rows.map((r) => ttdNumber(r.launchBurned)) },
-        ],
-      }),
-    ),
-    chart(
-      "market-issuance.svg",
-      lineSpec({
-        title: "Net issuance per day (minted - burned)",
-        yTitle: "TTD per day",
-        days,
-        lines: [
-          { name: "net issuance", values: m.rows.map((r) => ttdNumber(r.netIssuance)) },
-          { name: "minted", values: m.rows.map((r) => ttdNumber(r.minted)), dashed: true },
-        ],
-      }),
-    ),
+    ttdPerDay("market-fees.svg", "Fees paid to launched subnets per day", [
+      ["fees paid", (r) => r.fees],
+      ["of which burned", (r) => r.feesBurned, true],
+    ]),
+    ttdPerDay("market-burned.svg", "Burned per day", [
+      ["all burns", (r) => r.burned],
+      ["fee burns", (r) => r.feesBurned],
+      ["launch costs", (r) => r.launchBurned],
+    ]),
+    ttdPerDay("market-issuance.svg", "Net issuance per day (minted - burned)", [
+      ["net issuance", (r) => r.netIssuance],
+      ["minted", (r) => r.minted, true],
+    ]),
     chart("market-demand.svg", demandSpec(m)),
   ];
 }

@@ -24,7 +24,7 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContractTransactionResponse, Interface, Log, MaxUint256, TransactionReceipt } from "ethers";
 import { ContributionBucket, Subnet, Subnet__factory } from "../../../typechain-types";
 import { fundedAccounts } from "../chain/accounts";
-import { BUCKET_NAMES } from "../chain/constants";
+import { BUCKET_NAMES, DAY } from "../chain/constants";
 import { Core } from "../deploy/handles";
 import { DEFAULT_SUBNET_PARAMS, SubnetParams, commitment, encodeSheet } from "../chain/poc";
 import { SimRng } from "./agents";
@@ -43,7 +43,6 @@ import {
 } from "./market-agents";
 import { spearman, sumBig, ttdNumber } from "./metrics";
 
-const DAY = 86_400n;
 /** The gauge's vote period (ContributionBucket: 7 days from the bucket's deployment). */
 const GAUGE_PERIOD = 7n * DAY;
 /** Days of fee revenue the demand~emission correlation compares with the last day's emission share. */

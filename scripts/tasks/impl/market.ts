@@ -13,10 +13,8 @@ import { signPermit } from "../../lib/chain/permit";
 import {
   Ballot,
   PeriodTiming,
-  GaugeListing,
   LaunchBounds,
   LaunchPricing,
-  LifecycleName,
   MARKET_BUCKETS,
   MarketError,
   applyOverrides,
@@ -35,7 +33,8 @@ import {
   parseWeights,
   powerRuleText,
   refText,
-  subnetDisplayName,
+  subnetListing,
+  SubnetListing,
   voteAppliesText,
   withOwnerShare,
   formatBpsText,
@@ -48,20 +47,9 @@ import { Session, TaskError, log, open, parseAmount, subnetOf } from "./context"
 //////////////////////////////////////////////////////////////*/
 
 /** One live subnet of a bucket. */
-export interface MarketListing extends GaugeListing {
+export interface MarketListing extends SubnetListing {
   bucket: number;
-  /** Its name, or the deployment's for a genesis subnet (`code subnet`), or its address. */
-  label: string;
-  owner: string;
-  /** Governance's floor, basis points of the bucket. */
-  floor: number;
   addedAt: bigint;
-  /** Its share of the bucket now (`weights()`), basis points. */
-  shareBps: number;
-  /** Gauge votes in force this period and from the next on. */
-  votes: { current: bigint; next: bigint };
-  fees: { paid: bigint; burned: bigint };
-  lifecycle: LifecycleName;
 }
 
 /** One bucket's gauge and its live subnets. */
@@ -95,7 +83,7 @@ export function genesisNames(s: Session): Record<string, string> {
 /** Reads bucket `index`'s gauge: its settings, its period, and every live subnet with its share and fees. */
 export async function readBucketMarket(s: Session, index: number): Promise<BucketMarket> {
   const bucket = s.contracts.buckets[index];
-  const [list, [addresses, bps], p, genesis, unallocated, now] = await Promise.all([
+  const [list, weights, p, genesis, unallocated, now] = await Promise.all([
     bucket.listings(),
     bucket.weights(),
     bucket.gaugeParams(),
@@ -107,28 +95,15 @@ export async function readBucketMarket(s: Session, index: number): Promise<Bucke
   const listings = await Promise.all(
     list.map(async (l): Promise<MarketListing> => {
       const subnet = Subnet__factory.connect(l.subnet, s.signer);
-      const [name, owner, [paid, burned], lifecycle, [current, next]] = await Promise.all([
+      const [name, owner, fees, lifecycle, votes] = await Promise.all([
         subnet.name(),
         subnet.owner(),
         subnet.fees(),
         subnet.lifecycle(),
         bucket.votesOf(l.id),
       ]);
-      const at = addresses.findIndex((a) => a.toLowerCase() === l.subnet.toLowerCase());
-      return {
-        bucket: index,
-        id: Number(l.id),
-        subnet: l.subnet,
-        name,
-        label: subnetDisplayName(name, l.subnet, known),
-        owner,
-        floor: Number(l.floor),
-        addedAt: l.addedAt,
-        shareBps: at >= 0 ? Number(bps[at]) : 0,
-        votes: { current, next },
-        fees: { paid, burned },
-        lifecycle: lifecycleName(lifecycle),
-      };
+      const reads = { name, owner, fees, lifecycle };
+      return { bucket: index, ...subnetListing(l, weights, votes, reads, known), addedAt: l.addedAt };
     }),
   );
   return {
