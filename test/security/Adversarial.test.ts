@@ -18,13 +18,10 @@ import {
   Contract,
   ContractFactory,
   ContractTransactionReceipt,
-  ContractTransactionResponse,
   InterfaceAbi,
-  LogDescription,
   MaxUint256,
   ZeroAddress,
   id,
-  toBeHex,
 } from "ethers";
 import {
   CapitalPool,
@@ -76,6 +73,7 @@ import {
   trackedStake,
 } from "../utils/subnet-rounds";
 import { underCoverage } from "../utils/coverage";
+import { eventsOf, impersonate, minedAt, receiptOf } from "../utils/chain";
 
 const E18 = 10n ** 18n;
 const TTD = E18;
@@ -98,37 +96,6 @@ const TX_GAS_CAP = 16_777_216n;
                               HELPERS
 //////////////////////////////////////////////////////////////*/
 
-/** Timestamp of the block that mined `tx`. */
-async function minedAt(tx: ContractTransactionResponse): Promise<bigint> {
-  const receipt = await tx.wait();
-  if (receipt === null) throw new Error("no receipt");
-  const block = await ethers.provider.getBlock(receipt.blockNumber);
-  if (block === null) throw new Error("no block");
-  return BigInt(block.timestamp);
-}
-
-async function receiptOf(tx: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
-  const receipt = await tx.wait();
-  if (receipt === null) throw new Error("no receipt");
-  return receipt;
-}
-
-/** The `name` events `contract` emitted in `receipt`, parsed. */
-async function eventsOf(
-  contract: BaseContract,
-  receipt: ContractTransactionReceipt,
-  name: string,
-): Promise<LogDescription[]> {
-  const address = await contract.getAddress();
-  const out: LogDescription[] = [];
-  for (const log of receipt.logs) {
-    if (log.address !== address) continue;
-    const parsed = contract.interface.parseLog(log);
-    if (parsed !== null && parsed.name === name) out.push(parsed);
-  }
-  return out;
-}
-
 /** The sum of argument `arg` over the `name` events of `contract` in `receipt`. */
 async function sumOf(
   contract: BaseContract,
@@ -139,15 +106,34 @@ async function sumOf(
   return (await eventsOf(contract, receipt, name)).reduce((a, e) => a + BigInt(e.args.getValue(arg)), 0n);
 }
 
-/** A standalone pool with the deployer as the AccessManager's admin (it notifies, as the controller would). */
+/**
+ * A standalone pool staking `stakingToken` and paying a fresh mock TTD, with the deployer as the
+ * AccessManager's admin (it notifies, as the controller would).
+ */
 async function standalonePool(
   deployer: HardhatEthersSigner,
   stakingToken: string,
-  rewardToken: string,
   minDeposit: bigint,
-): Promise<CapitalPool> {
+): Promise<{ reward: MockStakeToken; pool: CapitalPool; poolAddress: string }> {
+  const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
   const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
-  return new CapitalPool__factory(deployer).deploy(manager, stakingToken, rewardToken, WEEK, minDeposit, 0n);
+  const pool = await new CapitalPool__factory(deployer).deploy(
+    manager,
+    stakingToken,
+    reward,
+    WEEK,
+    minDeposit,
+    0n,
+  );
+  return { reward, pool, poolAddress: await pool.getAddress() };
+}
+
+/** An LP token and a standalone pool staking it at the default minimum deposit. */
+async function lpPool(
+  deployer: HardhatEthersSigner,
+): Promise<{ stake: MockStakeToken; reward: MockStakeToken; pool: CapitalPool; poolAddress: string }> {
+  const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
+  return { stake, ...(await standalonePool(deployer, await stake.getAddress(), DEFAULT_POOL.minDeposit)) };
 }
 
 /** A scoresheet row whose every metric is `v`: it folds to `v * 10,000` with any weights. */
@@ -340,13 +326,6 @@ function compileMetamorphic(): Record<string, Compiled> {
   return out;
 }
 
-/** A signer for a contract's address. */
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await ethers.provider.send("hardhat_impersonateAccount", [address]);
-  await ethers.provider.send("hardhat_setBalance", [address, toBeHex(10n ** 20n)]);
-  return ethers.getSigner(address);
-}
-
 /*//////////////////////////////////////////////////////////////
                               CATALOGUE
 //////////////////////////////////////////////////////////////*/
@@ -355,15 +334,7 @@ describe("Adversarial catalogue", () => {
   describe("capital pool", () => {
     it("ADV-01 first-depositor/donation inflation: a 1-wei first stake with stake- and reward-token donations neither shrinks a later deposit nor captures the frozen reward backlog", async () => {
       const [deployer, attacker, victim, treasury] = await ethers.getSigners();
-      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(
-        deployer,
-        await stake.getAddress(),
-        await reward.getAddress(),
-        DEFAULT_POOL.minDeposit,
-      );
-      const poolAddress = await pool.getAddress();
+      const { stake, reward, pool, poolAddress } = await lpPool(deployer);
       const D = 1_000_000n * E18; // stake tokens the attacker donates
       const V = 10n * E18; // the victim's deposit
       const R = WEEK * E18; // the reward backlog: streams at exactly 1e18 wei/s
@@ -441,9 +412,7 @@ describe("Adversarial catalogue", () => {
       const [deployer, a, b, c] = await ethers.getSigners();
       const users = [a, b, c];
       const reb = await new RebasingToken__factory(deployer).deploy();
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(deployer, await reb.getAddress(), await reward.getAddress(), 0n);
-      const poolAddress = await pool.getAddress();
+      const { reward, pool, poolAddress } = await standalonePool(deployer, await reb.getAddress(), 0n);
       for (const u of users) {
         await reb.mint(u.address, 1_000_000n * E18);
         await reb.connect(u).approve(poolAddress, MaxUint256);
@@ -549,15 +518,7 @@ describe("Adversarial catalogue", () => {
 
     it("ADV-15 reward truncation by frequent updates (Synthetix StakingRewards precision loss): 200 one-second pokes of the accumulator do not cost a 1,000,000-token staker a single wei", async () => {
       const [deployer, alice, attacker] = await ethers.getSigners();
-      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(
-        deployer,
-        await stake.getAddress(),
-        await reward.getAddress(),
-        DEFAULT_POOL.minDeposit,
-      );
-      const poolAddress = await pool.getAddress();
+      const { stake, reward, pool, poolAddress } = await lpPool(deployer);
       const BIG = 1_000_000n * E18;
       const DUST = DEFAULT_POOL.minDeposit;
       const S = BIG + DUST;
@@ -575,6 +536,9 @@ describe("Adversarial catalogue", () => {
       // of 1.653...: each poke would destroy 0.65e6 wei of alice's rewards.
       expect((rate * E18) / S).to.equal(1n);
 
+      /** What alice's claim pays now. */
+      const aliceClaim = async (): Promise<bigint> =>
+        sumOf(pool, await receiptOf(await pool.connect(alice).claim()), "RewardPaid", "amount");
       const clean = await takeSnapshot();
       for (let i = 1n; i <= 200n; i++) {
         await time.setNextBlockTimestamp(t0 + i);
@@ -582,22 +546,12 @@ describe("Adversarial catalogue", () => {
       }
       const end = t0 + WEEK + 10n;
       await time.setNextBlockTimestamp(end);
-      const poked = await sumOf(
-        pool,
-        await receiptOf(await pool.connect(alice).claim()),
-        "RewardPaid",
-        "amount",
-      );
+      const poked = await aliceClaim();
       const attackerTotal = await pool.pendingRewards(attacker.address);
 
       await clean.restore();
       await time.setNextBlockTimestamp(end);
-      const unpoked = await sumOf(
-        pool,
-        await receiptOf(await pool.connect(alice).claim()),
-        "RewardPaid",
-        "amount",
-      );
+      const unpoked = await aliceClaim();
 
       // With the carry the accumulator reaches floor(R * 1e18 / S) whatever the number of updates.
       const rpt = (R * E18) / S;
