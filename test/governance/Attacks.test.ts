@@ -6,7 +6,7 @@
  * minting beyond the emission. Voters and their TTD: test/utils/governance-fixture.ts.
  */
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { BaseContract, ContractTransactionResponse, Interface, ZeroAddress, ZeroHash, toBeHex } from "ethers";
@@ -53,15 +53,9 @@ import {
   toVoteEnd,
   toVoting,
 } from "../utils/governance-fixture";
+import { impersonate } from "../utils/chain";
 
 const TIMELOCK_READY = toBeHex(1n << 2n, 32);
-
-/** A signer for a contract's address (for the positive controls: the holder of a power calls). */
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await network.provider.request({ method: "hardhat_impersonateAccount", params: [address] });
-  await network.provider.request({ method: "hardhat_setBalance", params: [address, toBeHex(10n ** 20n)] });
-  return ethers.getSigner(address);
-}
 
 /** Runs an assertion and prefixes its failure with `label` (the matchers drop chai's message). */
 async function labelled(label: string, check: () => Promise<void>): Promise<void> {

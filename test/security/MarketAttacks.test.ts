@@ -18,6 +18,8 @@ import { ContributionBucket } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
 import {
+  DEFAULT_GAUGE as GAUGE,
+  DEFAULT_PRICING as PRICING,
   Launched,
   Market,
   TTD,
@@ -29,16 +31,7 @@ import {
 
 const BPS = 10_000n;
 const WEEK = 7n * DAY;
-const DECAY = 14n * DAY;
-const PRICING = { minCost: 1_000n * TTD, maxCost: 1_000_000n * TTD, decayPeriod: DECAY };
-const GAUGE = {
-  maxSubnets: 32,
-  maxVotes: 16,
-  lookback: DAY,
-  immunity: 14n * DAY,
-  capBps: 5_000,
-  feeBurnBps: 5_000,
-};
+const DECAY = PRICING.decayPeriod;
 
 const fmt = (x: bigint): string =>
   Number(ethers.formatEther(x)).toLocaleString("en-US", { maximumFractionDigits: 2 });
