@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { BaseContract, ContractTransactionResponse, Interface, ZeroAddress, ZeroHash, toBeHex } from "ethers";
+import { BaseContract, ContractTransactionResponse, Interface, ZeroAddress, ZeroHash } from "ethers";
 import {
   CapitalPool__factory,
   ContributionBucket__factory,
@@ -41,6 +41,7 @@ import {
   FUNDS,
   GovernedSystem,
   ProposalState,
+  TIMELOCK_READY,
   TTD,
   deployGovernedSystem,
   execute,
@@ -54,8 +55,6 @@ import {
   toVoting,
 } from "../utils/governance-fixture";
 import { impersonate } from "../utils/chain";
-
-const TIMELOCK_READY = toBeHex(1n << 2n, 32);
 
 /** Runs an assertion and prefixes its failure with `label` (the matchers drop chai's message). */
 async function labelled(label: string, check: () => Promise<void>): Promise<void> {

@@ -34,7 +34,7 @@ import {
   TetradAccessManager__factory,
 } from "../../typechain-types";
 import { fundedAccounts } from "../../scripts/lib/chain/accounts";
-import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
+import { Bucket, DAY, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
 import { deployCore } from "../utils/deploy";
 import { Vote, buildProposal, propose, queue } from "../../scripts/lib/chain/governance";
 import {
@@ -60,6 +60,7 @@ import {
   ProposalState,
   deployGovernedSystem,
   executeWhenDue,
+  lateQuorumAndReaction,
   toVoteEnd,
   toVoting,
 } from "../utils/governance-fixture";
@@ -1285,27 +1286,21 @@ describe("Adversarial catalogue", () => {
         { kind: "setMetricWeights", subnet, weights: [5_000, 5_000] },
       ]);
       const id = await propose(governor, bob, p);
-      const deadline = await governor.proposalDeadline(id);
       await toVoting(governor, id);
       const quorum = await governor.quorum(await governor.proposalSnapshot(id));
       expect(FUNDS.carol, "carol alone reaches the quorum").to.be.gte(quorum);
       expect(FUNDS.alice).to.be.gt(FUNDS.carol);
 
-      await time.setNextBlockTimestamp(deadline - 60n);
-      const extended = deadline - 60n + DEFAULT_GOVERNANCE.lateQuorumExtension;
-      await expect(governor.connect(carol).castVote(id, Vote.For))
-        .to.emit(governor, "ProposalExtended")
-        .withArgs(id, extended);
-      await time.increaseTo(deadline + 1n);
-      // Without the extension the proposal would be Succeeded now, ready to queue.
-      expect(await governor.state(id)).to.equal(ProposalState.Active);
-      await expect(governor.connect(alice).castVote(id, Vote.Against))
-        .to.emit(governor, "VoteCast")
-        .withArgs(alice.address, id, Vote.Against, FUNDS.alice, "");
-      await time.increaseTo(extended);
-      expect(await governor.state(id)).to.equal(ProposalState.Active);
-      await time.increase(1);
-      expect(await governor.state(id)).to.equal(ProposalState.Defeated);
+      // carol reaches the quorum a minute before the end. Without the extension the proposal would be
+      // Succeeded one second after the original deadline, ready to queue; alice votes Against in the
+      // extension and defeats it.
+      await lateQuorumAndReaction(governor, id, {
+        late: carol,
+        before: 60n,
+        reactor: alice,
+        weight: FUNDS.alice,
+        final: ProposalState.Defeated,
+      });
       const [against, forVotes, abstain] = await governor.proposalVotes(id);
       expect([against, forVotes, abstain]).to.deep.equal([FUNDS.alice, FUNDS.carol, 0n]);
 

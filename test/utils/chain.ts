@@ -1,6 +1,7 @@
 /**
  * Small chain helpers shared by the Hardhat tests: a mined transaction's receipt and timestamp, the
- * parsed events of one contract in a receipt, and a funded signer for a contract's address. No tests here.
+ * parsed events of one contract in a receipt, a funded signer for a contract's address, and a
+ * distribution with its Distributed event. No tests here.
  */
 import { ethers, network } from "hardhat";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -11,6 +12,7 @@ import {
   LogDescription,
   toBeHex,
 } from "ethers";
+import { EmissionController } from "../../typechain-types";
 
 /** The receipt of a mined `tx` (throws when there is none). */
 export async function receiptOf(tx: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
@@ -48,4 +50,15 @@ export async function impersonate(address: string): Promise<HardhatEthersSigner>
   await network.provider.request({ method: "hardhat_impersonateAccount", params: [address] });
   await network.provider.request({ method: "hardhat_setBalance", params: [address, toBeHex(10n ** 20n)] });
   return ethers.getSigner(address);
+}
+
+/** Calls `controller.distribute()`; returns the receipt and the Distributed event it emitted. */
+export async function distributeWithEvent(controller: EmissionController) {
+  const receipt = await receiptOf(await controller.distribute());
+  const [log] = await controller.queryFilter(
+    controller.filters.Distributed,
+    receipt.blockNumber,
+    receipt.blockNumber,
+  );
+  return { receipt, log };
 }
