@@ -16,17 +16,12 @@ import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 import { deployGovernance } from "../utils/deploy";
 import { commitAndReveal } from "../utils/subnet-rounds";
+import { Market, TTD, deployMarket, expectedLaunchCost, give, launchSubnet } from "../utils/market-fixture";
 import {
   DEFAULT_BOUNDS as BOUNDS,
   DEFAULT_GAUGE as GAUGE,
   DEFAULT_PRICING as PRICING,
-  Market,
-  TTD,
-  deployMarket,
-  expectedLaunchCost,
-  give,
-  launchSubnet,
-} from "../utils/market-fixture";
+} from "../utils/market-defaults";
 import { underCoverage } from "../utils/coverage";
 import { asParams } from "../utils/subnet-params";
 import { impersonate } from "../utils/chain";

@@ -23,7 +23,7 @@ import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 import { signPermit } from "../../scripts/lib/chain/permit";
 import { commitAndReveal, owedBy } from "../utils/subnet-rounds";
 import { underCoverage } from "../utils/coverage";
-import { DEFAULT_GAUGE as GAUGE } from "../utils/market-fixture";
+import { DEFAULT_GAUGE as GAUGE } from "../utils/market-defaults";
 import { impersonate } from "../utils/chain";
 
 const E = 10n ** 18n;

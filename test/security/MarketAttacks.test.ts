@@ -17,9 +17,8 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContributionBucket } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
+import { DEFAULT_GAUGE as GAUGE, DEFAULT_PRICING as PRICING } from "../utils/market-defaults";
 import {
-  DEFAULT_GAUGE as GAUGE,
-  DEFAULT_PRICING as PRICING,
   Launched,
   Market,
   TTD,
