@@ -163,23 +163,9 @@ async function closeRound(subnet: Subnet, page = 1_000): Promise<void> {
   await finalizeRound(subnet, page);
 }
 
-/** The reference's state of a standalone subnet, started at its current round (round 1, no permits). */
-async function trackSubnet(subnet: Subnet): Promise<SubnetState> {
-  expect(await subnet.round()).to.equal(1n);
-  const state = new SubnetState(await subnet.roundStart());
-  state.keeperTipBps = await subnet.keeperTipBps();
-  return state;
-}
-
-/** Tracked registrations and stakes, in order (their slots are their positions in the subnet). */
-async function trackedJoin(
-  subnet: Subnet,
-  state: SubnetState,
-  contributors: HardhatEthersSigner[],
-  validators: { v: HardhatEthersSigner; stake: bigint }[],
-): Promise<void> {
-  for (const c of contributors) await trackedRegister(subnet, state, c, c.address);
-  for (const { v, stake } of validators) await trackedStake(subnet, state, v, stake);
+/** Each of `validators` commits and reveals `rows`. */
+function revealing(validators: HardhatEthersSigner[], rows: number[][]): SheetPlan[] {
+  return validators.map((validator) => ({ validator, rows, reveal: true }));
 }
 
 /**
@@ -197,6 +183,27 @@ async function closeTracked(
   await toPhase(subnet, "closed");
   const [deployer] = await ethers.getSigners();
   return trackedFinalize(subnet, state, { pool, params: P, owner: deployer.address, maxSteps: 1_000 });
+}
+
+/**
+ * `subnetWith(accounts)`, tracked by the reference from round 1: `contributors` register and `validators`
+ * stake, in order (their slots are their positions in the subnet), and round 1 is closed and finalized
+ * without reveals.
+ */
+async function trackedSubnet(
+  accounts: HardhatEthersSigner[],
+  contributors: HardhatEthersSigner[],
+  validators: { v: HardhatEthersSigner; stake: bigint }[],
+): Promise<{ net: StandaloneSubnet & { address: string }; state: SubnetState }> {
+  const net = await subnetWith(accounts);
+  const { subnet } = net;
+  expect(await subnet.round()).to.equal(1n);
+  const state = new SubnetState(await subnet.roundStart());
+  state.keeperTipBps = await subnet.keeperTipBps();
+  for (const c of contributors) await trackedRegister(subnet, state, c, c.address);
+  for (const { v, stake } of validators) await trackedStake(subnet, state, v, stake);
+  await closeTracked(net, state);
+  return { net, state };
 }
 
 /** What a tracked commit/reveal needs: the state and the round's metric weights. */
@@ -594,14 +601,7 @@ describe("Adversarial catalogue", () => {
 
       // Both validators score both slots 100 on every metric; a validator cannot reveal twice.
       const rows = [row(100), row(100)];
-      await commitAndReveal(
-        subnet,
-        [
-          { validator: v1, rows, reveal: true },
-          { validator: v2, rows, reveal: true },
-        ],
-        METRICS,
-      );
+      await commitAndReveal(subnet, revealing([v1, v2], rows), METRICS);
       await expect(subnet.connect(v1).reveal("0x", id("any"))).to.be.revertedWithCustomError(
         subnet,
         "AlreadyRevealed",
@@ -744,16 +744,12 @@ describe("Adversarial catalogue", () => {
       const cs = signers.slice(1, 5);
       const [h1, h2, h3, k, k2] = signers.slice(5, 10);
       const honest = [h1, h2, h3];
-      const net = await subnetWith([...cs, h1, h2, h3, k, k2]);
-      const { subnet } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [...cs, h1, h2, h3, k, k2],
         cs,
         [...honest, k].map((v) => ({ v, stake: MIN })),
       );
-      await closeTracked(net, state);
+      const { subnet } = net;
       const T1 = [10, 20, 30, 40].map(row);
       const T2 = [40, 30, 20, 10].map(row);
       const T3 = [35, 30, 20, 10].map(row); // a 5% move from T2: agreement 95 / 100
@@ -765,10 +761,7 @@ describe("Adversarial catalogue", () => {
       const copyRound = async (rows: number[][], copy: number[][]) => {
         await commitAndReveal(
           subnet,
-          [
-            ...honest.map((validator) => ({ validator, rows, reveal: true })),
-            { validator: k, rows: copy, reveal: true },
-          ],
+          [...revealing(honest, rows), { validator: k, rows: copy, reveal: true }],
           METRICS,
           track(state),
         );
@@ -776,12 +769,7 @@ describe("Adversarial catalogue", () => {
       };
 
       // Round 2: everybody reveals T1.
-      await commitAndReveal(
-        subnet,
-        [...honest, k].map((validator) => ({ validator, rows: T1, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([...honest, k], T1), METRICS, track(state));
       const r2 = await closeTracked(net, state, POOL);
       expect(r2.outcome.carried).to.equal(0n);
 
@@ -864,12 +852,8 @@ describe("Adversarial catalogue", () => {
 
     it("ADV-11 commit-without-reveal griefing: a 75%-stake validator that commits and withholds its reveal is expelled (stake unbonding, not slashed) and its standing sheet stops counting, so the round pays the honest sheets' outcome to the wei; a round nobody reveals pays contributors by the standing sheets and carries the validators' pool", async () => {
       const [deployer, a, b, h1, h2, g, g2] = await ethers.getSigners();
-      const net = await subnetWith([a, b, h1, h2, g, g2]);
-      const { subnet, token, fund } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [a, b, h1, h2, g, g2],
         [a, b],
         [
           { v: h1, stake: MIN },
@@ -877,18 +861,13 @@ describe("Adversarial catalogue", () => {
           { v: g, stake: 9n * MIN }, // 75% of the stake
         ],
       );
-      await closeTracked(net, state);
+      const { subnet, token, fund } = net;
       const POOL = 1_000n * TTD;
       const before = [row(10), row(30)];
       const after = [row(30), row(10)];
 
       // Round 2: everybody reveals `before`; g's sheet now stands for activityCutoff rounds.
-      await commitAndReveal(
-        subnet,
-        [h1, h2, g].map((validator) => ({ validator, rows: before, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([h1, h2, g], before), METRICS, track(state));
       const r2 = await closeTracked(net, state, POOL);
       expect(r2.record.dividends.map((x) => x.reward)).to.deep.equal(
         [125n, 250n, 1_125n].map((x) => (x * TTD) / 10n),
@@ -897,11 +876,7 @@ describe("Adversarial catalogue", () => {
       // Round 3: the scores move; g commits and stays silent.
       await commitAndReveal(
         subnet,
-        [
-          { validator: h1, rows: after, reveal: true },
-          { validator: h2, rows: after, reveal: true },
-          { validator: g, rows: [row(65_535), row(0)], reveal: false },
-        ],
+        [...revealing([h1, h2], after), { validator: g, rows: [row(65_535), row(0)], reveal: false }],
         METRICS,
         track(state),
       );
@@ -956,12 +931,7 @@ describe("Adversarial catalogue", () => {
       expect(await subnet.pendingEmission(), "the validators' pool, carried").to.equal(150n * TTD);
 
       // Round 5: the honest validators reveal; the carried pool is paid with the new emission.
-      await commitAndReveal(
-        subnet,
-        [h1, h2].map((validator) => ({ validator, rows: after, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([h1, h2], after), METRICS, track(state));
       const r5 = await closeTracked(net, state, POOL / 2n);
       expect(r5.record.finalized.pool).to.equal(650n * TTD);
       expect(r5.record.finalized.paid).to.equal(650n * TTD);
@@ -977,16 +947,12 @@ describe("Adversarial catalogue", () => {
       const cs = signers.slice(1, 5); // cs[0] is the coalition's friend
       const [h1, h2, c1, c2] = signers.slice(5, 9);
       const stakes = [200n * TTD, 310n * TTD, 250n * TTD, 240n * TTD]; // honest 51%, coalition 49%
-      const net = await subnetWith([...cs, h1, h2, c1, c2]);
-      const { subnet } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [...cs, h1, h2, c1, c2],
         cs,
         [h1, h2, c1, c2].map((v, i) => ({ v, stake: stakes[i] })),
       );
-      await closeTracked(net, state);
+      const { subnet } = net;
       const S1 = [100, 200, 300, 400].map(row);
       const S2 = [110, 190, 310, 380].map(row);
       const COLLUDE = [row(65_535), row(0), row(0), row(0)];
@@ -1083,11 +1049,7 @@ describe("Adversarial catalogue", () => {
 
       // Round 2: the validators score the honest contributors; the sybils' rows (past the sheet) are 0.
       const rows = [100, 200, 300, 400].map(row);
-      await commitAndReveal(
-        subnet,
-        [h1, h2].map((validator) => ({ validator, rows, reveal: true })),
-        METRICS,
-      );
+      await commitAndReveal(subnet, revealing([h1, h2], rows), METRICS);
       const POOL = 1_000n * TTD;
       await token.mint(await bucket.getAddress(), POOL);
       await toPhase(subnet, "closed");
@@ -1248,11 +1210,7 @@ describe("Adversarial catalogue", () => {
       const honestRows = [row(100), row(100)];
       await commitAndReveal(
         subnet,
-        [
-          { validator: h1, rows: honestRows, reveal: true },
-          { validator: h2, rows: honestRows, reveal: true },
-          { validator: c1, rows: [row(1_000), row(0)], reveal: true },
-        ],
+        [...revealing([h1, h2], honestRows), { validator: c1, rows: [row(1_000), row(0)], reveal: true }],
         METRICS,
       );
       // Every sheet is public now. The coalition buys the smallest permit, h1's, for 101 TTD.
