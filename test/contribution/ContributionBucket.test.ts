@@ -146,6 +146,16 @@ async function toPeriod(c: Ctx, e: number | bigint): Promise<bigint> {
   return start;
 }
 
+/**
+ * In period 1 each `[voter, id]` puts its whole vote on gauge id `id`; returns at the start of period 2,
+ * where those votes are in force.
+ */
+async function votedInForce(c: Ctx, ballots: [HardhatEthersSigner, number][]): Promise<void> {
+  await toPeriod(c, 1);
+  for (const [voter, id] of ballots) await c.bucket.connect(voter).vote([id], [10_000]);
+  await toPeriod(c, 2);
+}
+
 /** `amount` TTD of emission reaches the bucket (by transfer: the split happens at the next call). */
 async function feed(c: Ctx, amount: bigint): Promise<void> {
   await c.token.connect(c.admin).mint(c.bucketAddress, amount);
@@ -175,6 +185,16 @@ async function expectBooks(c: Ctx, extra: string[] = []): Promise<void> {
 /** Each stand-in's allocation, in order. */
 async function allocations(c: Ctx, n = 4): Promise<bigint[]> {
   return Promise.all(c.addrs.slice(0, n).map((a) => c.bucket.allocation(a)));
+}
+
+/**
+ * `amount` arrives and allocate() splits it: Allocated(amount, carried), and the allocations of the first
+ * `expected.length` stand-ins are `expected`.
+ */
+async function expectSplit(c: Ctx, amount: bigint, carried: bigint, expected: bigint[]): Promise<void> {
+  await feed(c, amount);
+  await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(amount, carried);
+  expect(await allocations(c, expected.length)).to.deep.equal(expected);
 }
 
 /** `n` distinct addresses with no code (listed by `setFloors`; never retired in these tests). */
@@ -320,15 +340,11 @@ describe("ContributionBucket", () => {
         [d, 0n],
         [e, 0n],
       ]);
-      await feed(c, 100n);
-      await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
-      expect(await allocations(c)).to.deep.equal([0n, 100n, 0n, 0n]);
+      await expectSplit(c, 100n, 0n, [0n, 100n, 0n, 0n]);
       // An empty list zeroes every floor: with no vote, everything is carried.
       await expect(c.bucket.setFloors([], [])).to.emit(c.bucket, "FloorsSet").withArgs([], []);
       expect((await c.bucket.listings()).length).to.equal(4);
-      await feed(c, 70n);
-      await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(70n, 70n);
-      expect(await allocations(c)).to.deep.equal([0n, 100n, 0n, 0n]);
+      await expectSplit(c, 70n, 70n, [0n, 100n, 0n, 0n]);
       await expectBooks(c);
     });
 
@@ -354,9 +370,7 @@ describe("ContributionBucket", () => {
       // Setting floors splits what arrived first (under no floors: carried), then the carried amount
       // goes into the next split with the new arrivals.
       await c.bucket.setFloors([c.addrs[0], c.addrs[1]], [6_000, 4_000]);
-      await feed(c, 100n);
-      await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 0n);
-      expect(await allocations(c)).to.deep.equal([360n, 240n, 0n, 0n]);
+      await expectSplit(c, 100n, 0n, [360n, 240n, 0n, 0n]);
       await expectBooks(c);
     });
 
@@ -396,9 +410,7 @@ describe("ContributionBucket", () => {
       await expect(c.bucket.connect(c.stranger).allocate()).to.emit(c.bucket, "Allocated").withArgs(200n, 3n);
       expect(await allocations(c, 3)).to.deep.equal([99n, 99n, 99n]);
       // 100 more: 33 each (1 left), and the carried 3 to the floors: 0, 0 and 1 (3 x 3,334 / 10,000).
-      await feed(c, 100n);
-      await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(100n, 3n);
-      expect(await allocations(c, 3)).to.deep.equal([132n, 132n, 133n]);
+      await expectSplit(c, 100n, 3n, [132n, 132n, 133n]);
       // Calling again places what the floors can take of the dust (1), then nothing.
       await expect(c.bucket.allocate()).to.emit(c.bucket, "Allocated").withArgs(0n, 2n);
       await expect(c.bucket.allocate()).to.not.emit(c.bucket, "Allocated");
@@ -547,10 +559,10 @@ describe("ContributionBucket", () => {
 
     it("poke re-reads the power: an emptied wallet stops counting from the next period; anyone may poke", async () => {
       const c = await loadFixture(listed);
-      await toPeriod(c, 1);
-      await c.bucket.connect(c.alice).vote([1], [10_000]);
-      await c.bucket.connect(c.bob).vote([2], [10_000]);
-      await toPeriod(c, 2);
+      await votedInForce(c, [
+        [c.alice, 1],
+        [c.bob, 2],
+      ]);
       await c.token.connect(c.alice).transfer(c.dave.address, POWER.alice);
       await toPeriod(c, 3);
       // Stale: alice holds nothing but her ballot still counts until someone pokes her.
@@ -681,32 +693,24 @@ describe("ContributionBucket", () => {
   describe("cap (water-filling)", () => {
     /** alice and bob (90%) vote `first`, carol (10%) votes `second`; returns the clock at period 2. */
     async function ninetyTen(c: Ctx, first: number, second: number): Promise<void> {
-      await toPeriod(c, 1);
-      await c.bucket.connect(c.alice).vote([first], [10_000]);
-      await c.bucket.connect(c.bob).vote([first], [10_000]);
-      await c.bucket.connect(c.carol).vote([second], [10_000]);
-      await toPeriod(c, 2);
+      await votedInForce(c, [
+        [c.alice, first],
+        [c.bob, first],
+        [c.carol, second],
+      ]);
     }
 
     it("90/10 votes with the 50% cap split 50/50: the capped excess goes to the others", async () => {
       const c = await loadFixture(listed);
       await ninetyTen(c, 1, 2);
       expect(Object.values(await shares(c))).to.deep.equal([5_000n, 5_000n, 0n, 0n]);
-      await feed(c, 1_000n * E);
-      await expect(c.bucket.allocate())
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(1_000n * E, 0n);
-      expect(await allocations(c)).to.deep.equal([500n * E, 500n * E, 0n, 0n]);
+      await expectSplit(c, 1_000n * E, 0n, [500n * E, 500n * E, 0n, 0n]);
     });
 
     it("all votes on one subnet: it gets the cap; the rest goes to the floors pro rata, or is carried without floors", async () => {
       const c = await loadFixture(listed);
       await ninetyTen(c, 1, 1);
-      await feed(c, 1_000n * E);
-      await expect(c.bucket.allocate())
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(1_000n * E, 500n * E);
-      expect(await allocations(c)).to.deep.equal([500n * E, 0n, 0n, 0n]);
+      await expectSplit(c, 1_000n * E, 500n * E, [500n * E, 0n, 0n, 0n]);
       // Calling again does not hand the capped subnet the cap's share of the carried 500 (see MKT-04).
       await expect(c.bucket.allocate()).to.not.emit(c.bucket, "Allocated");
       expect(await allocations(c)).to.deep.equal([500n * E, 0n, 0n, 0n]);
@@ -717,21 +721,17 @@ describe("ContributionBucket", () => {
       // New emission: the gauge pool is 80%; id 1 is capped at 50% of the whole, the 30% left over
       // joins the floors pro rata: 15% + 22.5% and 5% + 7.5%.
       expect(Object.values(await shares(c))).to.deep.equal([5_000n, 0n, 3_750n, 1_250n]);
-      await feed(c, 1_000n * E);
-      await expect(c.bucket.allocate())
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(1_000n * E, 0n);
-      expect(await allocations(c)).to.deep.equal([1_000n * E, 0n, 750n * E, 250n * E]);
+      await expectSplit(c, 1_000n * E, 0n, [1_000n * E, 0n, 750n * E, 250n * E]);
       await expectBooks(c);
     });
 
     it("water-fills over several passes: 60/30/10 with a 40% cap is 40/40/20; with a 30% cap 30/30/30 and 10% carried", async () => {
       const c = await loadFixture(listed);
-      await toPeriod(c, 1);
-      await c.bucket.connect(c.alice).vote([1], [10_000]);
-      await c.bucket.connect(c.bob).vote([2], [10_000]);
-      await c.bucket.connect(c.carol).vote([3], [10_000]);
-      await toPeriod(c, 2);
+      await votedInForce(c, [
+        [c.alice, 1],
+        [c.bob, 2],
+        [c.carol, 3],
+      ]);
       await c.bucket.setGaugeParams(params({ capBps: 4_000 }));
       expect(Object.values(await shares(c))).to.deep.equal([4_000n, 4_000n, 2_000n, 0n]);
       await feed(c, 1_000n * E);
@@ -743,11 +743,7 @@ describe("ContributionBucket", () => {
         .to.emit(c.bucket, "Allocated")
         .withArgs(1_000n * E, 0n);
       expect(Object.values(await shares(c))).to.deep.equal([3_000n, 3_000n, 3_000n, 0n]);
-      await feed(c, 1_000n * E);
-      await expect(c.bucket.allocate())
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(1_000n * E, 100n * E);
-      expect(await allocations(c)).to.deep.equal([1_100n * E, 1_100n * E, 700n * E, 0n]);
+      await expectSplit(c, 1_000n * E, 100n * E, [1_100n * E, 1_100n * E, 700n * E, 0n]);
       await expectBooks(c);
     });
 
@@ -757,11 +753,7 @@ describe("ContributionBucket", () => {
       await ninetyTen(c, 1, 2);
       // Gauge pool 80%: id 1 would take 72% (capped to 50%), id 2 takes the 30% left (under the cap).
       expect(Object.values(await shares(c))).to.deep.equal([5_000n, 3_000n, 0n, 2_000n]);
-      await feed(c, 1_000n * E);
-      await expect(c.bucket.allocate())
-        .to.emit(c.bucket, "Allocated")
-        .withArgs(1_000n * E, 0n);
-      expect(await allocations(c)).to.deep.equal([500n * E, 300n * E, 0n, 200n * E]);
+      await expectSplit(c, 1_000n * E, 0n, [500n * E, 300n * E, 0n, 200n * E]);
     });
   });
 
@@ -776,10 +768,10 @@ describe("ContributionBucket", () => {
         .to.be.revertedWithCustomError(c.bucket, "NotListed")
         .withArgs(c.addrs[5]);
       await c.bucket.setFloors([d], [2_000]);
-      await toPeriod(c, 1);
-      await c.bucket.connect(c.alice).vote([1], [10_000]);
-      await c.bucket.connect(c.bob).vote([2], [10_000]);
-      await toPeriod(c, 2);
+      await votedInForce(c, [
+        [c.alice, 1],
+        [c.bob, 2],
+      ]);
       // Gauge pool 80%: a 600 votes -> 53.3% capped to 50%; b takes 30%; d its floor 20%.
       expect(await shares(c)).to.deep.equal({ [a]: 5_000n, [b]: 3_000n, [d]: 2_000n, [c.addrs[3]]: 0n });
       await feed(c, 1_000n * E);

@@ -255,6 +255,37 @@ describe("Subnet (properties)", function () {
     return system;
   }
 
+  /**
+   * `setUp` for `slots` contributors and one validator per stake, then round 1 tracked in `state`: the
+   * first `n` contributors register, validator i stakes `stakes[i]`, and the round closes and is
+   * finalized without reveals (everyone eligible from round 2). `finalize(pool)` finalizes the next
+   * closed round in pages of `maxSteps`, held to the reference.
+   */
+  async function afterFirstRound(a: {
+    params: SubnetParams;
+    weights: number[];
+    n: number;
+    slots: number;
+    stakes: bigint[];
+    maxSteps: number;
+  }) {
+    const system = await setUp(a.params, a.weights, a.slots, a.stakes.length);
+    const { subnet } = system;
+    const state = new SubnetState(await subnet.roundStart());
+    for (const c of contributors.slice(0, a.n)) await trackedRegister(subnet, state, c, "c");
+    for (const [i, stake] of a.stakes.entries()) await trackedStake(subnet, state, validators[i], stake);
+    await toPhase(subnet, "closed");
+    const finalize = (pool: bigint) =>
+      trackedFinalize(subnet, state, {
+        pool,
+        params: a.params,
+        owner: deployer.address,
+        maxSteps: a.maxSteps,
+      });
+    await finalize(0n);
+    return { ...system, state, finalize };
+  }
+
   /** The validator slot `who` holds in `state`, if any. */
   const permitOf = (state: SubnetState, who: HardhatEthersSigner): number | undefined =>
     [...state.validators.values()].find((v) => v.account === who.address)?.slot;
@@ -388,15 +419,15 @@ describe("Subnet (properties)", function () {
           const honestStakes = [x.shared, ...x.honestExtra];
           const colluderStakes = [x.shared, ...x.colluderExtra];
           const stakes = [...honestStakes, ...colluderStakes]; // validator i holds stakes[i]
-          const { token, bucket, subnet } = await setUp(params, x.weights, x.n, stakes.length);
-          const state = new SubnetState(await subnet.roundStart());
-          for (const c of contributors.slice(0, x.n)) await trackedRegister(subnet, state, c, "c");
-          for (const [i, stake] of stakes.entries()) await trackedStake(subnet, state, validators[i], stake);
-          await toPhase(subnet, "closed");
-          // Nobody revealed; everyone eligible from round 2.
-          const finalize = (pool: bigint) =>
-            trackedFinalize(subnet, state, { pool, params, owner: deployer.address, maxSteps: x.maxSteps });
-          await finalize(0n);
+          // Nobody revealed in round 1; everyone eligible from round 2.
+          const { token, bucket, subnet, state, finalize } = await afterFirstRound({
+            params,
+            weights: x.weights,
+            n: x.n,
+            slots: x.n,
+            stakes,
+            maxSteps: x.maxSteps,
+          });
 
           const truth = cut(matrix(x.truthSeed, value), x.n, metrics);
           const sheets = stakes.map((_, i): number[][] => {
@@ -473,14 +504,14 @@ describe("Subnet (properties)", function () {
           const stakes = [...x.honest, ...x.colluders];
           const h = x.honest.length;
           // The newcomer is the last contributor account (MAX_N - 1), unused when n < MAX_N.
-          const { token, bucket, subnet } = await setUp(params, x.weights, MAX_N, stakes.length);
-          const state = new SubnetState(await subnet.roundStart());
-          for (const c of contributors.slice(0, x.n)) await trackedRegister(subnet, state, c, "c");
-          for (const [i, stake] of stakes.entries()) await trackedStake(subnet, state, validators[i], stake);
-          await toPhase(subnet, "closed");
-          const finalize = (pool: bigint) =>
-            trackedFinalize(subnet, state, { pool, params, owner: deployer.address, maxSteps: x.maxSteps });
-          await finalize(0n);
+          const { token, bucket, subnet, state, finalize } = await afterFirstRound({
+            params,
+            weights: x.weights,
+            n: x.n,
+            slots: MAX_N,
+            stakes,
+            maxSteps: x.maxSteps,
+          });
 
           const truths = [matrix(x.truthSeed, value)];
           for (let r = 1; r < 4; r++) {

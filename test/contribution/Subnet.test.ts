@@ -24,6 +24,8 @@ import {
 } from "../../scripts/lib/chain/poc";
 import { deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
+import { asParams } from "../utils/subnet-params";
+import { owedBy } from "../utils/subnet-rounds";
 
 const E = 10n ** 18n;
 const BPS = 10_000n;
@@ -49,7 +51,6 @@ enum Reason {
 }
 
 type Row = readonly number[];
-type ParamsOut = Awaited<ReturnType<Subnet["params"]>>[0];
 
 interface Ctx {
   manager: TetradAccessManager;
@@ -166,14 +167,8 @@ async function skipRound(c: Ctx): Promise<ContractTransactionResponse> {
 
 /** The subnet holds at least what it owes; with no stray transfer (`surplus`), exactly that. */
 async function expectSolvent(c: Pick<Ctx, "subnet" | "token">, surplus = 0n): Promise<void> {
-  const s = c.subnet;
-  const owed =
-    (await s.totalBonds()) +
-    (await s.totalStake()) +
-    (await s.totalUnbonding()) +
-    (await s.totalClaimable()) +
-    (await s.pendingEmission());
-  const balance = await c.token.balanceOf(await s.getAddress());
+  const owed = await owedBy(c.subnet);
+  const balance = await c.token.balanceOf(await c.subnet.getAddress());
   expect(balance).to.be.gte(owed);
   expect(balance).to.equal(owed + surplus);
 }
@@ -189,26 +184,6 @@ async function eventsOf(subnet: Subnet, tx: ContractTransactionResponse, name: s
     if (parsed !== null && parsed.name === name) out.push(parsed.args);
   }
   return out;
-}
-
-function asParams(p: ParamsOut): SubnetParams {
-  return {
-    commitDuration: p.commitDuration,
-    revealDuration: p.revealDuration,
-    immunityPeriod: p.immunityPeriod,
-    unbondingDelay: p.unbondingDelay,
-    kappa: Number(p.kappa),
-    contributorShare: Number(p.contributorShare),
-    validatorShare: Number(p.validatorShare),
-    agreementThreshold: Number(p.agreementThreshold),
-    maxStrikes: Number(p.maxStrikes),
-    activityCutoff: Number(p.activityCutoff),
-    relativeThreshold: Number(p.relativeThreshold),
-    edgeShare: Number(p.edgeShare),
-    edgeFloor: Number(p.edgeFloor),
-    bond: p.bond,
-    minValidatorStake: p.minValidatorStake,
-  };
 }
 
 /** A test of a state-changing flow: the books are checked after it. */

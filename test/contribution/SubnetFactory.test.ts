@@ -7,10 +7,9 @@
  * weakest subnet on launch; a launched subnet runs rounds and pays its owner.
  */
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { MaxUint256, ZeroAddress, toBeHex } from "ethers";
+import { MaxUint256, ZeroAddress } from "ethers";
 import { SubnetExtension__factory, Subnet__factory } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS, SubnetParams } from "../../scripts/lib/chain/poc";
@@ -18,26 +17,18 @@ import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 import { deployGovernance } from "../utils/deploy";
 import { commitAndReveal } from "../utils/subnet-rounds";
 import { Market, TTD, deployMarket, expectedLaunchCost, give, launchSubnet } from "../utils/market-fixture";
+import {
+  DEFAULT_BOUNDS as BOUNDS,
+  DEFAULT_GAUGE as GAUGE,
+  DEFAULT_PRICING as PRICING,
+} from "../utils/market-defaults";
 import { underCoverage } from "../utils/coverage";
+import { asParams } from "../utils/subnet-params";
+import { impersonate } from "../utils/chain";
 
 const P = DEFAULT_SUBNET_PARAMS;
 const W = DEFAULT_METRIC_WEIGHTS;
-const DECAY = 14n * DAY;
-const PRICING = { minCost: 1_000n * TTD, maxCost: 1_000_000n * TTD, decayPeriod: DECAY };
-const BOUNDS = {
-  maxOwnerShareBps: 500n,
-  minBond: TTD,
-  maxBond: 1_000_000n * TTD,
-  minValidatorStake: 100n * TTD,
-};
-const GAUGE = {
-  maxSubnets: 32,
-  maxVotes: 16,
-  lookback: DAY,
-  immunity: 14n * DAY,
-  capBps: 5_000,
-  feeBurnBps: 5_000,
-};
+const DECAY = PRICING.decayPeriod;
 
 /**
  * The EIP-1167 minimal proxy's runtime code for `implementation`, followed by its immutable arguments
@@ -48,40 +39,12 @@ function cloneCode(implementation: string, bucket: string, name: string): string
   return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3${args}`;
 }
 
-function asParams(
-  p: Awaited<ReturnType<ReturnType<typeof Subnet__factory.connect>["params"]>>[0],
-): SubnetParams {
-  return {
-    commitDuration: p.commitDuration,
-    revealDuration: p.revealDuration,
-    immunityPeriod: p.immunityPeriod,
-    unbondingDelay: p.unbondingDelay,
-    kappa: Number(p.kappa),
-    contributorShare: Number(p.contributorShare),
-    validatorShare: Number(p.validatorShare),
-    agreementThreshold: Number(p.agreementThreshold),
-    maxStrikes: Number(p.maxStrikes),
-    activityCutoff: Number(p.activityCutoff),
-    relativeThreshold: Number(p.relativeThreshold),
-    edgeShare: Number(p.edgeShare),
-    edgeFloor: Number(p.edgeFloor),
-    bond: p.bond,
-    minValidatorStake: p.minValidatorStake,
-  };
-}
-
 /** The market with the owner funded (100,000 TTD) and the factory approved. */
 async function funded(): Promise<Market> {
   const m = await deployMarket();
   await give(m, m.owner, 100_000n * TTD);
   await (await m.core.token.connect(m.owner).approve(await m.core.factory.getAddress(), MaxUint256)).wait();
   return m;
-}
-
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await network.provider.request({ method: "hardhat_impersonateAccount", params: [address] });
-  await network.provider.request({ method: "hardhat_setBalance", params: [address, toBeHex(10n ** 20n)] });
-  return ethers.getSigner(address);
 }
 
 describe("SubnetFactory", () => {

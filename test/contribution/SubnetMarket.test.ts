@@ -11,18 +11,20 @@
  * books are exact to the wei.
  */
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { MaxUint256, id, toBeHex } from "ethers";
+import { MaxUint256, id } from "ethers";
 import { ContributionBucket, MockStakeToken, Subnet, Treasury } from "../../typechain-types";
 import { DAY, YEAR } from "../../scripts/lib/chain/constants";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
 import { deployStandaloneSubnet } from "../../scripts/lib/deploy/subnet-fixture";
 import { finalizeRound, toPhase } from "../../scripts/lib/chain/rounds";
 import { signPermit } from "../../scripts/lib/chain/permit";
-import { commitAndReveal } from "../utils/subnet-rounds";
+import { commitAndReveal, owedBy } from "../utils/subnet-rounds";
 import { underCoverage } from "../utils/coverage";
+import { DEFAULT_GAUGE as GAUGE } from "../utils/market-defaults";
+import { impersonate } from "../utils/chain";
 
 const E = 10n ** 18n;
 const BPS = 10_000n;
@@ -30,14 +32,6 @@ const P = DEFAULT_SUBNET_PARAMS;
 const W = DEFAULT_METRIC_WEIGHTS;
 const FUNDS = 100_000n * E;
 const NO_FEE = { minFee: 0n, maxFee: 0n, interval: DAY, target: 4, evictionFloorBps: 0 };
-const GAUGE = {
-  maxSubnets: 32,
-  maxVotes: 16,
-  lookback: DAY,
-  immunity: 14n * DAY,
-  capBps: 5_000,
-  feeBurnBps: 5_000,
-};
 
 enum Lifecycle {
   Live,
@@ -126,20 +120,8 @@ async function playRound(c: Ctx): Promise<{ round: bigint; pool: bigint; paid: b
 
 /** The subnet holds exactly what it owes (and, before a finalization, the fees and emission not booked). */
 async function expectSolvent(c: Ctx, unbooked = 0n): Promise<void> {
-  const s = c.subnet;
-  const owed =
-    (await s.totalBonds()) +
-    (await s.totalStake()) +
-    (await s.totalUnbonding()) +
-    (await s.totalClaimable()) +
-    (await s.pendingEmission());
+  const owed = await owedBy(c.subnet);
   expect(await c.token.balanceOf(c.address), "subnet balance == what it owes").to.equal(owed + unbooked);
-}
-
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await network.provider.request({ method: "hardhat_impersonateAccount", params: [address] });
-  await network.provider.request({ method: "hardhat_setBalance", params: [address, toBeHex(10n ** 20n)] });
-  return ethers.getSigner(address);
 }
 
 describe("Subnet in the market: fees and retirement", () => {

@@ -43,6 +43,7 @@ import {
 import { cumulative, total } from "../../scripts/lib/models/schedule";
 import { deploySystem } from "../../deploy/system";
 import { deployCore, deployGovernance } from "../utils/deploy";
+import { asParams } from "../utils/subnet-params";
 import type { Core, Governance } from "../../scripts/lib/deploy/handles";
 
 /**
@@ -149,23 +150,7 @@ describe("Ignition deployment (deploy/modules/Tetrad.ts)", () => {
       for (const [i, subnet] of c.subnets.entries()) {
         const [current] = await subnet.params();
         expect(
-          {
-            commitDuration: current.commitDuration,
-            revealDuration: current.revealDuration,
-            immunityPeriod: current.immunityPeriod,
-            unbondingDelay: current.unbondingDelay,
-            kappa: Number(current.kappa),
-            contributorShare: Number(current.contributorShare),
-            validatorShare: Number(current.validatorShare),
-            agreementThreshold: Number(current.agreementThreshold),
-            maxStrikes: Number(current.maxStrikes),
-            activityCutoff: Number(current.activityCutoff),
-            relativeThreshold: Number(current.relativeThreshold),
-            edgeShare: Number(current.edgeShare),
-            edgeFloor: Number(current.edgeFloor),
-            bond: current.bond,
-            minValidatorStake: current.minValidatorStake,
-          },
+          asParams(current),
           `subnet ${i}`,
           // Owned by the protection fund: no owner share, it goes to the contributors (issue 15 item 5).
         ).to.deep.equal({

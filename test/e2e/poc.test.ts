@@ -35,6 +35,7 @@ import {
   trackedRegister,
   trackedStake,
 } from "../utils/subnet-rounds";
+import { distributeWithEvent } from "../utils/chain";
 
 const TTD = 10n ** 18n;
 const PARAMS: SubnetParams = {
@@ -99,13 +100,7 @@ describe("e2e: proof of contribution on the core system", () => {
     let unallocated = 0n;
     let allocation = 0n; // owed to our subnet by the bucket, pulled at each finalization
     const distribute = async (): Promise<void> => {
-      const receipt = await (await controller.distribute()).wait();
-      if (receipt === null) throw new Error("distribute: no receipt");
-      const [log] = await controller.queryFilter(
-        controller.filters.Distributed,
-        receipt.blockNumber,
-        receipt.blockNumber,
-      );
+      const { log } = await distributeWithEvent(controller);
       // The bucket is not notified (no hook): it splits by balance at the subnet's next pull, or when
       // anyone calls allocate. Nothing moved yet; split now, as a keeper would.
       expect(await code.allocation(subnetAddress), "no split without a pull").to.equal(allocation);

@@ -6,10 +6,10 @@
  * minting beyond the emission. Voters and their TTD: test/utils/governance-fixture.ts.
  */
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { BaseContract, ContractTransactionResponse, Interface, ZeroAddress, ZeroHash, toBeHex } from "ethers";
+import { BaseContract, ContractTransactionResponse, Interface, ZeroAddress, ZeroHash } from "ethers";
 import {
   CapitalPool__factory,
   ContributionBucket__factory,
@@ -41,6 +41,7 @@ import {
   FUNDS,
   GovernedSystem,
   ProposalState,
+  TIMELOCK_READY,
   TTD,
   deployGovernedSystem,
   execute,
@@ -53,15 +54,7 @@ import {
   toVoteEnd,
   toVoting,
 } from "../utils/governance-fixture";
-
-const TIMELOCK_READY = toBeHex(1n << 2n, 32);
-
-/** A signer for a contract's address (for the positive controls: the holder of a power calls). */
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await network.provider.request({ method: "hardhat_impersonateAccount", params: [address] });
-  await network.provider.request({ method: "hardhat_setBalance", params: [address, toBeHex(10n ** 20n)] });
-  return ethers.getSigner(address);
-}
+import { impersonate } from "../utils/chain";
 
 /** Runs an assertion and prefixes its failure with `label` (the matchers drop chai's message). */
 async function labelled(label: string, check: () => Promise<void>): Promise<void> {

@@ -35,11 +35,13 @@ import {
   FUNDS,
   GovernedSystem,
   ProposalState,
+  TIMELOCK_READY,
   TTD,
   deployGovernedSystem,
   execute,
   executeWhenDue,
   governorCall,
+  lateQuorumAndReaction,
   passProposal,
   proposeAndQueue,
   stateBitmap,
@@ -49,9 +51,7 @@ import {
   toVoting,
 } from "../utils/governance-fixture";
 import { commitAndReveal, finalizeInPages, toPhase } from "../utils/subnet-rounds";
-
-/** TimelockController.OperationState.Ready as the `expectedStates` bitmap. */
-const TIMELOCK_READY = ethers.toBeHex(1n << 2n, 32);
+import { distributeWithEvent } from "../utils/chain";
 
 /**
  * Calls `distribute()` and holds the Distributed event and the five recipients' balances to a split of
@@ -62,13 +62,7 @@ async function distributeAt(s: GovernedSystem, shares: Shares): Promise<bigint[]
   const recipients = await recipientsOf(controller);
   const before = await balancesOf(s, recipients);
   const from = await controller.lastDistribution();
-  const receipt = await (await controller.distribute()).wait();
-  if (receipt === null) throw new Error("distribute: no receipt");
-  const [log] = await controller.queryFilter(
-    controller.filters.Distributed,
-    receipt.blockNumber,
-    receipt.blockNumber,
-  );
+  const { receipt, log } = await distributeWithEvent(controller);
   const block = await ethers.provider.getBlock(receipt.blockNumber);
   const to = BigInt(block!.timestamp);
   const minted = cumulative(s.core.schedule, to) - cumulative(s.core.schedule, from);
@@ -666,24 +660,15 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     await expect(governor.connect(bob).castVote(id, Vote.For)).not.to.emit(governor, "ProposalExtended");
     expect(await governor.proposalDeadline(id)).to.equal(deadline);
 
-    // An hour before the end, alice's vote reaches the quorum: one more day from now.
-    await time.setNextBlockTimestamp(deadline - 3600n);
-    const extended = deadline - 3600n + DEFAULT_GOVERNANCE.lateQuorumExtension;
-    await expect(governor.connect(alice).castVote(id, Vote.For))
-      .to.emit(governor, "ProposalExtended")
-      .withArgs(id, extended);
-    expect(await governor.proposalDeadline(id)).to.equal(extended);
-
-    // Past the original deadline the vote is still open, and others can react.
-    await time.increaseTo(deadline + 1n);
-    expect(await governor.state(id)).to.equal(ProposalState.Active);
-    await expect(governor.connect(carol).castVote(id, Vote.Against))
-      .to.emit(governor, "VoteCast")
-      .withArgs(carol.address, id, Vote.Against, FUNDS.carol, "");
-    await time.increaseTo(extended);
-    expect(await governor.state(id)).to.equal(ProposalState.Active);
-    await time.increase(1);
-    expect(await governor.state(id)).to.equal(ProposalState.Succeeded);
+    // An hour before the end, alice's vote reaches the quorum: one more day from now. Past the original
+    // deadline the vote is still open, and others can react: carol's Against does not outweigh alice.
+    await lateQuorumAndReaction(governor, id, {
+      late: alice,
+      before: 3600n,
+      reactor: carol,
+      weight: FUNDS.carol,
+      final: ProposalState.Succeeded,
+    });
   });
 
   it("executes a passed proposal's calls once; executing it again reverts", async () => {

@@ -26,6 +26,7 @@ import {
   TetradAccessManager__factory,
 } from "../../typechain-types";
 import { deployCore } from "../utils/deploy";
+import { minedAt } from "../utils/chain";
 import { Bucket, ROLES } from "../../scripts/lib/chain/constants";
 import { signPermit } from "../../scripts/lib/chain/permit";
 import { PERMIT_TYPES } from "../../scripts/lib/shared/eip712";
@@ -44,15 +45,6 @@ const UINT128_MAX = 2n ** 128n - 1n;
 const UINT88_MAX = 2n ** 88n - 1n;
 const FUNDS = 1_000_000n * E18;
 
-/** Timestamp of the block that mined `tx`. */
-async function minedAt(tx: ContractTransactionResponse): Promise<bigint> {
-  const receipt = await tx.wait();
-  if (receipt === null) throw new Error("no receipt");
-  const block = await ethers.provider.getBlock(receipt.blockNumber);
-  if (block === null) throw new Error("no block");
-  return BigInt(block.timestamp);
-}
-
 /** Sends `send()` in a block with timestamp `ts`; returns the transaction. */
 async function at(
   ts: bigint,
@@ -67,21 +59,77 @@ async function stream(pool: CapitalPool): Promise<{ rate: bigint; finish: bigint
   return { rate, finish, reserved };
 }
 
+/**
+ * `who` deposits `amount` and the pool emits Deposited for `credited` (what it received: `amount` unless
+ * the token takes a fee). Returns the transaction.
+ */
+async function depositEmits(
+  pool: CapitalPool,
+  who: HardhatEthersSigner,
+  amount: bigint,
+  credited = amount,
+): Promise<ContractTransactionResponse> {
+  const tx = pool.connect(who).deposit(amount);
+  await expect(tx).to.emit(pool, "Deposited").withArgs(who.address, credited);
+  return tx;
+}
+
+/**
+ * `who` deposits `amount`: its whole stake is locked until the deposit's time + `lock`, and a withdrawal
+ * one second earlier reverts WithdrawLocked. Returns the deposit's time.
+ */
+async function depositLocked(
+  pool: CapitalPool,
+  who: HardhatEthersSigner,
+  amount: bigint,
+  lock: bigint,
+): Promise<bigint> {
+  const t = await minedAt(await pool.connect(who).deposit(amount));
+  expect(await pool.unlockTime(who.address)).to.equal(t + lock);
+  await time.setNextBlockTimestamp(t + lock - 1n);
+  await expect(pool.connect(who).withdraw(E18))
+    .to.be.revertedWithCustomError(pool, "WithdrawLocked")
+    .withArgs(t + lock);
+  return t;
+}
+
 /*//////////////////////////////////////////////////////////////
                              FIXTURES
 //////////////////////////////////////////////////////////////*/
 
-async function baseFixture() {
-  const [deployer, alice, bob, carol, stranger, dave] = await ethers.getSigners();
+/** What the fixtures need of a staking token: minting and approving. */
+interface MintableToken {
+  getAddress(): Promise<string>;
+  mint(to: string, amount: bigint): Promise<ContractTransactionResponse>;
+  approve(spender: string, amount: bigint): Promise<ContractTransactionResponse>;
+  connect(runner: HardhatEthersSigner): MintableToken;
+}
+
+/**
+ * A pool staking `stake` and paying `reward` (deployer = AccessManager admin, rewards over a week, no
+ * lock); each of `users` holds FUNDS of `stake` and has approved the pool.
+ */
+async function poolWith(
+  deployer: HardhatEthersSigner,
+  stake: MintableToken,
+  reward: MintableToken,
+  users: HardhatEthersSigner[],
+) {
   const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
-  const stake = await new MockStakeToken__factory(deployer).deploy("Stake", "STK");
-  const reward = await new MockStakeToken__factory(deployer).deploy("Reward", "RWD");
   const pool = await new CapitalPool__factory(deployer).deploy(manager, stake, reward, WEEK, MIN_DEPOSIT, 0n);
   const poolAddress = await pool.getAddress();
-  for (const u of [alice, bob, carol]) {
+  for (const u of users) {
     await stake.mint(u.address, FUNDS);
     await stake.connect(u).approve(poolAddress, ethers.MaxUint256);
   }
+  return { manager, pool, poolAddress };
+}
+
+async function baseFixture() {
+  const [deployer, alice, bob, carol, stranger, dave] = await ethers.getSigners();
+  const stake = await new MockStakeToken__factory(deployer).deploy("Stake", "STK");
+  const reward = await new MockStakeToken__factory(deployer).deploy("Reward", "RWD");
+  const { manager, pool, poolAddress } = await poolWith(deployer, stake, reward, [alice, bob, carol]);
   // dave holds tokens but never approves: permit tests.
   await stake.mint(dave.address, FUNDS);
 
@@ -93,58 +141,48 @@ async function baseFixture() {
   return { deployer, alice, bob, carol, stranger, dave, manager, stake, reward, pool, poolAddress, notify };
 }
 
+/**
+ * Dave's permit of `amount` for the pool (valid for an hour), submitted to the token by the stranger
+ * first (a front-run). `deposit` sends dave's depositWithPermit with it.
+ */
+async function frontRunPermit(f: Awaited<ReturnType<typeof baseFixture>>, amount: bigint) {
+  const deadline = BigInt(await time.latest()) + HOUR;
+  const sig = await signPermit(f.stake, f.dave, f.poolAddress, amount, deadline);
+  await f.stake
+    .connect(f.stranger)
+    .permit(f.dave.address, f.poolAddress, amount, deadline, sig.v, sig.r, sig.s);
+  const deposit = () => f.pool.connect(f.dave).depositWithPermit(amount, deadline, sig.v, sig.r, sig.s);
+  return { deadline, deposit };
+}
+
 async function sameTokenFixture() {
   const [deployer, alice, bob] = await ethers.getSigners();
-  const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
   const token = await new MockStakeToken__factory(deployer).deploy("Tetrad-like", "TTDx");
-  const pool = await new CapitalPool__factory(deployer).deploy(manager, token, token, WEEK, MIN_DEPOSIT, 0n);
-  const poolAddress = await pool.getAddress();
-  for (const u of [alice, bob]) {
-    await token.mint(u.address, FUNDS);
-    await token.connect(u).approve(poolAddress, ethers.MaxUint256);
-  }
+  const { pool, poolAddress } = await poolWith(deployer, token, token, [alice, bob]);
   return { deployer, alice, bob, token, pool, poolAddress };
 }
 
 async function feeFixture() {
   const [deployer, alice, bob] = await ethers.getSigners();
-  const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
   const fee = await new FeeOnTransferToken__factory(deployer).deploy(100n); // 1%
   const reward = await new MockStakeToken__factory(deployer).deploy("Reward", "RWD");
-  const pool = await new CapitalPool__factory(deployer).deploy(manager, fee, reward, WEEK, MIN_DEPOSIT, 0n);
-  const poolAddress = await pool.getAddress();
-  for (const u of [alice, bob]) {
-    await fee.mint(u.address, FUNDS);
-    await fee.connect(u).approve(poolAddress, ethers.MaxUint256);
-  }
+  const { pool, poolAddress } = await poolWith(deployer, fee, reward, [alice, bob]);
   return { deployer, alice, bob, fee, reward, pool, poolAddress };
 }
 
 async function rebasingFixture() {
   const [deployer, alice, bob, carol] = await ethers.getSigners();
-  const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
   const reb = await new RebasingToken__factory(deployer).deploy();
   const reward = await new MockStakeToken__factory(deployer).deploy("Reward", "RWD");
-  const pool = await new CapitalPool__factory(deployer).deploy(manager, reb, reward, WEEK, MIN_DEPOSIT, 0n);
-  const poolAddress = await pool.getAddress();
-  for (const u of [alice, bob, carol]) {
-    await reb.mint(u.address, FUNDS);
-    await reb.connect(u).approve(poolAddress, ethers.MaxUint256);
-  }
+  const { pool, poolAddress } = await poolWith(deployer, reb, reward, [alice, bob, carol]);
   return { deployer, alice, bob, carol, reb, reward, pool, poolAddress };
 }
 
 async function reentrantFixture() {
   const [deployer, alice, bob] = await ethers.getSigners();
-  const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
   const hook = await new ReentrantToken__factory(deployer).deploy();
   const reward = await new MockStakeToken__factory(deployer).deploy("Reward", "RWD");
-  const pool = await new CapitalPool__factory(deployer).deploy(manager, hook, reward, WEEK, MIN_DEPOSIT, 0n);
-  const poolAddress = await pool.getAddress();
-  for (const u of [alice, bob]) {
-    await hook.mint(u.address, FUNDS);
-    await hook.connect(u).approve(poolAddress, ethers.MaxUint256);
-  }
+  const { pool, poolAddress } = await poolWith(deployer, hook, reward, [alice, bob]);
   // alice stakes before the hook is armed
   await pool.connect(alice).deposit(10n * E18);
   return { deployer, alice, bob, hook, reward, pool, poolAddress };
@@ -247,14 +285,11 @@ describe("CapitalPool", () => {
   describe("deposit", () => {
     it("credits the stake, moves the tokens and emits Deposited", async () => {
       const { pool, stake, alice, poolAddress } = await loadFixture(baseFixture);
-      const tx = pool.connect(alice).deposit(100n * E18);
-      await expect(tx)
-        .to.emit(pool, "Deposited")
-        .withArgs(alice.address, 100n * E18);
+      const tx = await depositEmits(pool, alice, 100n * E18);
       await expect(tx).to.changeTokenBalances(stake, [alice, poolAddress], [-100n * E18, 100n * E18]);
       expect(await pool.balanceOf(alice.address)).to.equal(100n * E18);
       expect(await pool.totalStaked()).to.equal(100n * E18);
-      expect(await pool.unlockTime(alice.address)).to.equal(await minedAt(await tx));
+      expect(await pool.unlockTime(alice.address)).to.equal(await minedAt(tx));
     });
 
     it("adds up several deposits of several users", async () => {
@@ -277,9 +312,7 @@ describe("CapitalPool", () => {
       await expect(pool.connect(alice).deposit(MIN_DEPOSIT - 1n))
         .to.be.revertedWithCustomError(pool, "BelowMinDeposit")
         .withArgs(MIN_DEPOSIT - 1n, MIN_DEPOSIT);
-      await expect(pool.connect(alice).deposit(MIN_DEPOSIT))
-        .to.emit(pool, "Deposited")
-        .withArgs(alice.address, MIN_DEPOSIT);
+      await depositEmits(pool, alice, MIN_DEPOSIT);
     });
 
     it("reverts with the token's error without allowance", async () => {
@@ -353,20 +386,10 @@ describe("CapitalPool", () => {
     it("is locked until lastDeposit + withdrawLock, and each deposit restarts the lock", async () => {
       const { pool, alice } = await loadFixture(baseFixture);
       await pool.setWithdrawLock(DAY);
-      const t0 = await minedAt(await pool.connect(alice).deposit(10n * E18));
-      expect(await pool.unlockTime(alice.address)).to.equal(t0 + DAY);
-      await time.setNextBlockTimestamp(t0 + DAY - 1n);
-      await expect(pool.connect(alice).withdraw(E18))
-        .to.be.revertedWithCustomError(pool, "WithdrawLocked")
-        .withArgs(t0 + DAY);
+      const t0 = await depositLocked(pool, alice, 10n * E18, DAY);
       await expect(at(t0 + DAY, () => pool.connect(alice).withdraw(E18))).to.emit(pool, "Withdrawn");
       // a new deposit locks the whole stake again
-      const t1 = await minedAt(await pool.connect(alice).deposit(E18));
-      expect(await pool.unlockTime(alice.address)).to.equal(t1 + DAY);
-      await time.setNextBlockTimestamp(t1 + DAY - 1n);
-      await expect(pool.connect(alice).withdraw(E18))
-        .to.be.revertedWithCustomError(pool, "WithdrawLocked")
-        .withArgs(t1 + DAY);
+      await depositLocked(pool, alice, E18, DAY);
     });
 
     it("stays open while paused", async () => {
@@ -807,7 +830,7 @@ describe("CapitalPool", () => {
         .to.be.revertedWithCustomError(pool, "AmountTooLarge")
         .withArgs(UINT128_MAX + 1n);
       await expect(pool.setMinDeposit(0n)).to.emit(pool, "MinDepositUpdated").withArgs(0n);
-      await expect(pool.connect(alice).deposit(1n)).to.emit(pool, "Deposited").withArgs(alice.address, 1n);
+      await depositEmits(pool, alice, 1n);
     });
 
     it("setWithdrawLock accepts up to MAX_WITHDRAW_LOCK and applies to existing stakes", async () => {
@@ -818,12 +841,7 @@ describe("CapitalPool", () => {
       await expect(pool.setWithdrawLock(MAX_WITHDRAW_LOCK))
         .to.emit(pool, "WithdrawLockUpdated")
         .withArgs(MAX_WITHDRAW_LOCK);
-      const t0 = await minedAt(await pool.connect(alice).deposit(E18));
-      expect(await pool.unlockTime(alice.address)).to.equal(t0 + MAX_WITHDRAW_LOCK);
-      await time.setNextBlockTimestamp(t0 + MAX_WITHDRAW_LOCK - 1n);
-      await expect(pool.connect(alice).withdraw(E18))
-        .to.be.revertedWithCustomError(pool, "WithdrawLocked")
-        .withArgs(t0 + MAX_WITHDRAW_LOCK);
+      const t0 = await depositLocked(pool, alice, E18, MAX_WITHDRAW_LOCK);
       // lowering the lock releases the stake earlier
       await pool.setWithdrawLock(DAY);
       expect(await pool.unlockTime(alice.address)).to.equal(t0 + DAY);
@@ -856,14 +874,11 @@ describe("CapitalPool", () => {
     });
 
     it("still deposits when someone else submitted the permit first", async () => {
-      const { pool, stake, dave, stranger, poolAddress } = await loadFixture(baseFixture);
-      const deadline = BigInt(await time.latest()) + HOUR;
-      const sig = await signPermit(stake, dave, poolAddress, 7n * E18, deadline);
-      await stake
-        .connect(stranger)
-        .permit(dave.address, poolAddress, 7n * E18, deadline, sig.v, sig.r, sig.s);
+      const f = await loadFixture(baseFixture);
+      const { pool, stake, dave, poolAddress } = f;
+      const { deposit } = await frontRunPermit(f, 7n * E18);
       expect(await stake.allowance(dave.address, poolAddress)).to.equal(7n * E18);
-      await expect(pool.connect(dave).depositWithPermit(7n * E18, deadline, sig.v, sig.r, sig.s))
+      await expect(deposit())
         .to.emit(pool, "Deposited")
         .withArgs(dave.address, 7n * E18);
       expect(await stake.nonces(dave.address)).to.equal(1n);
@@ -938,14 +953,11 @@ describe("CapitalPool", () => {
     });
 
     it("a refused permit is ignored when the allowance covers the amount (front-run, or approved)", async () => {
-      const { pool, stake, dave, stranger, poolAddress } = await loadFixture(baseFixture);
-      const deadline = BigInt(await time.latest()) + HOUR;
-      const sig = await signPermit(stake, dave, poolAddress, 7n * E18, deadline);
+      const f = await loadFixture(baseFixture);
+      const { pool, stake, dave, poolAddress } = f;
       // Front-run: the same permit, already used, fails on its nonce inside the pool.
-      await stake
-        .connect(stranger)
-        .permit(dave.address, poolAddress, 7n * E18, deadline, sig.v, sig.r, sig.s);
-      await expect(pool.connect(dave).depositWithPermit(7n * E18, deadline, sig.v, sig.r, sig.s))
+      const { deadline, deposit } = await frontRunPermit(f, 7n * E18);
+      await expect(deposit())
         .to.emit(pool, "Deposited")
         .withArgs(dave.address, 7n * E18);
       // A junk signature over a standing approval deposits as `deposit` would.
@@ -986,10 +998,7 @@ describe("CapitalPool", () => {
   describe("fee-on-transfer staking token", () => {
     it("credits what the pool received, and returns the credited stake", async () => {
       const { pool, fee, alice, poolAddress } = await loadFixture(feeFixture);
-      const tx = pool.connect(alice).deposit(1_000n * E18);
-      await expect(tx)
-        .to.emit(pool, "Deposited")
-        .withArgs(alice.address, 990n * E18);
+      await depositEmits(pool, alice, 1_000n * E18, 990n * E18);
       expect(await pool.balanceOf(alice.address)).to.equal(990n * E18);
       expect(await pool.totalStaked()).to.equal(990n * E18);
       expect(await fee.balanceOf(poolAddress)).to.equal(990n * E18);
@@ -1133,7 +1142,7 @@ describe("CapitalPool", () => {
     it("control: an armed hook that only reads lets the deposit through", async () => {
       const { pool, hook, bob, poolAddress } = await loadFixture(reentrantFixture);
       await hook.arm(poolAddress, pool.interface.encodeFunctionData("totalStaked"));
-      await expect(pool.connect(bob).deposit(E18)).to.emit(pool, "Deposited").withArgs(bob.address, E18);
+      await depositEmits(pool, bob, E18);
     });
 
     it("a reward-token hook cannot re-enter during claim", async () => {

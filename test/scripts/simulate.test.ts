@@ -555,22 +555,20 @@ describe("scripts: economy simulation (scripts/lib/sim)", function () {
       expect(roundPremium([trace(10n, 100n, []), trace(20n, 200n, [])])).to.equal(1);
       expect(roundPremium([trace(10n, 100n, []), trace(0n, 300n, [])])).to.equal(4);
       expect(roundPremium([trace(0n, 0n, [])])).to.equal(0);
-      expect(
-        coalitionMajority(
-          trace(0n, 0n, [
-            ["colluding", 5n],
-            ["honest", 5n],
-          ]),
-        ),
-      ).to.equal(true);
-      expect(
-        coalitionMajority(
-          trace(0n, 0n, [
-            ["colluding", 4n],
-            ["honest", 5n],
-          ]),
-        ),
-      ).to.equal(false);
+      // Half the revealed stake is a majority.
+      for (const [colluding, honest, majority] of [
+        [5n, 5n, true],
+        [4n, 5n, false],
+      ] as const) {
+        const revealers: ["honest" | "colluding", bigint][] = [
+          ["colluding", colluding],
+          ["honest", honest],
+        ];
+        expect(
+          coalitionMajority(trace(0n, 0n, revealers)),
+          `colluding ${colluding}, honest ${honest}`,
+        ).to.equal(majority);
+      }
       expect(coalitionMajority(trace(0n, 0n, []))).to.equal(false);
     });
 

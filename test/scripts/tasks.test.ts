@@ -35,6 +35,29 @@ async function run<T>(
   }
 }
 
+/** Runs `body` with a fresh temporary folder (its name starts with `prefix`), removed afterwards. */
+async function inTempDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    return await body(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `body` with `json` written to a file `name` in a fresh temporary folder (see `inTempDir`). */
+async function withJsonFile<T>(
+  name: string,
+  json: unknown,
+  body: (file: string, dir: string) => Promise<T>,
+): Promise<T> {
+  return inTempDir(`tetrad-${path.parse(name).name}-`, async (dir) => {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, JSON.stringify(json));
+    return body(file, dir);
+  });
+}
+
 /** The one-line message a task fails with (a HardhatPluginError of plugin "tetrad"). */
 async function failure(name: string, args: Record<string, unknown> = {}): Promise<string> {
   try {
@@ -145,16 +168,16 @@ describe("Hardhat tasks (scripts/tasks)", function () {
 
   describe("any task", () => {
     it("says plainly when the network has no deployment", async () => {
-      const empty = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-empty-"));
-      process.env.TETRAD_DEPLOYMENTS_DIR = empty;
-      try {
-        expect(await failure("status")).to.match(
-          /^No Tetrad deployment for chain 31337: .*31337\.json does not exist/,
-        );
-      } finally {
-        process.env.TETRAD_DEPLOYMENTS_DIR = dir;
-        await fs.rm(empty, { recursive: true, force: true });
-      }
+      await inTempDir("tetrad-empty-", async (empty) => {
+        process.env.TETRAD_DEPLOYMENTS_DIR = empty;
+        try {
+          expect(await failure("status")).to.match(
+            /^No Tetrad deployment for chain 31337: .*31337\.json does not exist/,
+          );
+        } finally {
+          process.env.TETRAD_DEPLOYMENTS_DIR = dir;
+        }
+      });
     });
 
     it("says plainly when the deployment file is stale and when --from is out of range", async () => {
@@ -407,16 +430,11 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       const subnet = core.subnets[0];
       await run("contributor:register", { subnet: "code", from: 1 });
       await run("validator:stake", { subnet: "code", amount: "200", from: 2 });
-      const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-validator-"));
-      try {
-        const metrics = path.join(work, "metrics.json");
-        await fs.writeFile(
-          metrics,
-          JSON.stringify({
-            subnet: await subnet.getAddress(),
-            contributors: [{ address: contributor.address, values: [50_000, 40_000, 30_000, 20_000] }],
-          }),
-        );
+      const input = {
+        subnet: await subnet.getAddress(),
+        contributors: [{ address: contributor.address, values: [50_000, 40_000, 30_000, 20_000] }],
+      };
+      await withJsonFile("metrics.json", input, async (metrics, work) => {
         const saltDir = path.join(work, "salts");
         // Contributors registered during a round are scored from the next one: close round 2 first.
         await toPhase(subnet, "closed");
@@ -464,9 +482,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
           /last round 3: agreement 100\.0%, median 100\.0%, lagged [\d.]+%, edge /,
         );
         expect(status.output).not.to.include("WARNING");
-      } finally {
-        await fs.rm(work, { recursive: true, force: true });
-      }
+      });
       const owed = await subnet.claimable(contributor.address);
       expect(owed).to.be.greaterThan(0n);
       const before = await core.token.balanceOf(contributor.address);
@@ -560,20 +576,15 @@ describe("Hardhat tasks (scripts/tasks)", function () {
       const { core, gov, contributor } = await load(funded);
       await run("gov:delegate");
       await time.increase(DEFAULT_GOVERNANCE.voteLookback + 2n);
-      const work = await fs.mkdtemp(path.join(os.tmpdir(), "tetrad-actions-"));
-      try {
-        const file = path.join(work, "actions.json");
-        await fs.writeFile(
-          file,
-          JSON.stringify({
-            title: "Tune the code subnet and pay a grant",
-            actions: [
-              { kind: "setMetricWeights", subnet: "code", weights: [4000, 2000, 2000, 2000] },
-              { kind: "setSubnetParams", subnet: "code", params: { bond: "20" } },
-              { kind: "grant", to: contributor.address, amount: "1000" },
-            ],
-          }),
-        );
+      const actions = {
+        title: "Tune the code subnet and pay a grant",
+        actions: [
+          { kind: "setMetricWeights", subnet: "code", weights: [4000, 2000, 2000, 2000] },
+          { kind: "setSubnetParams", subnet: "code", params: { bond: "20" } },
+          { kind: "grant", to: contributor.address, amount: "1000" },
+        ],
+      };
+      await withJsonFile("actions.json", actions, async (file) => {
         const { result } = await run<{ id: bigint }>("gov:propose", { actions: file });
         const details = await gov.governor.proposalDetails(result.id);
         expect(details.targets).to.deep.equal([
@@ -598,9 +609,7 @@ describe("Hardhat tasks (scripts/tasks)", function () {
         expect(await failure("gov:propose", { actions: file })).to.match(
           /^actions\[0\]\.kind: "mint" is not one of/,
         );
-      } finally {
-        await fs.rm(work, { recursive: true, force: true });
-      }
+      });
     });
   });
 

@@ -18,13 +18,10 @@ import {
   Contract,
   ContractFactory,
   ContractTransactionReceipt,
-  ContractTransactionResponse,
   InterfaceAbi,
-  LogDescription,
   MaxUint256,
   ZeroAddress,
   id,
-  toBeHex,
 } from "ethers";
 import {
   CapitalPool,
@@ -37,7 +34,7 @@ import {
   TetradAccessManager__factory,
 } from "../../typechain-types";
 import { fundedAccounts } from "../../scripts/lib/chain/accounts";
-import { Bucket, DAY, DEFAULT_GOVERNANCE, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
+import { Bucket, DAY, DEFAULT_POOL } from "../../scripts/lib/chain/constants";
 import { deployCore } from "../utils/deploy";
 import { Vote, buildProposal, propose, queue } from "../../scripts/lib/chain/governance";
 import {
@@ -63,6 +60,7 @@ import {
   ProposalState,
   deployGovernedSystem,
   executeWhenDue,
+  lateQuorumAndReaction,
   toVoteEnd,
   toVoting,
 } from "../utils/governance-fixture";
@@ -76,6 +74,7 @@ import {
   trackedStake,
 } from "../utils/subnet-rounds";
 import { underCoverage } from "../utils/coverage";
+import { eventsOf, impersonate, minedAt, receiptOf } from "../utils/chain";
 
 const E18 = 10n ** 18n;
 const TTD = E18;
@@ -98,37 +97,6 @@ const TX_GAS_CAP = 16_777_216n;
                               HELPERS
 //////////////////////////////////////////////////////////////*/
 
-/** Timestamp of the block that mined `tx`. */
-async function minedAt(tx: ContractTransactionResponse): Promise<bigint> {
-  const receipt = await tx.wait();
-  if (receipt === null) throw new Error("no receipt");
-  const block = await ethers.provider.getBlock(receipt.blockNumber);
-  if (block === null) throw new Error("no block");
-  return BigInt(block.timestamp);
-}
-
-async function receiptOf(tx: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
-  const receipt = await tx.wait();
-  if (receipt === null) throw new Error("no receipt");
-  return receipt;
-}
-
-/** The `name` events `contract` emitted in `receipt`, parsed. */
-async function eventsOf(
-  contract: BaseContract,
-  receipt: ContractTransactionReceipt,
-  name: string,
-): Promise<LogDescription[]> {
-  const address = await contract.getAddress();
-  const out: LogDescription[] = [];
-  for (const log of receipt.logs) {
-    if (log.address !== address) continue;
-    const parsed = contract.interface.parseLog(log);
-    if (parsed !== null && parsed.name === name) out.push(parsed);
-  }
-  return out;
-}
-
 /** The sum of argument `arg` over the `name` events of `contract` in `receipt`. */
 async function sumOf(
   contract: BaseContract,
@@ -139,15 +107,34 @@ async function sumOf(
   return (await eventsOf(contract, receipt, name)).reduce((a, e) => a + BigInt(e.args.getValue(arg)), 0n);
 }
 
-/** A standalone pool with the deployer as the AccessManager's admin (it notifies, as the controller would). */
+/**
+ * A standalone pool staking `stakingToken` and paying a fresh mock TTD, with the deployer as the
+ * AccessManager's admin (it notifies, as the controller would).
+ */
 async function standalonePool(
   deployer: HardhatEthersSigner,
   stakingToken: string,
-  rewardToken: string,
   minDeposit: bigint,
-): Promise<CapitalPool> {
+): Promise<{ reward: MockStakeToken; pool: CapitalPool; poolAddress: string }> {
+  const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
   const manager = await new TetradAccessManager__factory(deployer).deploy(deployer.address);
-  return new CapitalPool__factory(deployer).deploy(manager, stakingToken, rewardToken, WEEK, minDeposit, 0n);
+  const pool = await new CapitalPool__factory(deployer).deploy(
+    manager,
+    stakingToken,
+    reward,
+    WEEK,
+    minDeposit,
+    0n,
+  );
+  return { reward, pool, poolAddress: await pool.getAddress() };
+}
+
+/** An LP token and a standalone pool staking it at the default minimum deposit. */
+async function lpPool(
+  deployer: HardhatEthersSigner,
+): Promise<{ stake: MockStakeToken; reward: MockStakeToken; pool: CapitalPool; poolAddress: string }> {
+  const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
+  return { stake, ...(await standalonePool(deployer, await stake.getAddress(), DEFAULT_POOL.minDeposit)) };
 }
 
 /** A scoresheet row whose every metric is `v`: it folds to `v * 10,000` with any weights. */
@@ -176,23 +163,9 @@ async function closeRound(subnet: Subnet, page = 1_000): Promise<void> {
   await finalizeRound(subnet, page);
 }
 
-/** The reference's state of a standalone subnet, started at its current round (round 1, no permits). */
-async function trackSubnet(subnet: Subnet): Promise<SubnetState> {
-  expect(await subnet.round()).to.equal(1n);
-  const state = new SubnetState(await subnet.roundStart());
-  state.keeperTipBps = await subnet.keeperTipBps();
-  return state;
-}
-
-/** Tracked registrations and stakes, in order (their slots are their positions in the subnet). */
-async function trackedJoin(
-  subnet: Subnet,
-  state: SubnetState,
-  contributors: HardhatEthersSigner[],
-  validators: { v: HardhatEthersSigner; stake: bigint }[],
-): Promise<void> {
-  for (const c of contributors) await trackedRegister(subnet, state, c, c.address);
-  for (const { v, stake } of validators) await trackedStake(subnet, state, v, stake);
+/** Each of `validators` commits and reveals `rows`. */
+function revealing(validators: HardhatEthersSigner[], rows: number[][]): SheetPlan[] {
+  return validators.map((validator) => ({ validator, rows, reveal: true }));
 }
 
 /**
@@ -210,6 +183,27 @@ async function closeTracked(
   await toPhase(subnet, "closed");
   const [deployer] = await ethers.getSigners();
   return trackedFinalize(subnet, state, { pool, params: P, owner: deployer.address, maxSteps: 1_000 });
+}
+
+/**
+ * `subnetWith(accounts)`, tracked by the reference from round 1: `contributors` register and `validators`
+ * stake, in order (their slots are their positions in the subnet), and round 1 is closed and finalized
+ * without reveals.
+ */
+async function trackedSubnet(
+  accounts: HardhatEthersSigner[],
+  contributors: HardhatEthersSigner[],
+  validators: { v: HardhatEthersSigner; stake: bigint }[],
+): Promise<{ net: StandaloneSubnet & { address: string }; state: SubnetState }> {
+  const net = await subnetWith(accounts);
+  const { subnet } = net;
+  expect(await subnet.round()).to.equal(1n);
+  const state = new SubnetState(await subnet.roundStart());
+  state.keeperTipBps = await subnet.keeperTipBps();
+  for (const c of contributors) await trackedRegister(subnet, state, c, c.address);
+  for (const { v, stake } of validators) await trackedStake(subnet, state, v, stake);
+  await closeTracked(net, state);
+  return { net, state };
 }
 
 /** What a tracked commit/reveal needs: the state and the round's metric weights. */
@@ -340,13 +334,6 @@ function compileMetamorphic(): Record<string, Compiled> {
   return out;
 }
 
-/** A signer for a contract's address. */
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await ethers.provider.send("hardhat_impersonateAccount", [address]);
-  await ethers.provider.send("hardhat_setBalance", [address, toBeHex(10n ** 20n)]);
-  return ethers.getSigner(address);
-}
-
 /*//////////////////////////////////////////////////////////////
                               CATALOGUE
 //////////////////////////////////////////////////////////////*/
@@ -355,15 +342,7 @@ describe("Adversarial catalogue", () => {
   describe("capital pool", () => {
     it("ADV-01 first-depositor/donation inflation: a 1-wei first stake with stake- and reward-token donations neither shrinks a later deposit nor captures the frozen reward backlog", async () => {
       const [deployer, attacker, victim, treasury] = await ethers.getSigners();
-      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(
-        deployer,
-        await stake.getAddress(),
-        await reward.getAddress(),
-        DEFAULT_POOL.minDeposit,
-      );
-      const poolAddress = await pool.getAddress();
+      const { stake, reward, pool, poolAddress } = await lpPool(deployer);
       const D = 1_000_000n * E18; // stake tokens the attacker donates
       const V = 10n * E18; // the victim's deposit
       const R = WEEK * E18; // the reward backlog: streams at exactly 1e18 wei/s
@@ -441,9 +420,7 @@ describe("Adversarial catalogue", () => {
       const [deployer, a, b, c] = await ethers.getSigners();
       const users = [a, b, c];
       const reb = await new RebasingToken__factory(deployer).deploy();
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(deployer, await reb.getAddress(), await reward.getAddress(), 0n);
-      const poolAddress = await pool.getAddress();
+      const { reward, pool, poolAddress } = await standalonePool(deployer, await reb.getAddress(), 0n);
       for (const u of users) {
         await reb.mint(u.address, 1_000_000n * E18);
         await reb.connect(u).approve(poolAddress, MaxUint256);
@@ -549,15 +526,7 @@ describe("Adversarial catalogue", () => {
 
     it("ADV-15 reward truncation by frequent updates (Synthetix StakingRewards precision loss): 200 one-second pokes of the accumulator do not cost a 1,000,000-token staker a single wei", async () => {
       const [deployer, alice, attacker] = await ethers.getSigners();
-      const stake = await new MockStakeToken__factory(deployer).deploy("LP", "LP");
-      const reward = await new MockStakeToken__factory(deployer).deploy("TTD (test)", "TTD");
-      const pool = await standalonePool(
-        deployer,
-        await stake.getAddress(),
-        await reward.getAddress(),
-        DEFAULT_POOL.minDeposit,
-      );
-      const poolAddress = await pool.getAddress();
+      const { stake, reward, pool, poolAddress } = await lpPool(deployer);
       const BIG = 1_000_000n * E18;
       const DUST = DEFAULT_POOL.minDeposit;
       const S = BIG + DUST;
@@ -575,6 +544,9 @@ describe("Adversarial catalogue", () => {
       // of 1.653...: each poke would destroy 0.65e6 wei of alice's rewards.
       expect((rate * E18) / S).to.equal(1n);
 
+      /** What alice's claim pays now. */
+      const aliceClaim = async (): Promise<bigint> =>
+        sumOf(pool, await receiptOf(await pool.connect(alice).claim()), "RewardPaid", "amount");
       const clean = await takeSnapshot();
       for (let i = 1n; i <= 200n; i++) {
         await time.setNextBlockTimestamp(t0 + i);
@@ -582,22 +554,12 @@ describe("Adversarial catalogue", () => {
       }
       const end = t0 + WEEK + 10n;
       await time.setNextBlockTimestamp(end);
-      const poked = await sumOf(
-        pool,
-        await receiptOf(await pool.connect(alice).claim()),
-        "RewardPaid",
-        "amount",
-      );
+      const poked = await aliceClaim();
       const attackerTotal = await pool.pendingRewards(attacker.address);
 
       await clean.restore();
       await time.setNextBlockTimestamp(end);
-      const unpoked = await sumOf(
-        pool,
-        await receiptOf(await pool.connect(alice).claim()),
-        "RewardPaid",
-        "amount",
-      );
+      const unpoked = await aliceClaim();
 
       // With the carry the accumulator reaches floor(R * 1e18 / S) whatever the number of updates.
       const rpt = (R * E18) / S;
@@ -639,14 +601,7 @@ describe("Adversarial catalogue", () => {
 
       // Both validators score both slots 100 on every metric; a validator cannot reveal twice.
       const rows = [row(100), row(100)];
-      await commitAndReveal(
-        subnet,
-        [
-          { validator: v1, rows, reveal: true },
-          { validator: v2, rows, reveal: true },
-        ],
-        METRICS,
-      );
+      await commitAndReveal(subnet, revealing([v1, v2], rows), METRICS);
       await expect(subnet.connect(v1).reveal("0x", id("any"))).to.be.revertedWithCustomError(
         subnet,
         "AlreadyRevealed",
@@ -789,16 +744,12 @@ describe("Adversarial catalogue", () => {
       const cs = signers.slice(1, 5);
       const [h1, h2, h3, k, k2] = signers.slice(5, 10);
       const honest = [h1, h2, h3];
-      const net = await subnetWith([...cs, h1, h2, h3, k, k2]);
-      const { subnet } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [...cs, h1, h2, h3, k, k2],
         cs,
         [...honest, k].map((v) => ({ v, stake: MIN })),
       );
-      await closeTracked(net, state);
+      const { subnet } = net;
       const T1 = [10, 20, 30, 40].map(row);
       const T2 = [40, 30, 20, 10].map(row);
       const T3 = [35, 30, 20, 10].map(row); // a 5% move from T2: agreement 95 / 100
@@ -810,10 +761,7 @@ describe("Adversarial catalogue", () => {
       const copyRound = async (rows: number[][], copy: number[][]) => {
         await commitAndReveal(
           subnet,
-          [
-            ...honest.map((validator) => ({ validator, rows, reveal: true })),
-            { validator: k, rows: copy, reveal: true },
-          ],
+          [...revealing(honest, rows), { validator: k, rows: copy, reveal: true }],
           METRICS,
           track(state),
         );
@@ -821,12 +769,7 @@ describe("Adversarial catalogue", () => {
       };
 
       // Round 2: everybody reveals T1.
-      await commitAndReveal(
-        subnet,
-        [...honest, k].map((validator) => ({ validator, rows: T1, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([...honest, k], T1), METRICS, track(state));
       const r2 = await closeTracked(net, state, POOL);
       expect(r2.outcome.carried).to.equal(0n);
 
@@ -909,12 +852,8 @@ describe("Adversarial catalogue", () => {
 
     it("ADV-11 commit-without-reveal griefing: a 75%-stake validator that commits and withholds its reveal is expelled (stake unbonding, not slashed) and its standing sheet stops counting, so the round pays the honest sheets' outcome to the wei; a round nobody reveals pays contributors by the standing sheets and carries the validators' pool", async () => {
       const [deployer, a, b, h1, h2, g, g2] = await ethers.getSigners();
-      const net = await subnetWith([a, b, h1, h2, g, g2]);
-      const { subnet, token, fund } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [a, b, h1, h2, g, g2],
         [a, b],
         [
           { v: h1, stake: MIN },
@@ -922,18 +861,13 @@ describe("Adversarial catalogue", () => {
           { v: g, stake: 9n * MIN }, // 75% of the stake
         ],
       );
-      await closeTracked(net, state);
+      const { subnet, token, fund } = net;
       const POOL = 1_000n * TTD;
       const before = [row(10), row(30)];
       const after = [row(30), row(10)];
 
       // Round 2: everybody reveals `before`; g's sheet now stands for activityCutoff rounds.
-      await commitAndReveal(
-        subnet,
-        [h1, h2, g].map((validator) => ({ validator, rows: before, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([h1, h2, g], before), METRICS, track(state));
       const r2 = await closeTracked(net, state, POOL);
       expect(r2.record.dividends.map((x) => x.reward)).to.deep.equal(
         [125n, 250n, 1_125n].map((x) => (x * TTD) / 10n),
@@ -942,11 +876,7 @@ describe("Adversarial catalogue", () => {
       // Round 3: the scores move; g commits and stays silent.
       await commitAndReveal(
         subnet,
-        [
-          { validator: h1, rows: after, reveal: true },
-          { validator: h2, rows: after, reveal: true },
-          { validator: g, rows: [row(65_535), row(0)], reveal: false },
-        ],
+        [...revealing([h1, h2], after), { validator: g, rows: [row(65_535), row(0)], reveal: false }],
         METRICS,
         track(state),
       );
@@ -1001,12 +931,7 @@ describe("Adversarial catalogue", () => {
       expect(await subnet.pendingEmission(), "the validators' pool, carried").to.equal(150n * TTD);
 
       // Round 5: the honest validators reveal; the carried pool is paid with the new emission.
-      await commitAndReveal(
-        subnet,
-        [h1, h2].map((validator) => ({ validator, rows: after, reveal: true })),
-        METRICS,
-        track(state),
-      );
+      await commitAndReveal(subnet, revealing([h1, h2], after), METRICS, track(state));
       const r5 = await closeTracked(net, state, POOL / 2n);
       expect(r5.record.finalized.pool).to.equal(650n * TTD);
       expect(r5.record.finalized.paid).to.equal(650n * TTD);
@@ -1022,16 +947,12 @@ describe("Adversarial catalogue", () => {
       const cs = signers.slice(1, 5); // cs[0] is the coalition's friend
       const [h1, h2, c1, c2] = signers.slice(5, 9);
       const stakes = [200n * TTD, 310n * TTD, 250n * TTD, 240n * TTD]; // honest 51%, coalition 49%
-      const net = await subnetWith([...cs, h1, h2, c1, c2]);
-      const { subnet } = net;
-      const state = await trackSubnet(subnet);
-      await trackedJoin(
-        subnet,
-        state,
+      const { net, state } = await trackedSubnet(
+        [...cs, h1, h2, c1, c2],
         cs,
         [h1, h2, c1, c2].map((v, i) => ({ v, stake: stakes[i] })),
       );
-      await closeTracked(net, state);
+      const { subnet } = net;
       const S1 = [100, 200, 300, 400].map(row);
       const S2 = [110, 190, 310, 380].map(row);
       const COLLUDE = [row(65_535), row(0), row(0), row(0)];
@@ -1128,11 +1049,7 @@ describe("Adversarial catalogue", () => {
 
       // Round 2: the validators score the honest contributors; the sybils' rows (past the sheet) are 0.
       const rows = [100, 200, 300, 400].map(row);
-      await commitAndReveal(
-        subnet,
-        [h1, h2].map((validator) => ({ validator, rows, reveal: true })),
-        METRICS,
-      );
+      await commitAndReveal(subnet, revealing([h1, h2], rows), METRICS);
       const POOL = 1_000n * TTD;
       await token.mint(await bucket.getAddress(), POOL);
       await toPhase(subnet, "closed");
@@ -1293,11 +1210,7 @@ describe("Adversarial catalogue", () => {
       const honestRows = [row(100), row(100)];
       await commitAndReveal(
         subnet,
-        [
-          { validator: h1, rows: honestRows, reveal: true },
-          { validator: h2, rows: honestRows, reveal: true },
-          { validator: c1, rows: [row(1_000), row(0)], reveal: true },
-        ],
+        [...revealing([h1, h2], honestRows), { validator: c1, rows: [row(1_000), row(0)], reveal: true }],
         METRICS,
       );
       // Every sheet is public now. The coalition buys the smallest permit, h1's, for 101 TTD.
@@ -1331,27 +1244,21 @@ describe("Adversarial catalogue", () => {
         { kind: "setMetricWeights", subnet, weights: [5_000, 5_000] },
       ]);
       const id = await propose(governor, bob, p);
-      const deadline = await governor.proposalDeadline(id);
       await toVoting(governor, id);
       const quorum = await governor.quorum(await governor.proposalSnapshot(id));
       expect(FUNDS.carol, "carol alone reaches the quorum").to.be.gte(quorum);
       expect(FUNDS.alice).to.be.gt(FUNDS.carol);
 
-      await time.setNextBlockTimestamp(deadline - 60n);
-      const extended = deadline - 60n + DEFAULT_GOVERNANCE.lateQuorumExtension;
-      await expect(governor.connect(carol).castVote(id, Vote.For))
-        .to.emit(governor, "ProposalExtended")
-        .withArgs(id, extended);
-      await time.increaseTo(deadline + 1n);
-      // Without the extension the proposal would be Succeeded now, ready to queue.
-      expect(await governor.state(id)).to.equal(ProposalState.Active);
-      await expect(governor.connect(alice).castVote(id, Vote.Against))
-        .to.emit(governor, "VoteCast")
-        .withArgs(alice.address, id, Vote.Against, FUNDS.alice, "");
-      await time.increaseTo(extended);
-      expect(await governor.state(id)).to.equal(ProposalState.Active);
-      await time.increase(1);
-      expect(await governor.state(id)).to.equal(ProposalState.Defeated);
+      // carol reaches the quorum a minute before the end. Without the extension the proposal would be
+      // Succeeded one second after the original deadline, ready to queue; alice votes Against in the
+      // extension and defeats it.
+      await lateQuorumAndReaction(governor, id, {
+        late: carol,
+        before: 60n,
+        reactor: alice,
+        weight: FUNDS.alice,
+        final: ProposalState.Defeated,
+      });
       const [against, forVotes, abstain] = await governor.proposalVotes(id);
       expect([against, forVotes, abstain]).to.deep.equal([FUNDS.alice, FUNDS.carol, 0n]);
 

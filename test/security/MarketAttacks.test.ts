@@ -17,6 +17,7 @@ import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ContributionBucket } from "../../typechain-types";
 import { DAY } from "../../scripts/lib/chain/constants";
 import { DEFAULT_METRIC_WEIGHTS, DEFAULT_SUBNET_PARAMS } from "../../scripts/lib/chain/poc";
+import { DEFAULT_GAUGE as GAUGE, DEFAULT_PRICING as PRICING } from "../utils/market-defaults";
 import {
   Launched,
   Market,
@@ -29,16 +30,7 @@ import {
 
 const BPS = 10_000n;
 const WEEK = 7n * DAY;
-const DECAY = 14n * DAY;
-const PRICING = { minCost: 1_000n * TTD, maxCost: 1_000_000n * TTD, decayPeriod: DECAY };
-const GAUGE = {
-  maxSubnets: 32,
-  maxVotes: 16,
-  lookback: DAY,
-  immunity: 14n * DAY,
-  capBps: 5_000,
-  feeBurnBps: 5_000,
-};
+const DECAY = PRICING.decayPeriod;
 
 const fmt = (x: bigint): string =>
   Number(ethers.formatEther(x)).toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -73,6 +65,29 @@ async function genesisFloor(m: Market, floor: number): Promise<void> {
   ).wait();
 }
 
+/** A fresh market whose code bucket (`code`) has its genesis subnet's floor at `floor`. */
+async function marketWithFloor(floor: number): Promise<{ m: Market; code: ContributionBucket }> {
+  const m = await loadFixture(deployMarket);
+  await genesisFloor(m, floor);
+  return { m, code: m.core.buckets[0] };
+}
+
+/**
+ * The owner receives 10,000 TTD and the attacker `attackerFunds`, then each `[who, name]` of `launches`
+ * launches a subnet of that name in the code bucket, in order. Returns the launched subnets by name.
+ */
+async function launchAll(
+  m: Market,
+  attackerFunds: bigint,
+  launches: [HardhatEthersSigner, string][],
+): Promise<Record<string, Launched>> {
+  await give(m, m.owner, 10_000n * TTD);
+  await give(m, m.attacker, attackerFunds);
+  const out: Record<string, Launched> = {};
+  for (const [who, name] of launches) out[name] = await launchSubnet(m, who, { name });
+  return out;
+}
+
 /** Distributes the emission accrued so far and splits it; returns what the code bucket received. */
 async function distributeAndSplit(m: Market): Promise<bigint> {
   const code = m.core.buckets[0];
@@ -85,13 +100,11 @@ async function distributeAndSplit(m: Market): Promise<bigint> {
 
 describe("Market attacks", () => {
   it("MKT-01 vote sniping: 10x the honest votes bought 12 hours before the snapshot weigh 0; held past the next snapshot they count a period later", async () => {
-    const m = await loadFixture(deployMarket);
-    const code = m.core.buckets[0];
-    await genesisFloor(m, 5_000);
-    await give(m, m.owner, 10_000n * TTD);
-    await give(m, m.attacker, 10_000n * TTD);
-    const honest = await launchSubnet(m, m.owner, { name: "honest" });
-    const sniper = await launchSubnet(m, m.attacker, { name: "sniper" });
+    const { m, code } = await marketWithFloor(5_000);
+    const { honest, sniper } = await launchAll(m, 10_000n * TTD, [
+      [m.owner, "honest"],
+      [m.attacker, "sniper"],
+    ]);
     await holder(m, m.alice, 10_000n * TTD);
     const e1 = await nextPeriod(code);
     await code.connect(m.alice).vote([honest.id], [10_000]);
@@ -132,9 +145,7 @@ describe("Market attacks", () => {
   });
 
   it("MKT-02 moved votes: A votes, moves its tokens to B who votes the next period; A's stale power counts twice for one period, until a poke", async () => {
-    const m = await loadFixture(deployMarket);
-    const code = m.core.buckets[0];
-    await genesisFloor(m, 0); // the gauge takes the whole bucket
+    const { m, code } = await marketWithFloor(0); // the gauge takes the whole bucket
     const subnets: Launched[] = [];
     for (const name of ["h1", "h2", "mover"]) {
       await give(m, m.owner, 5_000n * TTD);
@@ -245,10 +256,10 @@ describe("Market attacks", () => {
     const { factory } = m.core;
     const code = m.core.buckets[0];
     await code.connect(m.deployer).setGaugeParams({ ...GAUGE, maxSubnets: 4 });
-    await give(m, m.owner, 10_000n * TTD);
-    await give(m, m.attacker, 100_000n * TTD);
-    const honest = await launchSubnet(m, m.owner, { name: "honest" });
-    const idle = await launchSubnet(m, m.owner, { name: "idle" });
+    const { honest, idle } = await launchAll(m, 100_000n * TTD, [
+      [m.owner, "honest"],
+      [m.owner, "idle"],
+    ]);
     await holder(m, m.alice, 1_000n * TTD);
     await nextPeriod(code);
     await code.connect(m.alice).vote([honest.id], [10_000]);
@@ -286,11 +297,11 @@ describe("Market attacks", () => {
     const { factory, token } = m.core;
     const code = m.core.buckets[0];
     await code.connect(m.deployer).setGaugeParams({ ...GAUGE, maxSubnets: 4 });
-    await give(m, m.owner, 10_000n * TTD);
-    await give(m, m.attacker, 100_000n * TTD);
-    const honest = await launchSubnet(m, m.owner, { name: "honest" });
-    await launchSubnet(m, m.owner, { name: "idle" });
-    await launchSubnet(m, m.attacker, { name: "a1" });
+    const { honest } = await launchAll(m, 100_000n * TTD, [
+      [m.owner, "honest"],
+      [m.owner, "idle"],
+      [m.attacker, "a1"],
+    ]);
     await time.increase(14n * DAY - 60n); // a minute before the first launch's immunity ends
     const supply = await token.totalSupply();
     await expect(
@@ -303,13 +314,11 @@ describe("Market attacks", () => {
   });
 
   it("MKT-04 cap: a 90% coalition gets 50% for its subnet; all votes on it and no floor, repeated allocate() calls leave it at 50% of what arrived", async () => {
-    const m = await loadFixture(deployMarket);
-    const code = m.core.buckets[0];
-    await genesisFloor(m, 2_000);
-    await give(m, m.owner, 10_000n * TTD);
-    await give(m, m.attacker, 10_000n * TTD);
-    const honest = await launchSubnet(m, m.owner, { name: "honest" });
-    const captured = await launchSubnet(m, m.attacker, { name: "captured" });
+    const { m, code } = await marketWithFloor(2_000);
+    const { honest, captured } = await launchAll(m, 10_000n * TTD, [
+      [m.owner, "honest"],
+      [m.attacker, "captured"],
+    ]);
     const genesis = await m.core.subnets[0].getAddress();
     const coalition = m.carol; // the coalition's votes (its launch money aside)
     await holder(m, coalition, 9_000n * TTD);
@@ -364,14 +373,12 @@ describe("Market attacks", () => {
   });
 
   it("MKT-04 cap per subnet: the same coalition over two subnets of its own takes 36% + 36% (the cap binds each subnet, not each coalition)", async () => {
-    const m = await loadFixture(deployMarket);
-    const code = m.core.buckets[0];
-    await genesisFloor(m, 2_000);
-    await give(m, m.owner, 10_000n * TTD);
-    await give(m, m.attacker, 20_000n * TTD);
-    const honest = await launchSubnet(m, m.owner, { name: "honest" });
-    const x1 = await launchSubnet(m, m.attacker, { name: "x1" });
-    const x2 = await launchSubnet(m, m.attacker, { name: "x2" });
+    const { m, code } = await marketWithFloor(2_000);
+    const { honest, x1, x2 } = await launchAll(m, 20_000n * TTD, [
+      [m.owner, "honest"],
+      [m.attacker, "x1"],
+      [m.attacker, "x2"],
+    ]);
     await holder(m, m.carol, 9_000n * TTD);
     await holder(m, m.alice, 1_000n * TTD);
     await nextPeriod(code);

@@ -9,6 +9,7 @@
  * AccessManager's admin, pays the smaller accounts from the protection fund. Then the DAO is deployed
  * (the deployer renounces everything) and the voters delegate to themselves.
  */
+import { expect } from "chai";
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -18,6 +19,7 @@ import { DAY, DEFAULT_GOVERNANCE } from "../../scripts/lib/chain/constants";
 import { Core, deployCore } from "./deploy";
 import { deployGovernance } from "./deploy";
 import { Action, Proposal, Vote, propose, queue } from "../../scripts/lib/chain/governance";
+import { PROPOSAL_STATES } from "../../scripts/lib/shared/governance";
 
 export const TTD = 10n ** 18n;
 
@@ -103,23 +105,20 @@ export async function deployGovernedSystem(): Promise<GovernedSystem> {
   return { ...accounts, core, governor, timelock, fromBlock };
 }
 
-/** OpenZeppelin's `IGovernor.ProposalState`. */
-export enum ProposalState {
-  Pending = 0,
-  Active = 1,
-  Canceled = 2,
-  Defeated = 3,
-  Succeeded = 4,
-  Queued = 5,
-  Expired = 6,
-  Executed = 7,
-}
+/** OpenZeppelin's `IGovernor.ProposalState` by name: its value is the index in PROPOSAL_STATES. */
+export const ProposalState = Object.fromEntries(PROPOSAL_STATES.map((name, i) => [name, i])) as {
+  readonly [K in (typeof PROPOSAL_STATES)[number]]: number;
+};
+export type ProposalState = number;
 
 /** `bytes32(1 << state)` for each state, OR-ed: the `expectedStates` of GovernorUnexpectedProposalState. */
 export function stateBitmap(...states: ProposalState[]): string {
   const bits = states.reduce((acc, s) => acc | (1n << BigInt(s)), 0n);
   return ethers.toBeHex(bits, 32);
 }
+
+/** TimelockController.OperationState.Ready as the `expectedStates` bitmap of TimelockUnexpectedOperationState. */
+export const TIMELOCK_READY = ethers.toBeHex(1n << 2n, 32);
 
 /** The Timelock operation id the Governor schedules for `p` (salt: governor address XOR description hash). */
 export function timelockSalt(governorAddress: string, p: Proposal): string {
@@ -148,6 +147,42 @@ export async function toVoting(governor: TetradGovernor, id: bigint): Promise<vo
 /** Moves the clock past the (possibly extended) deadline. */
 export async function toVoteEnd(governor: TetradGovernor, id: bigint): Promise<void> {
   await time.increaseTo((await governor.proposalDeadline(id)) + 1n);
+}
+
+/**
+ * The late-quorum extension (GovernorPreventLateQuorum) of proposal `id`, open for votes: `late` votes
+ * For `before` seconds before the deadline and reaches the quorum, which moves the deadline to that time
+ * + lateQuorumExtension (ProposalExtended). Past the original deadline the vote is still open (without
+ * the extension the proposal would be decided by now) and `reactor` votes Against with `weight`; the
+ * proposal stays Active up to the new deadline and is `final` one second later.
+ */
+export async function lateQuorumAndReaction(
+  governor: TetradGovernor,
+  id: bigint,
+  v: {
+    late: HardhatEthersSigner;
+    before: bigint;
+    reactor: HardhatEthersSigner;
+    weight: bigint;
+    final: ProposalState;
+  },
+): Promise<void> {
+  const deadline = await governor.proposalDeadline(id);
+  await time.setNextBlockTimestamp(deadline - v.before);
+  const extended = deadline - v.before + DEFAULT_GOVERNANCE.lateQuorumExtension;
+  await expect(governor.connect(v.late).castVote(id, Vote.For))
+    .to.emit(governor, "ProposalExtended")
+    .withArgs(id, extended);
+  expect(await governor.proposalDeadline(id)).to.equal(extended);
+  await time.increaseTo(deadline + 1n);
+  expect(await governor.state(id)).to.equal(ProposalState.Active);
+  await expect(governor.connect(v.reactor).castVote(id, Vote.Against))
+    .to.emit(governor, "VoteCast")
+    .withArgs(v.reactor.address, id, Vote.Against, v.weight, "");
+  await time.increaseTo(extended);
+  expect(await governor.state(id)).to.equal(ProposalState.Active);
+  await time.increase(1);
+  expect(await governor.state(id)).to.equal(v.final);
 }
 
 /**

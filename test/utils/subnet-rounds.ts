@@ -289,14 +289,20 @@ export class ClaimBook {
   }
 }
 
-/** The subnet's token ledger: its balance covers everything it owes and holds for the next round. */
-export async function expectSolvent(subnet: Subnet, balance: bigint, exact: boolean): Promise<void> {
-  const owed =
+/** What the subnet owes and holds for the next round: bonds + stake + unbonding + claimable + pending emission. */
+export async function owedBy(subnet: Subnet): Promise<bigint> {
+  return (
     (await subnet.totalBonds()) +
     (await subnet.totalStake()) +
     (await subnet.totalUnbonding()) +
     (await subnet.totalClaimable()) +
-    (await subnet.pendingEmission());
+    (await subnet.pendingEmission())
+  );
+}
+
+/** The subnet's token ledger: its balance covers everything it owes and holds for the next round. */
+export async function expectSolvent(subnet: Subnet, balance: bigint, exact: boolean): Promise<void> {
+  const owed = await owedBy(subnet);
   expect(balance, "subnet balance >= bonds + stake + unbonding + claimable + pending").to.be.gte(owed);
   if (exact) expect(balance, "subnet balance (no stray transfers)").to.equal(owed);
 }
