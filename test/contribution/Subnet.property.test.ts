@@ -51,7 +51,6 @@ import {
   trackedRegister,
   trackedStake,
 } from "../utils/subnet-rounds";
-import { runs } from "../utils/coverage";
 
 const TTD = 10n ** 18n;
 const MAX_N = 12; // contributors
@@ -385,7 +384,7 @@ describe("Subnet (properties)", function () {
   it("(a) credits every round exactly as the reference; pool - paid is carried", async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, (s) => isolated(() => play(s))),
-      { numRuns: runs(30), ...BOUNDED },
+      { numRuns: 30, ...BOUNDED },
     );
   });
 
@@ -472,7 +471,7 @@ describe("Subnet (properties)", function () {
           }
         }),
       ),
-      { numRuns: runs(40), ...BOUNDED },
+      { numRuns: 40, ...BOUNDED },
     );
   });
 
@@ -579,7 +578,7 @@ describe("Subnet (properties)", function () {
           }
         }),
       ),
-      { numRuns: runs(20), ...BOUNDED },
+      { numRuns: 20, ...BOUNDED },
     );
   });
 });

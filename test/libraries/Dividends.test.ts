@@ -9,7 +9,6 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { DividendsHarness__factory } from "../../typechain-types";
 import { factor, struck } from "../../scripts/lib/models/dividends";
-import { runs } from "../utils/coverage";
 
 const BPS = 10_000n;
 
@@ -111,7 +110,7 @@ describe("Dividends (library)", () => {
             }
           },
         ),
-        { numRuns: runs(300) },
+        { numRuns: 300 },
       );
     });
   });
