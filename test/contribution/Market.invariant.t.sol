@@ -177,24 +177,8 @@ contract MarketHandler is TetradTest {
     /// @dev The settings a launcher picks: owner share 5% (the bound), sometimes 6% (outside it); a
     /// bond of 10 TTD and a permit floor of 100 TTD; the shortest unbonding delay.
     function _launchParams(uint256 seed) internal pure returns (ISubnet.Params memory p) {
-        uint16 validatorShare = seed % 9 == 0 ? 1_400 : 1_500;
-        p = ISubnet.Params({
-            commitDuration: 1 hours,
-            revealDuration: 1 hours,
-            immunityPeriod: 1 days,
-            unbondingDelay: 15 days,
-            kappa: 5_000,
-            contributorShare: 8_000,
-            validatorShare: validatorShare,
-            agreementThreshold: 5_000,
-            maxStrikes: 2,
-            activityCutoff: 3,
-            relativeThreshold: 8_000,
-            edgeShare: 1_000,
-            edgeFloor: 1_000,
-            bond: 10 ether,
-            minValidatorStake: 100 ether
-        });
+        p = shortSubnetParams();
+        p.validatorShare = seed % 9 == 0 ? 1_400 : 1_500;
     }
 
     function _withinLaunchBounds(ISubnet.Params memory p) internal view returns (bool) {
@@ -877,25 +861,8 @@ contract MarketInvariantTest is TetradTest, InvariantTargets {
         uint256 cost = factory.launchCost();
         vm.prank(holder);
         token.approve(address(factory), cost);
-        ISubnet.Params memory p = ISubnet.Params(
-            1 hours,
-            1 hours,
-            1 days,
-            15 days,
-            5_000,
-            8_000,
-            1_500,
-            5_000,
-            2,
-            3,
-            8_000,
-            1_000,
-            1_000,
-            10 ether,
-            100 ether
-        );
         vm.prank(holder);
-        Subnet s = Subnet(factory.launch(0, "paged", "", p, oneMetric(), cost));
+        Subnet s = Subnet(factory.launch(0, "paged", "", shortSubnetParams(), oneMetric(), cost));
         address[] memory list = new address[](1);
         list[0] = address(s);
         uint16[] memory floors = new uint16[](1);

@@ -719,24 +719,7 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
         uint16[] memory w = new uint16[](2);
         w[0] = 6000;
         w[1] = 4000;
-        ISubnet.Params memory p = ISubnet.Params({
-            commitDuration: 1 hours,
-            revealDuration: 1 hours,
-            immunityPeriod: 1 days,
-            unbondingDelay: 15 days,
-            kappa: 5000,
-            contributorShare: 8000,
-            validatorShare: 1500,
-            agreementThreshold: 5000,
-            maxStrikes: 2,
-            activityCutoff: 3, // short, so that offline validators idle out within a campaign
-            relativeThreshold: 8_000,
-            edgeShare: 1_000,
-            edgeFloor: 1_000,
-            bond: 10 ether,
-            minValidatorStake: 100 ether
-        });
-        StandaloneSubnet memory s = deployStandaloneSubnet(p, w);
+        StandaloneSubnet memory s = deployStandaloneSubnet(shortSubnetParams(), w);
         TetradAccessManager manager = s.manager;
         (token, bucket, fund, subnet) = (s.token, s.bucket, s.fund, s.subnet);
         // A second AccessManager for authority migrations; the handler plays governance in both.

@@ -307,7 +307,7 @@ contract AdversarialTest is TetradTest {
             address(new Treasury(address(manager))),
             address(this),
             "",
-            _params(),
+            defaultSubnetParams(),
             _weights()
         );
         // The hook token has no burn: this scenario is about the bond refund, not the registration fee.
@@ -571,7 +571,7 @@ contract AdversarialTest is TetradTest {
             address(c.buckets[4]),
             address(this),
             "",
-            _params(),
+            defaultSubnetParams(),
             _weights()
         );
         address[10] memory targets = [
@@ -704,27 +704,6 @@ contract AdversarialTest is TetradTest {
                     structHash
                 )
             );
-    }
-
-    function _params() internal pure returns (ISubnet.Params memory) {
-        return
-            ISubnet.Params({
-                commitDuration: 20 hours,
-                revealDuration: 4 hours,
-                immunityPeriod: 7 days,
-                unbondingDelay: 15 days,
-                kappa: 5_000,
-                contributorShare: 8_000,
-                validatorShare: 1_500,
-                agreementThreshold: 5_000,
-                maxStrikes: 3,
-                activityCutoff: 7,
-                relativeThreshold: 8_000,
-                edgeShare: 1_000,
-                edgeFloor: 1_000,
-                bond: 10 ether,
-                minValidatorStake: 100 ether
-            });
     }
 
     function _weights() internal pure returns (uint16[] memory w) {

@@ -174,6 +174,37 @@ abstract contract TetradTest is PRBTest {
         s.bucket.setFloors(subnets, bps);
     }
 
+    /// @dev The deployment's subnet settings (deploy/parameters.json, `subnet`).
+    function defaultSubnetParams() internal pure returns (ISubnet.Params memory) {
+        return
+            ISubnet.Params({
+                commitDuration: 20 hours,
+                revealDuration: 4 hours,
+                immunityPeriod: 7 days,
+                unbondingDelay: 15 days,
+                kappa: 5_000,
+                contributorShare: 8_000,
+                validatorShare: 1_500,
+                agreementThreshold: 5_000,
+                maxStrikes: 3,
+                activityCutoff: 7,
+                relativeThreshold: 8_000,
+                edgeShare: 1_000,
+                edgeFloor: 1_000,
+                bond: 10 ether,
+                minValidatorStake: 100 ether
+            });
+    }
+
+    /// @dev The deployment's subnet settings with short rounds for the suites: one-hour phases, a day of
+    /// immunity, expelled at 2 strikes, sheets in force for 3 rounds (so offline validators idle out
+    /// within a campaign).
+    function shortSubnetParams() internal pure returns (ISubnet.Params memory p) {
+        p = defaultSubnetParams();
+        (p.commitDuration, p.revealDuration, p.immunityPeriod) = (1 hours, 1 hours, 1 days);
+        (p.maxStrikes, p.activityCutoff) = (2, 3);
+    }
+
     /// @dev One metric of weight 10,000: a sheet's value v folds to v * 10,000.
     function oneMetric() internal pure returns (uint16[] memory w) {
         w = new uint16[](1);
