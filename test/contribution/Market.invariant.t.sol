@@ -44,9 +44,6 @@ contract MarketHandler is TetradTest {
     uint256 internal constant HOLDER_KEY = 0xA11CE;
     uint256 internal constant PAYER_KEY = 0xFEE;
     address internal constant STRANGER = address(0xB0B);
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
 
     Tetrad public immutable token;
     ContributionBucket public immutable bucket;
@@ -520,14 +517,13 @@ contract MarketHandler is TetradTest {
         bool ok;
         if (withPermit) {
             uint256 deadline = block.timestamp + 1 hours;
-            bytes32 digest = keccak256(
-                abi.encodePacked(
-                    "\x19\x01",
-                    token.DOMAIN_SEPARATOR(),
-                    keccak256(
-                        abi.encode(PERMIT_TYPEHASH, payer, address(s), amount, token.nonces(payer), deadline)
-                    )
-                )
+            bytes32 digest = permitDigest(
+                token.DOMAIN_SEPARATOR(),
+                payer,
+                address(s),
+                amount,
+                token.nonces(payer),
+                deadline
             );
             (uint8 v, bytes32 r, bytes32 sig) = vm.sign(PAYER_KEY, digest);
             vm.prank(payer);

@@ -35,9 +35,6 @@ interface IPermitToken {
 contract PoolHandler is TetradTest {
     uint256 internal constant ACTOR_KEY = 0xA11CE;
     address internal constant OUTSIDER = address(0xB0B);
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
 
     CapitalPool public immutable pool;
     EmissionController public immutable controller;
@@ -125,14 +122,13 @@ contract PoolHandler is TetradTest {
         bool signed = stakeHasPermit && !junk;
         if (signed) {
             IPermitToken t = IPermitToken(address(stake));
-            bytes32 digest = keccak256(
-                abi.encodePacked(
-                    "\x19\x01",
-                    t.DOMAIN_SEPARATOR(),
-                    keccak256(
-                        abi.encode(PERMIT_TYPEHASH, actor, address(pool), amount, t.nonces(actor), deadline)
-                    )
-                )
+            bytes32 digest = permitDigest(
+                t.DOMAIN_SEPARATOR(),
+                actor,
+                address(pool),
+                amount,
+                t.nonces(actor),
+                deadline
             );
             (v, r, s) = vm.sign(ACTOR_KEY + i, digest);
         }

@@ -60,6 +60,16 @@ abstract contract TetradTest is PRBTest {
     /// @dev The owner of the subnets `deployStandaloneSubnet` deploys.
     address internal constant SUBNET_OWNER = address(0xBEEF);
 
+    bytes32 internal constant EIP712_DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 internal constant DELEGATION_TYPEHASH = keccak256(
+        "Delegation(address delegatee,uint256 nonce,uint256 expiry)"
+    );
+
     /// @dev Maps any `x` into `[min, max]` (forge-std's `bound`, without the logging).
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         require(min <= max, "bound: min > max");
@@ -75,6 +85,56 @@ abstract contract TetradTest is PRBTest {
         else if (nonce < 0x80) data = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, uint8(nonce));
         else data = abi.encodePacked(bytes1(0xd7), bytes1(0x94), deployer, bytes1(0x81), uint8(nonce));
         return address(uint160(uint256(keccak256(data))));
+    }
+
+    /// @dev An EIP-712 domain separator, computed from its fields.
+    function domainSeparator(
+        string memory name,
+        string memory version,
+        uint256 chainId,
+        address verifyingContract
+    ) internal pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    EIP712_DOMAIN_TYPEHASH,
+                    keccak256(bytes(name)),
+                    keccak256(bytes(version)),
+                    chainId,
+                    verifyingContract
+                )
+            );
+    }
+
+    /// @dev The EIP-712 digest of `structHash` under `domain`: what a signer signs.
+    function typedDigest(bytes32 domain, bytes32 structHash) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @dev The digest of an EIP-2612 permit under `domain`.
+    function permitDigest(
+        bytes32 domain,
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 nonce,
+        uint256 deadline
+    ) internal pure returns (bytes32) {
+        return
+            typedDigest(
+                domain,
+                keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, nonce, deadline))
+            );
+    }
+
+    /// @dev The digest of an ERC20Votes delegation (`delegateBySig`) under `domain`.
+    function delegationDigest(
+        bytes32 domain,
+        address delegatee,
+        uint256 nonce,
+        uint256 expiry
+    ) internal pure returns (bytes32) {
+        return typedDigest(domain, keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry)));
     }
 
     function defaultSchedule() internal view returns (EmissionSchedule.Params memory) {
