@@ -13,6 +13,7 @@ import {ISubnetFactory} from "../../contracts/interfaces/ISubnetFactory.sol";
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler} from "../utils/GovernedHandler.sol";
 import {Wiring} from "../utils/Wiring.sol";
 
 /// @dev The state cheatcodes (forge 1.x names; @prb/test's Vm predates them).
@@ -33,7 +34,7 @@ interface VmState {
 /// AccessManagers; contributors register and leave, validators stake, unstake and withdraw, anyone
 /// pays service fees (with an allowance or a permit), keepers finalize rounds (without sheets: the
 /// emission is carried; or whole rounds with sheets, sometimes left half-paged), everyone claims.
-contract MarketHandler is TetradTest {
+contract MarketHandler is GovernedHandler {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WEEK = 7 days; // the bucket's gauge period
     uint256 internal constant HOLDERS = 4;
@@ -49,8 +50,6 @@ contract MarketHandler is TetradTest {
     ContributionBucket public immutable bucket;
     SubnetFactory public immutable factory;
     Treasury public immutable fund;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
     address public immutable payer;
 
     address[HOLDERS] internal holders;
@@ -85,15 +84,8 @@ contract MarketHandler is TetradTest {
         Treasury fund_,
         TetradAccessManager manager_,
         TetradAccessManager spare
-    ) {
-        (token, bucket, factory, fund, manager, spareManager) = (
-            token_,
-            bucket_,
-            factory_,
-            fund_,
-            manager_,
-            spare
-        );
+    ) GovernedHandler(manager_, spare) {
+        (token, bucket, factory, fund) = (token_, bucket_, factory_, fund_);
         payer = vm.addr(PAYER_KEY);
         for (uint256 i; i < HOLDERS; ++i) {
             holders[i] = vm.addr(HOLDER_KEY + i);
@@ -391,9 +383,7 @@ contract MarketHandler is TetradTest {
 
     /// @dev Governance moves the factory to the other AccessManager (new clones get it as authority).
     function migrateFactory() external acts {
-        address current = IAccessManaged(address(factory)).authority();
-        address next = current == address(manager) ? address(spareManager) : address(manager);
-        TetradAccessManager(current).updateAuthority(address(factory), next);
+        _migrate(address(this), address(factory), IAccessManaged(address(factory)).authority());
     }
 
     // =============================================================

@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
-import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
 import {EmissionController} from "../../contracts/emission/EmissionController.sol";
@@ -16,20 +15,19 @@ import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {RevertingReceiver} from "../../contracts/mocks/MockEmissionReceivers.sol";
 import {Core, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler, PausableHandler} from "../utils/GovernedHandler.sol";
 
 /// @notice Drives the emission controller: time jumps (up to and past the schedule's end, and of up to
 /// 40 days, some exactly to the end of the share-change wait or to a scheduled step loosening, or one
 /// second before), permissionless distributions from any caller, and governance's share (random moves
 /// around the step in force, whole random splits, splits that do not add up), step (tighter, looser, too
 /// loose), recipient, pause and authority changes; strangers try the governance functions.
-contract EmissionHandler is TetradTest {
+contract EmissionHandler is PausableHandler {
     using EmissionSchedule for EmissionSchedule.Params;
 
     EmissionController public immutable controller;
     Tetrad public immutable token;
     address public immutable governance;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
     EmissionSchedule.Params internal schedule;
     /// @dev Every address that may be a recipient: the five original ones, a second treasury, a
     /// contribution bucket (notified) and a recipient whose hook always reverts.
@@ -41,7 +39,6 @@ contract EmissionHandler is TetradTest {
     bool public ghostDistributeFailed;
     bool public ghostShareChangeRetroactive;
     bool public ghostRecipientChangeRetroactive;
-    bool public ghostPaused;
     bool public ghostPausedDistributeWorked;
     bool public ghostStrangerChangedSomething;
     address public ghostAuthority;
@@ -68,12 +65,15 @@ contract EmissionHandler is TetradTest {
     uint256 public stepLooseningsApplied;
     IEmissionController.Recipient[5] internal ghostRecipients;
 
-    constructor(Core memory c, address governance_, TetradAccessManager spare, address[] memory extra) {
+    constructor(
+        Core memory c,
+        address governance_,
+        TetradAccessManager spare,
+        address[] memory extra
+    ) GovernedHandler(c.manager, spare) {
         controller = c.controller;
         token = c.token;
         governance = governance_;
-        manager = c.manager;
-        spareManager = spare;
         schedule = c.schedule;
         for (uint256 i; i < 5; ++i) {
             candidates.push(c.recipients[i]);
@@ -240,32 +240,22 @@ contract EmissionHandler is TetradTest {
     }
 
     function pause() external {
-        vm.prank(governance);
-        try controller.pause() {
-            ghostPaused = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(controller), true);
     }
 
     function unpause() external {
-        vm.prank(governance);
-        try controller.unpause() {
-            ghostPaused = false;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(controller), false);
     }
 
     /// @dev Moves the controller to the other AccessManager (governance administers both).
     function migrateAuthority() external {
-        address next = ghostAuthority == address(manager) ? address(spareManager) : address(manager);
-        vm.prank(governance);
-        IAccessManager(ghostAuthority).updateAuthority(address(controller), next);
-        ghostAuthority = next;
+        ghostAuthority = _migrate(governance, address(controller), ghostAuthority);
     }
 
     /// @dev Someone other than governance tries one governance function; every one must refuse.
     function strangerTries(uint256 callerSeed, uint256 which) external {
         address caller = address(uint160(bound(callerSeed, 1, type(uint160).max)));
-        // (An AccessManager may call setAuthority on what it governs: the authorities are not strangers.)
-        if (caller == governance || caller == address(manager) || caller == address(spareManager)) return;
+        if (caller == governance || _isManager(caller)) return;
         uint16[5] memory shares = [uint16(0), 0, 0, 0, 10_000];
         bytes memory call;
         which %= 7;
