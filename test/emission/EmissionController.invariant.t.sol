@@ -187,13 +187,8 @@ contract EmissionHandler is PausableHandler {
     /// most 500 over the step in force, 30 days later.
     function setMaxShareStep(uint256 seed) external {
         _syncStep();
-        uint256 cap = ghostStep + 500 > 10_000 ? 10_000 : ghostStep + 500;
-        uint256 step;
-        uint256 mode = seed % 5;
-        if (mode == 0) step = cap;
-        else if (mode == 1) step = ghostStep - bound(seed >> 3, 0, ghostStep < 500 ? ghostStep : 500);
-        else if (mode == 2) step = bound(seed >> 3, cap + 1, cap + 600);
-        else step = bound(seed >> 3, 0, cap);
+        // Up to 500 tighter; "near" spans all of [0, cap], so its mode is anything valid too.
+        (uint256 step, uint256 cap) = limitCandidate(seed, ghostStep, 500, 500, 10_000);
         bool valid = step <= cap;
         vm.prank(governance);
         try controller.setMaxShareStep(step) {

@@ -156,17 +156,8 @@ contract TreasuryHandler is TetradTest {
     }
 
     function setMaxReleaseBps(uint256 seed) external synced {
-        uint256 cap = ghostBps + MAX_LOOSENING > BPS ? BPS : ghostBps + MAX_LOOSENING;
-        uint256 bps;
-        uint256 mode = seed % 5;
-        if (mode == 0)
-            bps = cap; // the largest loosening allowed
-        else if (mode == 1) bps = ghostBps - bound(seed >> 3, 0, ghostBps < 1_000 ? ghostBps : 1_000);
-        else if (mode == 2)
-            bps = bound(seed >> 3, cap + 1, cap + 600); // too large a loosening
-        else if (mode == 3)
-            bps = bound(seed >> 3, 0, cap); // anything valid
-        else bps = bound(seed >> 3, cap > 2_000 ? cap - 2_000 : 0, cap); // near the limit in force
+        // Up to 1,000 tighter, or within 2,000 under the largest loosening allowed.
+        (uint256 bps, uint256 cap) = limitCandidate(seed, ghostBps, MAX_LOOSENING, 1_000, 2_000);
         bool valid = bps <= cap;
 
         vm.prank(governance);

@@ -78,6 +78,28 @@ abstract contract TetradTest is PRBTest {
         return min + (x % size);
     }
 
+    /// @dev A new value for a limit in [0, 10,000] whose loosenings are rate-limited (the controller's share
+    /// step, a treasury's release limit), `current` the limit in force. By `seed % 5`: the largest loosening
+    /// allowed (`cap`: current + maxLoosening, at most 10,000); a tightening by up to `maxTightening`; too
+    /// large a loosening (1 to 600 over `cap`); anything up to `cap`; anything within `near` under `cap`.
+    function limitCandidate(
+        uint256 seed,
+        uint256 current,
+        uint256 maxLoosening,
+        uint256 maxTightening,
+        uint256 near
+    ) internal pure returns (uint256 value, uint256 cap) {
+        cap = current + maxLoosening > 10_000 ? 10_000 : current + maxLoosening;
+        uint256 mode = seed % 5;
+        uint256 pick = seed >> 3;
+        if (mode == 0) value = cap;
+        else if (mode == 1)
+            value = current - bound(pick, 0, current < maxTightening ? current : maxTightening);
+        else if (mode == 2) value = bound(pick, cap + 1, cap + 600);
+        else if (mode == 3) value = bound(pick, 0, cap);
+        else value = bound(pick, cap > near ? cap - near : 0, cap);
+    }
+
     /// @dev The address of the contract `deployer` creates with `nonce` (nonces below 256).
     function createAddress(address deployer, uint256 nonce) internal pure returns (address) {
         bytes memory data;
