@@ -610,16 +610,9 @@ contract SubnetHandler is PausableHandler {
         uint256 owed = subnet.claimable(a);
         uint256 before = token.balanceOf(a);
         vm.prank(caller);
-        bool ok;
-        if (caller == a) {
-            try subnet.claim() {
-                ok = true;
-            } catch {} // solhint-disable-line no-empty-blocks
-        } else {
-            try subnet.claimFor(a) {
-                ok = true;
-            } catch {} // solhint-disable-line no-empty-blocks
-        }
+        (bool ok, ) = address(subnet).call(
+            caller == a ? abi.encodeCall(Subnet.claim, ()) : abi.encodeCall(Subnet.claimFor, (a))
+        );
         if (!ok) {
             if (!ghostPaused) ghostClaimMismatch = true;
             return;
@@ -642,14 +635,20 @@ contract SubnetHandler is PausableHandler {
             ghostExitBlockedByPause = true;
     }
 
+    /// @dev Contributor 0's slot (the colluders' friend), or max when it holds none.
+    function _friendSlot() internal view returns (uint256) {
+        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
+            return slot;
+        } catch {
+            return type(uint256).max;
+        }
+    }
+
     /// @dev Honest: the round's truth for every registered slot; colluder: 65,535 for contributor 0's
     /// slot, zero elsewhere.
     function _sheet(bool colluder) internal view returns (bytes memory sheet) {
         uint256 rows = subnet.contributorSlotsUsed();
-        uint256 friend = type(uint256).max;
-        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
-            friend = slot;
-        } catch {} // solhint-disable-line no-empty-blocks
+        uint256 friend = _friendSlot();
         for (uint256 j; j < rows; ++j) {
             for (uint256 m; m < 2; ++m) {
                 uint16 value =
@@ -669,10 +668,7 @@ contract SubnetHandler is PausableHandler {
         returns (uint256 honestMax, uint256 honestStake, uint256 colluderStake)
     {
         uint256 round = subnet.round();
-        uint256 friend = type(uint256).max;
-        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
-            friend = slot;
-        } catch {} // solhint-disable-line no-empty-blocks
+        uint256 friend = _friendSlot();
         for (uint256 i; i < VALIDATORS; ++i) {
             try subnet.validatorSlot(validators[i]) returns (uint256 slot) {
                 Subnet.Validator memory v = subnet.validatorAt(slot);

@@ -31,7 +31,7 @@ contract EmissionHandler is PausableHandler {
     EmissionSchedule.Params internal schedule;
     /// @dev Every address that may be a recipient: the five original ones, a second treasury, a
     /// contribution bucket (notified) and a recipient whose hook always reverts.
-    address[] internal candidates;
+    address[] public candidates;
 
     /// @dev What each address should have received, computed independently of the controller.
     mapping(address account => uint256) public ghostExpected;
@@ -42,7 +42,7 @@ contract EmissionHandler is PausableHandler {
     bool public ghostPausedDistributeWorked;
     bool public ghostStrangerChangedSomething;
     address public ghostAuthority;
-    uint16[5] internal ghostShares;
+    uint16[5] public ghostShares;
 
     uint256 internal constant SHARES_WINDOW = 30 days;
     // The share-change rate limit as the ghost sees it (issue 15): the step in force, a scheduled
@@ -63,7 +63,7 @@ contract EmissionHandler is PausableHandler {
     uint256 public sharesRefused;
     uint256 public stepLooseningsScheduled;
     uint256 public stepLooseningsApplied;
-    IEmissionController.Recipient[5] internal ghostRecipients;
+    IEmissionController.Recipient[5] public ghostRecipients;
 
     constructor(
         Core memory c,
@@ -276,18 +276,6 @@ contract EmissionHandler is PausableHandler {
         return candidates.length;
     }
 
-    function candidateAt(uint256 i) external view returns (address) {
-        return candidates[i];
-    }
-
-    function ghostShareAt(uint256 i) external view returns (uint16) {
-        return ghostShares[i];
-    }
-
-    function ghostRecipientAt(uint256 i) external view returns (IEmissionController.Recipient memory) {
-        return ghostRecipients[i];
-    }
-
     // ----- helpers -----
 
     /// @dev Applies a step loosening whose time has come, then compares the step with the controller's: it
@@ -400,7 +388,7 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
         uint256 sum;
         uint256 n = handler.candidateCount();
         for (uint256 i; i < n; ++i) {
-            address account = handler.candidateAt(i);
+            address account = handler.candidates(i);
             uint256 balance = c.token.balanceOf(account);
             assertEq(balance, handler.ghostExpected(account), "recipient balance != its shares' amounts");
             sum += balance;
@@ -440,11 +428,11 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
         assertEq(IAccessManaged(address(c.controller)).authority(), handler.ghostAuthority(), "authority");
         uint16[5] memory shares = c.controller.shares();
         for (uint256 i; i < 5; ++i) {
-            assertEq(uint256(shares[i]), uint256(handler.ghostShareAt(i)), "shares");
+            assertEq(uint256(shares[i]), uint256(handler.ghostShares(i)), "shares");
             IEmissionController.Recipient memory r = c.controller.recipient(IEmissionController.Bucket(i));
-            IEmissionController.Recipient memory g = handler.ghostRecipientAt(i);
-            assertEq(r.account, g.account, "recipient");
-            assertEq(r.notify, g.notify, "recipient notify");
+            (address account, bool notify) = handler.ghostRecipients(i);
+            assertEq(r.account, account, "recipient");
+            assertEq(r.notify, notify, "recipient notify");
         }
     }
 
