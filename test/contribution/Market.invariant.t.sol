@@ -44,7 +44,6 @@ contract MarketHandler is GovernedHandler {
     uint256 public constant MAX_LAUNCHES = 16;
     uint256 internal constant HOLDER_KEY = 0xA11CE;
     uint256 internal constant PAYER_KEY = 0xFEE;
-    address internal constant STRANGER = address(0xB0B);
 
     Tetrad public immutable token;
     ContributionBucket public immutable bucket;
@@ -285,7 +284,7 @@ contract MarketHandler is GovernedHandler {
     function kill(uint256 seed) external acts {
         IContributionBucket.Listing[] memory l = bucket.listings();
         if (l.length == 0 || seed % 6 == 0) {
-            address target = subnets.length == 0 ? STRANGER : address(subnets[seed % subnets.length]);
+            address target = subnets.length == 0 ? OUTSIDER : address(subnets[seed % subnets.length]);
             if (_listed(target)) return;
             try bucket.kill(target) {
                 _wrong("killed a subnet that was not listed");
@@ -589,14 +588,14 @@ contract MarketHandler is GovernedHandler {
     /// (booked as emission at its next one).
     function pull(uint256 subnetSeed) external acts {
         Subnet s = _pick(subnetSeed);
-        address who = address(s) != address(0) && _isLive(s) ? address(s) : STRANGER;
+        address who = address(s) != address(0) && _isLive(s) ? address(s) : OUTSIDER;
         uint256 before = token.balanceOf(address(bucket));
         uint256 owed = bucket.allocation(who);
         vm.prank(who);
         uint256 got = bucket.pull();
         ghostPulled += before - token.balanceOf(address(bucket));
-        if (who == STRANGER && got != 0) _wrong("a stranger pulled from the bucket");
-        if (who != STRANGER && got < owed) _wrong("a pull paid less than the allocation");
+        if (who == OUTSIDER && got != 0) _wrong("a stranger pulled from the bucket");
+        if (who != OUTSIDER && got < owed) _wrong("a pull paid less than the allocation");
     }
 
     // =============================================================

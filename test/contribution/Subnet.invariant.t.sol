@@ -26,7 +26,6 @@ contract SubnetHandler is PausableHandler {
     uint256 internal constant VALIDATORS = 5; // slots 0-2 honest, 3-4 colluders
     uint256 internal constant COLLUDERS_FROM = 3;
     uint256 internal constant OWNERS = 3;
-    address internal constant OUTSIDER = address(0xB0B);
     /// @dev A second subnet of the bucket (an account that pulls its allocation).
     address internal constant OTHER_SUBNET = address(0x07E4);
 

@@ -14,6 +14,7 @@ import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {Core, Dao, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {Wiring} from "../utils/Wiring.sol";
 
 /// @notice An NFT to send to the Governor (which must refuse it) and the Timelock (which keeps it).
 contract TestNFT is ERC721 {
@@ -62,8 +63,8 @@ contract GovernanceHandler is TetradTest {
     uint256 internal constant HOLDERS = 4;
     uint256 internal constant HOLDER_KEY = 0xF00D;
     uint256 internal constant KINDS = 18;
-    uint64 internal constant ADMIN_ROLE = 0;
-    uint64 public constant GUARDIAN_ROLE = 2;
+    uint64 internal constant ADMIN_ROLE = Wiring.ADMIN_ROLE;
+    uint64 public constant GUARDIAN_ROLE = Wiring.GUARDIAN_ROLE;
     address internal constant ETH_RECIPIENT = address(0xE7E);
 
     TetradGovernor public immutable governor;

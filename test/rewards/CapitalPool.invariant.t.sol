@@ -34,7 +34,6 @@ interface IPermitToken {
 /// functions.
 contract PoolHandler is PausableHandler {
     uint256 internal constant ACTOR_KEY = 0xA11CE;
-    address internal constant OUTSIDER = address(0xB0B);
 
     CapitalPool public immutable pool;
     EmissionController public immutable controller;

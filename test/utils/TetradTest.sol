@@ -57,6 +57,8 @@ struct StandaloneSubnet {
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
     uint64 internal constant DISTRIBUTOR_ROLE = Wiring.DISTRIBUTOR_ROLE;
+    /// @dev An account that holds no role and takes no part: a stranger, or a payee outside the system.
+    address internal constant OUTSIDER = address(0xB0B);
     /// @dev The owner of the subnets `deployStandaloneSubnet` deploys.
     address internal constant SUBNET_OWNER = address(0xBEEF);
 
