@@ -51,6 +51,50 @@ struct StandaloneSubnet {
     Subnet subnet;
 }
 
+/// @notice A limit whose tightenings apply at once and whose loosenings wait (issue 15: the controller's
+/// share step, a treasury's release limit), as a handler's ghost model sees it.
+struct LimitGhost {
+    uint256 inForce;
+    uint256 pending; // a scheduled loosening (zero when none)
+    uint256 pendingAt; // when it applies
+    uint256 scheduled; // coverage: loosenings scheduled
+    uint256 applied; // coverage: loosenings applied
+    bool early; // the contract's limit was above the ghost's: a loosening applied early
+    bool wrong; // the contract's limit differed from the ghost's
+    bool setterWrong; // the setter accepted a bad limit or refused a good one
+}
+
+/// @notice The rule of a `LimitGhost`.
+library LimitGhosts {
+    /// @dev Applies a loosening whose time has come, then compares the ghost with the contract's limit in
+    /// force, `actual`: it may never be above the ghost's (a loosening applied early), nor differ at all.
+    function sync(LimitGhost storage g, uint256 actual) internal {
+        if (g.pendingAt != 0 && block.timestamp >= g.pendingAt) {
+            (g.inForce, g.pending, g.pendingAt) = (g.pending, 0, 0);
+            ++g.applied;
+        }
+        if (actual > g.inForce) g.early = true;
+        if (actual != g.inForce) g.wrong = true;
+    }
+
+    /// @dev The setter accepted `value` (it must be `valid`): a loosening is scheduled `delay` later; a
+    /// tightening applies at once and cancels a scheduled loosening.
+    function accepted(LimitGhost storage g, uint256 value, bool valid, uint256 delay) internal {
+        if (!valid) g.setterWrong = true;
+        if (value > g.inForce) {
+            (g.pending, g.pendingAt) = (value, block.timestamp + delay);
+            ++g.scheduled;
+        } else {
+            (g.inForce, g.pending, g.pendingAt) = (value, 0, 0);
+        }
+    }
+
+    /// @dev The setter refused a value: only an invalid one, and with the `expected` error.
+    function refused(LimitGhost storage g, bool valid, bytes memory reason, bytes4 expected) internal {
+        if (valid || bytes4(reason) != expected) g.setterWrong = true;
+    }
+}
+
 /// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment
 /// and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol, generated from
 /// deploy/modules/wiring.ts).
@@ -100,6 +144,22 @@ abstract contract TetradTest is PRBTest {
         else if (mode == 2) value = bound(pick, cap + 1, cap + 600);
         else if (mode == 3) value = bound(pick, 0, cap);
         else value = bound(pick, cap > near ? cap - near : 0, cap);
+    }
+
+    /// @dev A limit's ghost against the contract (its limit in force and its scheduled loosening): no
+    /// loosening applied early, the limit never different, the setter never wrong, and the same state now.
+    function assertLimitGhost(
+        LimitGhost memory g,
+        uint256 inForce,
+        uint256 pending,
+        uint256 pendingAt
+    ) internal {
+        assertFalse(g.early, "a loosening applied before 30 days");
+        assertFalse(g.wrong, "the limit in force differed from the ghost's");
+        assertFalse(g.setterWrong, "the setter accepted a bad limit or refused a good one");
+        assertEq(inForce, g.inForce, "limit in force");
+        assertEq(pending, g.pending, "pending limit");
+        assertEq(pendingAt, g.pendingAt, "pending limit's time");
     }
 
     /// @dev The address of the contract `deployer` creates with `nonce` (nonces below 256).
