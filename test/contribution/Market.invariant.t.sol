@@ -35,7 +35,6 @@ interface VmState {
 /// pays service fees (with an allowance or a permit), keepers finalize rounds (without sheets: the
 /// emission is carried; or whole rounds with sheets, sometimes left half-paged), everyone claims.
 contract MarketHandler is GovernedHandler {
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant WEEK = 7 days; // the bucket's gauge period
     uint256 internal constant HOLDERS = 4;
     uint256 internal constant LAUNCHERS = 3;
@@ -746,7 +745,6 @@ contract MarketHandler is GovernedHandler {
 /// burned (launch costs, registration fees, fee burns); a retired subnet pays every holder out in full
 /// and then holds nothing; retired subnets are never listed and the listings fit the slots.
 contract MarketInvariantTest is TetradTest, InvariantTargets {
-    uint256 internal constant BPS = 10_000;
     VmState internal constant vmState = VmState(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     Tetrad internal token;

@@ -25,7 +25,6 @@ contract TreasuryHandler is TetradTest {
     using LimitGhosts for LimitGhost;
 
     uint256 internal constant WINDOW = 30 days;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_LOOSENING = 500;
     address internal constant PAYEE = address(0xBEEF);
 

@@ -8,8 +8,6 @@ import {TetradTest} from "../utils/TetradTest.sol";
 /// is a share in [0, 10000], monotone in the sheet's agreement, full when the median has no edge over the
 /// lagged consensus, and `10000 - phi` for a sheet without edge.
 contract DividendsTest is TetradTest {
-    uint256 internal constant BPS = 10_000;
-
     /// @dev One factor's inputs: a sheet's agreement `a`, the median agreement `m`, the lagged consensus's
     /// agreement `l`, and the subnet's edgeShare and edgeFloor.
     struct Inputs {

@@ -9,7 +9,6 @@ import {TetradTest} from "../utils/TetradTest.sol";
 /// above the cap; votes take the whole gauge pool when the caps allow it (up to rounding dust), floors
 /// place everything (up to rounding dust); a subnet with neither votes nor floor gets nothing.
 contract GaugeSplitTest is TetradTest {
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_SUBNETS = 32; // a bucket's bound
     uint256 internal constant MAX_AMOUNT = type(uint112).max; // a bucket's `accounted` is a uint112
     uint256 internal constant MAX_VOTES = type(uint112).max; // a tally is a uint112

@@ -100,6 +100,8 @@ library LimitGhosts {
 /// deploy/modules/wiring.ts).
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
+    /// @dev Basis points: 10,000 is the whole.
+    uint256 internal constant BPS = 10_000;
     uint64 internal constant DISTRIBUTOR_ROLE = Wiring.DISTRIBUTOR_ROLE;
     /// @dev An account that holds no role and takes no part: a stranger, or a payee outside the system.
     address internal constant OUTSIDER = address(0xB0B);
@@ -135,7 +137,7 @@ abstract contract TetradTest is PRBTest {
         uint256 maxTightening,
         uint256 near
     ) internal pure returns (uint256 value, uint256 cap) {
-        cap = current + maxLoosening > 10_000 ? 10_000 : current + maxLoosening;
+        cap = current + maxLoosening > BPS ? BPS : current + maxLoosening;
         uint256 mode = seed % 5;
         uint256 pick = seed >> 3;
         if (mode == 0) value = cap;
