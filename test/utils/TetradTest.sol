@@ -95,9 +95,10 @@ library LimitGhosts {
     }
 }
 
-/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment
-/// and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol, generated from
-/// deploy/modules/wiring.ts).
+/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, EIP-712 digests, a core
+/// deployment and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol,
+/// generated from deploy/modules/wiring.ts), subnet settings, and the rate-limited limits' candidates and
+/// ghost checks.
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
     /// @dev Basis points: 10,000 is the whole.
