@@ -13,6 +13,7 @@ import {ISubnetFactory} from "../../contracts/interfaces/ISubnetFactory.sol";
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler} from "../utils/GovernedHandler.sol";
 import {Wiring} from "../utils/Wiring.sol";
 
 /// @dev The state cheatcodes (forge 1.x names; @prb/test's Vm predates them).
@@ -33,8 +34,7 @@ interface VmState {
 /// AccessManagers; contributors register and leave, validators stake, unstake and withdraw, anyone
 /// pays service fees (with an allowance or a permit), keepers finalize rounds (without sheets: the
 /// emission is carried; or whole rounds with sheets, sometimes left half-paged), everyone claims.
-contract MarketHandler is TetradTest {
-    uint256 internal constant BPS = 10_000;
+contract MarketHandler is GovernedHandler {
     uint256 internal constant WEEK = 7 days; // the bucket's gauge period
     uint256 internal constant HOLDERS = 4;
     uint256 internal constant LAUNCHERS = 3;
@@ -43,17 +43,11 @@ contract MarketHandler is TetradTest {
     uint256 public constant MAX_LAUNCHES = 16;
     uint256 internal constant HOLDER_KEY = 0xA11CE;
     uint256 internal constant PAYER_KEY = 0xFEE;
-    address internal constant STRANGER = address(0xB0B);
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
 
     Tetrad public immutable token;
     ContributionBucket public immutable bucket;
     SubnetFactory public immutable factory;
     Treasury public immutable fund;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
     address public immutable payer;
 
     address[HOLDERS] internal holders;
@@ -88,15 +82,8 @@ contract MarketHandler is TetradTest {
         Treasury fund_,
         TetradAccessManager manager_,
         TetradAccessManager spare
-    ) {
-        (token, bucket, factory, fund, manager, spareManager) = (
-            token_,
-            bucket_,
-            factory_,
-            fund_,
-            manager_,
-            spare
-        );
+    ) GovernedHandler(manager_, spare) {
+        (token, bucket, factory, fund) = (token_, bucket_, factory_, fund_);
         payer = vm.addr(PAYER_KEY);
         for (uint256 i; i < HOLDERS; ++i) {
             holders[i] = vm.addr(HOLDER_KEY + i);
@@ -177,24 +164,8 @@ contract MarketHandler is TetradTest {
     /// @dev The settings a launcher picks: owner share 5% (the bound), sometimes 6% (outside it); a
     /// bond of 10 TTD and a permit floor of 100 TTD; the shortest unbonding delay.
     function _launchParams(uint256 seed) internal pure returns (ISubnet.Params memory p) {
-        uint16 validatorShare = seed % 9 == 0 ? 1_400 : 1_500;
-        p = ISubnet.Params({
-            commitDuration: 1 hours,
-            revealDuration: 1 hours,
-            immunityPeriod: 1 days,
-            unbondingDelay: 15 days,
-            kappa: 5_000,
-            contributorShare: 8_000,
-            validatorShare: validatorShare,
-            agreementThreshold: 5_000,
-            maxStrikes: 2,
-            activityCutoff: 3,
-            relativeThreshold: 8_000,
-            edgeShare: 1_000,
-            edgeFloor: 1_000,
-            bond: 10 ether,
-            minValidatorStake: 100 ether
-        });
+        p = shortSubnetParams();
+        p.validatorShare = seed % 9 == 0 ? 1_400 : 1_500;
     }
 
     function _withinLaunchBounds(ISubnet.Params memory p) internal view returns (bool) {
@@ -312,7 +283,7 @@ contract MarketHandler is TetradTest {
     function kill(uint256 seed) external acts {
         IContributionBucket.Listing[] memory l = bucket.listings();
         if (l.length == 0 || seed % 6 == 0) {
-            address target = subnets.length == 0 ? STRANGER : address(subnets[seed % subnets.length]);
+            address target = subnets.length == 0 ? OUTSIDER : address(subnets[seed % subnets.length]);
             if (_listed(target)) return;
             try bucket.kill(target) {
                 _wrong("killed a subnet that was not listed");
@@ -410,9 +381,7 @@ contract MarketHandler is TetradTest {
 
     /// @dev Governance moves the factory to the other AccessManager (new clones get it as authority).
     function migrateFactory() external acts {
-        address current = IAccessManaged(address(factory)).authority();
-        address next = current == address(manager) ? address(spareManager) : address(manager);
-        TetradAccessManager(current).updateAuthority(address(factory), next);
+        _migrate(address(this), address(factory), IAccessManaged(address(factory)).authority());
     }
 
     // =============================================================
@@ -536,14 +505,13 @@ contract MarketHandler is TetradTest {
         bool ok;
         if (withPermit) {
             uint256 deadline = block.timestamp + 1 hours;
-            bytes32 digest = keccak256(
-                abi.encodePacked(
-                    "\x19\x01",
-                    token.DOMAIN_SEPARATOR(),
-                    keccak256(
-                        abi.encode(PERMIT_TYPEHASH, payer, address(s), amount, token.nonces(payer), deadline)
-                    )
-                )
+            bytes32 digest = permitDigest(
+                token.DOMAIN_SEPARATOR(),
+                payer,
+                address(s),
+                amount,
+                token.nonces(payer),
+                deadline
             );
             (uint8 v, bytes32 r, bytes32 sig) = vm.sign(PAYER_KEY, digest);
             vm.prank(payer);
@@ -619,14 +587,14 @@ contract MarketHandler is TetradTest {
     /// (booked as emission at its next one).
     function pull(uint256 subnetSeed) external acts {
         Subnet s = _pick(subnetSeed);
-        address who = address(s) != address(0) && _isLive(s) ? address(s) : STRANGER;
+        address who = address(s) != address(0) && _isLive(s) ? address(s) : OUTSIDER;
         uint256 before = token.balanceOf(address(bucket));
         uint256 owed = bucket.allocation(who);
         vm.prank(who);
         uint256 got = bucket.pull();
         ghostPulled += before - token.balanceOf(address(bucket));
-        if (who == STRANGER && got != 0) _wrong("a stranger pulled from the bucket");
-        if (who != STRANGER && got < owed) _wrong("a pull paid less than the allocation");
+        if (who == OUTSIDER && got != 0) _wrong("a stranger pulled from the bucket");
+        if (who != OUTSIDER && got < owed) _wrong("a pull paid less than the allocation");
     }
 
     // =============================================================
@@ -777,7 +745,6 @@ contract MarketHandler is TetradTest {
 /// burned (launch costs, registration fees, fee burns); a retired subnet pays every holder out in full
 /// and then holds nothing; retired subnets are never listed and the listings fit the slots.
 contract MarketInvariantTest is TetradTest, InvariantTargets {
-    uint256 internal constant BPS = 10_000;
     VmState internal constant vmState = VmState(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     Tetrad internal token;
@@ -877,25 +844,8 @@ contract MarketInvariantTest is TetradTest, InvariantTargets {
         uint256 cost = factory.launchCost();
         vm.prank(holder);
         token.approve(address(factory), cost);
-        ISubnet.Params memory p = ISubnet.Params(
-            1 hours,
-            1 hours,
-            1 days,
-            15 days,
-            5_000,
-            8_000,
-            1_500,
-            5_000,
-            2,
-            3,
-            8_000,
-            1_000,
-            1_000,
-            10 ether,
-            100 ether
-        );
         vm.prank(holder);
-        Subnet s = Subnet(factory.launch(0, "paged", "", p, oneMetric(), cost));
+        Subnet s = Subnet(factory.launch(0, "paged", "", shortSubnetParams(), oneMetric(), cost));
         address[] memory list = new address[](1);
         list[0] = address(s);
         uint16[] memory floors = new uint16[](1);

@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
-import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
@@ -13,6 +12,7 @@ import {TetradAccessManager} from "../../contracts/governance/TetradAccessManage
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {StandaloneSubnet, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler, PausableHandler} from "../utils/GovernedHandler.sol";
 
 /// @notice Drives one subnet: contributors come and go, validators stake, unstake and get slashed,
 /// honest validators reveal the truth, colluders inflate contributor 0 and zero the rest, some
@@ -21,12 +21,11 @@ import {InvariantTargets} from "../utils/InvariantTargets.sol";
 /// Governance (this handler is the AccessManagers' admin) slashes, pauses, queues settings and metric
 /// weights, reweights the bucket between this subnet and another, releases the protection fund and moves
 /// contracts between AccessManagers; the owner renames and hands over the subnet; strangers try it all.
-contract SubnetHandler is TetradTest {
+contract SubnetHandler is PausableHandler {
     uint256 internal constant CONTRIBUTORS = 6;
     uint256 internal constant VALIDATORS = 5; // slots 0-2 honest, 3-4 colluders
     uint256 internal constant COLLUDERS_FROM = 3;
     uint256 internal constant OWNERS = 3;
-    address internal constant OUTSIDER = address(0xB0B);
     /// @dev A second subnet of the bucket (an account that pulls its allocation).
     address internal constant OTHER_SUBNET = address(0x07E4);
 
@@ -37,8 +36,6 @@ contract SubnetHandler is TetradTest {
     address[CONTRIBUTORS] internal contributors;
     address[VALIDATORS] internal validators;
     address[OWNERS] internal owners;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
 
     uint256 public ghostBondsIn;
     uint256 public ghostBondsOut;
@@ -53,7 +50,6 @@ contract SubnetHandler is TetradTest {
     uint256 public roundsWithReveals;
     uint256 public ghostReleased; // protection fund paid out by governance
     uint256 public ghostPulledByOther; // emission the other subnet pulled from the bucket
-    bool public ghostPaused;
     bool public ghostPausedEntryWorked;
     bool public ghostExitBlockedByPause;
     bool public ghostStrangerChangedSomething;
@@ -115,13 +111,11 @@ contract SubnetHandler is TetradTest {
         Treasury fund_,
         TetradAccessManager manager_,
         TetradAccessManager spare
-    ) {
+    ) GovernedHandler(manager_, spare) {
         subnet = subnet_;
         token = token_;
         bucket = bucket_;
         fund = fund_;
-        manager = manager_;
-        spareManager = spare;
         for (uint256 i; i < CONTRIBUTORS; ++i) contributors[i] = _approved(address(uint160(0xC0 + i)));
         for (uint256 i; i < VALIDATORS; ++i) validators[i] = _approved(address(uint160(0xD0 + i)));
         for (uint256 i; i < OWNERS; ++i) owners[i] = address(uint160(0xBEEF + i));
@@ -479,15 +473,11 @@ contract SubnetHandler is TetradTest {
     }
 
     function pause() external {
-        try subnet.pause() {
-            ghostPaused = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(address(this), address(subnet), true);
     }
 
     function unpause() external {
-        try subnet.unpause() {
-            ghostPaused = false;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(address(this), address(subnet), false);
     }
 
     /// @dev Governance pays out of the protection fund (what slashing put there).
@@ -504,10 +494,7 @@ contract SubnetHandler is TetradTest {
     function migrateAuthority(uint256 which) external {
         address target =
             which % 3 == 0 ? address(subnet) : (which % 3 == 1 ? address(bucket) : address(fund));
-        address current = ghostAuthority[target];
-        address next = current == address(manager) ? address(spareManager) : address(manager);
-        IAccessManager(current).updateAuthority(target, next);
-        ghostAuthority[target] = next;
+        ghostAuthority[target] = _migrate(address(this), target, ghostAuthority[target]);
     }
 
     // ----- the owner -----
@@ -532,8 +519,7 @@ contract SubnetHandler is TetradTest {
     function strangerTries(uint256 callerSeed, uint256 which) external {
         address caller = address(uint160(bound(callerSeed, 1, type(uint160).max)));
         if (caller == address(this) || caller == ghostOwner) return;
-        // (An AccessManager may call setAuthority on what it governs: the authorities are not strangers.)
-        if (caller == address(manager) || caller == address(spareManager)) return;
+        if (_isManager(caller)) return;
         (ISubnet.Params memory p, ) = subnet.params();
         uint16[] memory w = new uint16[](1);
         w[0] = 10_000;
@@ -623,16 +609,9 @@ contract SubnetHandler is TetradTest {
         uint256 owed = subnet.claimable(a);
         uint256 before = token.balanceOf(a);
         vm.prank(caller);
-        bool ok;
-        if (caller == a) {
-            try subnet.claim() {
-                ok = true;
-            } catch {} // solhint-disable-line no-empty-blocks
-        } else {
-            try subnet.claimFor(a) {
-                ok = true;
-            } catch {} // solhint-disable-line no-empty-blocks
-        }
+        (bool ok, ) = address(subnet).call(
+            caller == a ? abi.encodeCall(Subnet.claim, ()) : abi.encodeCall(Subnet.claimFor, (a))
+        );
         if (!ok) {
             if (!ghostPaused) ghostClaimMismatch = true;
             return;
@@ -655,14 +634,20 @@ contract SubnetHandler is TetradTest {
             ghostExitBlockedByPause = true;
     }
 
+    /// @dev Contributor 0's slot (the colluders' friend), or max when it holds none.
+    function _friendSlot() internal view returns (uint256) {
+        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
+            return slot;
+        } catch {
+            return type(uint256).max;
+        }
+    }
+
     /// @dev Honest: the round's truth for every registered slot; colluder: 65,535 for contributor 0's
     /// slot, zero elsewhere.
     function _sheet(bool colluder) internal view returns (bytes memory sheet) {
         uint256 rows = subnet.contributorSlotsUsed();
-        uint256 friend = type(uint256).max;
-        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
-            friend = slot;
-        } catch {} // solhint-disable-line no-empty-blocks
+        uint256 friend = _friendSlot();
         for (uint256 j; j < rows; ++j) {
             for (uint256 m; m < 2; ++m) {
                 uint16 value =
@@ -682,10 +667,7 @@ contract SubnetHandler is TetradTest {
         returns (uint256 honestMax, uint256 honestStake, uint256 colluderStake)
     {
         uint256 round = subnet.round();
-        uint256 friend = type(uint256).max;
-        try subnet.contributorSlot(contributors[0]) returns (uint256 slot) {
-            friend = slot;
-        } catch {} // solhint-disable-line no-empty-blocks
+        uint256 friend = _friendSlot();
         for (uint256 i; i < VALIDATORS; ++i) {
             try subnet.validatorSlot(validators[i]) returns (uint256 slot) {
                 Subnet.Validator memory v = subnet.validatorAt(slot);
@@ -719,24 +701,7 @@ contract SubnetInvariantTest is TetradTest, InvariantTargets {
         uint16[] memory w = new uint16[](2);
         w[0] = 6000;
         w[1] = 4000;
-        ISubnet.Params memory p = ISubnet.Params({
-            commitDuration: 1 hours,
-            revealDuration: 1 hours,
-            immunityPeriod: 1 days,
-            unbondingDelay: 15 days,
-            kappa: 5000,
-            contributorShare: 8000,
-            validatorShare: 1500,
-            agreementThreshold: 5000,
-            maxStrikes: 2,
-            activityCutoff: 3, // short, so that offline validators idle out within a campaign
-            relativeThreshold: 8_000,
-            edgeShare: 1_000,
-            edgeFloor: 1_000,
-            bond: 10 ether,
-            minValidatorStake: 100 ether
-        });
-        StandaloneSubnet memory s = deployStandaloneSubnet(p, w);
+        StandaloneSubnet memory s = deployStandaloneSubnet(shortSubnetParams(), w);
         TetradAccessManager manager = s.manager;
         (token, bucket, fund, subnet) = (s.token, s.bucket, s.fund, s.subnet);
         // A second AccessManager for authority migrations; the handler plays governance in both.

@@ -29,23 +29,12 @@ contract SubnetLivenessTest is TetradTest {
     uint256 internal constant EMISSION = 1_000 ether;
 
     function setUp() public {
-        ISubnet.Params memory p = ISubnet.Params({
-            commitDuration: 1 hours,
-            revealDuration: 1 hours,
-            immunityPeriod: 0,
-            unbondingDelay: 15 days,
-            kappa: 5_000,
-            contributorShare: 8_000,
-            validatorShare: 1_500,
-            agreementThreshold: 4_000, // under 5,000: the relative threshold does the striking below
-            maxStrikes: 3,
-            activityCutoff: 3,
-            relativeThreshold: 8_000,
-            edgeShare: 10_000, // a full dividend needs the median's whole edge
-            edgeFloor: 100,
-            bond: 0,
-            minValidatorStake: 100 ether
-        });
+        // Short rounds, free entry (no immunity, no bond), expelled at 3 strikes.
+        ISubnet.Params memory p = shortSubnetParams();
+        (p.immunityPeriod, p.bond, p.maxStrikes) = (0, 0, 3);
+        p.agreementThreshold = 4_000; // under 5,000: the relative threshold does the striking below
+        p.edgeShare = 10_000; // a full dividend needs the median's whole edge
+        p.edgeFloor = 100;
         StandaloneSubnet memory s = deployStandaloneSubnet(p, oneMetric());
         (manager, token, bucket, subnet) = (s.manager, s.token, s.bucket, s.subnet);
         // Liveness only: no registration fee, no keeper tip (their own tests: GUARD-2x, GUARD-3x).
@@ -116,11 +105,6 @@ contract SubnetLivenessTest is TetradTest {
         bucket.allocate();
         assertTrue(subnet.finalizeRound(10_000), "one call finalizes");
         assertEq(subnet.round(), round + 1);
-    }
-
-    function _list(address a) internal pure returns (address[] memory r) {
-        r = new address[](1);
-        r[0] = a;
     }
 
     function _list(address a, address b) internal pure returns (address[] memory r) {

@@ -23,25 +23,10 @@ contract SubnetSettingsTest is TetradTest {
         subnet.setRegistrationPricing(ISubnet.RegistrationPricing(0, 0, 1 days, 1, 0)); // free registration
     }
 
-    function _valid() internal pure returns (ISubnet.Params memory) {
-        return
-            ISubnet.Params({
-                commitDuration: 1 hours,
-                revealDuration: 1 hours,
-                immunityPeriod: 0,
-                unbondingDelay: 15 days,
-                kappa: 5_000,
-                contributorShare: 8_000,
-                validatorShare: 1_500,
-                agreementThreshold: 5_000,
-                maxStrikes: 3,
-                activityCutoff: 3,
-                relativeThreshold: 8_000,
-                edgeShare: 1_000,
-                edgeFloor: 1_000,
-                bond: 0,
-                minValidatorStake: 100 ether
-            });
+    /// @dev The suites' short rounds with free entry: no immunity, no bond; expelled at 3 strikes.
+    function _valid() internal pure returns (ISubnet.Params memory p) {
+        p = shortSubnetParams();
+        (p.immunityPeriod, p.bond, p.maxStrikes) = (0, 0, 3);
     }
 
     /// @dev Valid settings with field `field` (0..18) set out of its bounds, `raw` picking the value.

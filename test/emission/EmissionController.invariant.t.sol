@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
-import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ContributionBucket} from "../../contracts/contribution/ContributionBucket.sol";
 import {EmissionController} from "../../contracts/emission/EmissionController.sol";
@@ -14,26 +13,26 @@ import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {Tetrad} from "../../contracts/token/Tetrad.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {RevertingReceiver} from "../../contracts/mocks/MockEmissionReceivers.sol";
-import {Core, TetradTest} from "../utils/TetradTest.sol";
+import {Core, LimitGhost, LimitGhosts, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler, PausableHandler} from "../utils/GovernedHandler.sol";
 
 /// @notice Drives the emission controller: time jumps (up to and past the schedule's end, and of up to
 /// 40 days, some exactly to the end of the share-change wait or to a scheduled step loosening, or one
 /// second before), permissionless distributions from any caller, and governance's share (random moves
 /// around the step in force, whole random splits, splits that do not add up), step (tighter, looser, too
 /// loose), recipient, pause and authority changes; strangers try the governance functions.
-contract EmissionHandler is TetradTest {
+contract EmissionHandler is PausableHandler {
     using EmissionSchedule for EmissionSchedule.Params;
+    using LimitGhosts for LimitGhost;
 
     EmissionController public immutable controller;
     Tetrad public immutable token;
     address public immutable governance;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
     EmissionSchedule.Params internal schedule;
     /// @dev Every address that may be a recipient: the five original ones, a second treasury, a
     /// contribution bucket (notified) and a recipient whose hook always reverts.
-    address[] internal candidates;
+    address[] public candidates;
 
     /// @dev What each address should have received, computed independently of the controller.
     mapping(address account => uint256) public ghostExpected;
@@ -41,39 +40,34 @@ contract EmissionHandler is TetradTest {
     bool public ghostDistributeFailed;
     bool public ghostShareChangeRetroactive;
     bool public ghostRecipientChangeRetroactive;
-    bool public ghostPaused;
     bool public ghostPausedDistributeWorked;
     bool public ghostStrangerChangedSomething;
     address public ghostAuthority;
-    uint16[5] internal ghostShares;
+    uint16[5] public ghostShares;
 
     uint256 internal constant SHARES_WINDOW = 30 days;
-    // The share-change rate limit as the ghost sees it (issue 15): the step in force, a scheduled
-    // loosening (zero when none) and the last accepted change.
-    uint256 public ghostStep = 1_000;
-    uint256 public ghostPendingStep;
-    uint256 public ghostPendingStepAt;
+    // The share-change rate limit as the ghost sees it (issue 15): the step in force (a limit whose
+    // loosenings wait) and the last accepted change.
+    LimitGhost internal shareStep;
     uint256 public ghostLastSharesChange;
     uint256 public ghostLargestMove;
     bool public ghostShareChangeOutOfBounds;
     bool public ghostSharesChangedTooSoon;
     bool public ghostShareStepExceeded;
     bool public ghostShareChangeRefusedWrongly;
-    bool public ghostStepLooseningEarly;
-    bool public ghostStepWrong;
-    bool public ghostStepSetterWrong;
     uint256 public sharesChanges;
     uint256 public sharesRefused;
-    uint256 public stepLooseningsScheduled;
-    uint256 public stepLooseningsApplied;
-    IEmissionController.Recipient[5] internal ghostRecipients;
+    IEmissionController.Recipient[5] public ghostRecipients;
 
-    constructor(Core memory c, address governance_, TetradAccessManager spare, address[] memory extra) {
+    constructor(
+        Core memory c,
+        address governance_,
+        TetradAccessManager spare,
+        address[] memory extra
+    ) GovernedHandler(c.manager, spare) {
         controller = c.controller;
         token = c.token;
         governance = governance_;
-        manager = c.manager;
-        spareManager = spare;
         schedule = c.schedule;
         for (uint256 i; i < 5; ++i) {
             candidates.push(c.recipients[i]);
@@ -81,6 +75,7 @@ contract EmissionHandler is TetradTest {
         }
         for (uint256 i; i < extra.length; ++i) candidates.push(extra[i]);
         ghostShares = c.controller.shares();
+        shareStep.inForce = 1_000;
         ghostAuthority = address(c.manager);
     }
 
@@ -130,7 +125,7 @@ contract EmissionHandler is TetradTest {
             next[4] = uint16(left - next[3]);
         } else {
             // Two moves of up to step + 100 bps between random buckets.
-            uint256 reach = ghostStep + 100;
+            uint256 reach = shareStep.inForce + 100;
             for (uint256 m; m < 2; ++m) {
                 uint256 seed = m == 0 ? b : c;
                 (uint256 from, uint256 to) = (seed % 5, (seed >> 8) % 5);
@@ -149,7 +144,7 @@ contract EmissionHandler is TetradTest {
             if (move > maxMove) maxMove = move;
         }
         bool due = ghostLastSharesChange == 0 || block.timestamp >= ghostLastSharesChange + SHARES_WINDOW;
-        bool allowed = due && sum == 10_000 && maxMove <= ghostStep;
+        bool allowed = due && sum == 10_000 && maxMove <= shareStep.inForce;
 
         uint256 owed = _due();
         uint256[] memory before = _balances();
@@ -162,7 +157,7 @@ contract EmissionHandler is TetradTest {
             // share moved by more than the step in force.
             if (ghostLastSharesChange != 0 && block.timestamp < ghostLastSharesChange + SHARES_WINDOW)
                 ghostSharesChangedTooSoon = true;
-            if (maxMove > ghostStep) ghostShareStepExceeded = true;
+            if (maxMove > shareStep.inForce) ghostShareStepExceeded = true;
             ghostLastSharesChange = block.timestamp;
             if (maxMove > ghostLargestMove) ghostLargestMove = maxMove;
             // The settlement at the change must have used the old shares, to the wei.
@@ -187,26 +182,14 @@ contract EmissionHandler is TetradTest {
     /// most 500 over the step in force, 30 days later.
     function setMaxShareStep(uint256 seed) external {
         _syncStep();
-        uint256 cap = ghostStep + 500 > 10_000 ? 10_000 : ghostStep + 500;
-        uint256 step;
-        uint256 mode = seed % 5;
-        if (mode == 0) step = cap;
-        else if (mode == 1) step = ghostStep - bound(seed >> 3, 0, ghostStep < 500 ? ghostStep : 500);
-        else if (mode == 2) step = bound(seed >> 3, cap + 1, cap + 600);
-        else step = bound(seed >> 3, 0, cap);
-        bool valid = step <= cap;
+        // Up to 500 tighter; "near" spans all of [0, cap], so its mode is anything valid too.
+        (uint256 value, uint256 cap) = limitCandidate(seed, shareStep.inForce, 500, 500, 10_000);
+        bool valid = value <= cap;
         vm.prank(governance);
-        try controller.setMaxShareStep(step) {
-            if (!valid) ghostStepSetterWrong = true;
-            if (step > ghostStep) {
-                (ghostPendingStep, ghostPendingStepAt) = (step, block.timestamp + SHARES_WINDOW);
-                ++stepLooseningsScheduled;
-            } else {
-                (ghostStep, ghostPendingStep, ghostPendingStepAt) = (step, 0, 0);
-            }
+        try controller.setMaxShareStep(value) {
+            shareStep.accepted(value, valid, SHARES_WINDOW);
         } catch (bytes memory reason) {
-            if (valid || bytes4(reason) != IEmissionController.InvalidMaxShareStep.selector)
-                ghostStepSetterWrong = true;
+            shareStep.refused(valid, reason, IEmissionController.InvalidMaxShareStep.selector);
         }
         _syncStep();
     }
@@ -216,7 +199,7 @@ contract EmissionHandler is TetradTest {
     function warpDays(uint256 seed) external {
         uint256 mode = seed % 6;
         uint256 target;
-        if (mode == 0) target = ghostPendingStepAt;
+        if (mode == 0) target = shareStep.pendingAt;
         else if (mode == 1 && ghostLastSharesChange != 0) target = ghostLastSharesChange + SHARES_WINDOW;
         uint256 dt =
             target > block.timestamp
@@ -240,38 +223,29 @@ contract EmissionHandler is TetradTest {
     }
 
     function pause() external {
-        vm.prank(governance);
-        try controller.pause() {
-            ghostPaused = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(controller), true);
     }
 
     function unpause() external {
-        vm.prank(governance);
-        try controller.unpause() {
-            ghostPaused = false;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(controller), false);
     }
 
     /// @dev Moves the controller to the other AccessManager (governance administers both).
     function migrateAuthority() external {
-        address next = ghostAuthority == address(manager) ? address(spareManager) : address(manager);
-        vm.prank(governance);
-        IAccessManager(ghostAuthority).updateAuthority(address(controller), next);
-        ghostAuthority = next;
+        ghostAuthority = _migrate(governance, address(controller), ghostAuthority);
     }
 
     /// @dev Someone other than governance tries one governance function; every one must refuse.
     function strangerTries(uint256 callerSeed, uint256 which) external {
         address caller = address(uint160(bound(callerSeed, 1, type(uint160).max)));
-        // (An AccessManager may call setAuthority on what it governs: the authorities are not strangers.)
-        if (caller == governance || caller == address(manager) || caller == address(spareManager)) return;
+        if (caller == governance || _isManager(caller)) return;
         uint16[5] memory shares = [uint16(0), 0, 0, 0, 10_000];
         bytes memory call;
         which %= 7;
         if (which == 0) call = abi.encodeCall(EmissionController.setShares, (shares));
         else if (which == 5) call = abi.encodeCall(EmissionController.setMaxShareStep, (0));
-        else if (which == 6) call = abi.encodeCall(EmissionController.setMaxShareStep, (ghostStep + 1));
+        else if (which == 6)
+            call = abi.encodeCall(EmissionController.setMaxShareStep, (shareStep.inForce + 1));
         else if (which == 1)
             call = abi.encodeCall(
                 EmissionController.setRecipient,
@@ -291,16 +265,8 @@ contract EmissionHandler is TetradTest {
         return candidates.length;
     }
 
-    function candidateAt(uint256 i) external view returns (address) {
-        return candidates[i];
-    }
-
-    function ghostShareAt(uint256 i) external view returns (uint16) {
-        return ghostShares[i];
-    }
-
-    function ghostRecipientAt(uint256 i) external view returns (IEmissionController.Recipient memory) {
-        return ghostRecipients[i];
+    function stepGhost() external view returns (LimitGhost memory) {
+        return shareStep;
     }
 
     // ----- helpers -----
@@ -308,13 +274,7 @@ contract EmissionHandler is TetradTest {
     /// @dev Applies a step loosening whose time has come, then compares the step with the controller's: it
     /// may never be above the ghost's (a loosening applied early), nor differ at all.
     function _syncStep() internal {
-        if (ghostPendingStepAt != 0 && block.timestamp >= ghostPendingStepAt) {
-            (ghostStep, ghostPendingStep, ghostPendingStepAt) = (ghostPendingStep, 0, 0);
-            ++stepLooseningsApplied;
-        }
-        uint256 inForce = controller.maxShareStep();
-        if (inForce > ghostStep) ghostStepLooseningEarly = true;
-        if (inForce != ghostStep) ghostStepWrong = true;
+        shareStep.sync(controller.maxShareStep());
     }
 
     function _due() internal view returns (uint256) {
@@ -415,7 +375,7 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
         uint256 sum;
         uint256 n = handler.candidateCount();
         for (uint256 i; i < n; ++i) {
-            address account = handler.candidateAt(i);
+            address account = handler.candidates(i);
             uint256 balance = c.token.balanceOf(account);
             assertEq(balance, handler.ghostExpected(account), "recipient balance != its shares' amounts");
             sum += balance;
@@ -455,11 +415,11 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
         assertEq(IAccessManaged(address(c.controller)).authority(), handler.ghostAuthority(), "authority");
         uint16[5] memory shares = c.controller.shares();
         for (uint256 i; i < 5; ++i) {
-            assertEq(uint256(shares[i]), uint256(handler.ghostShareAt(i)), "shares");
+            assertEq(uint256(shares[i]), uint256(handler.ghostShares(i)), "shares");
             IEmissionController.Recipient memory r = c.controller.recipient(IEmissionController.Bucket(i));
-            IEmissionController.Recipient memory g = handler.ghostRecipientAt(i);
-            assertEq(r.account, g.account, "recipient");
-            assertEq(r.notify, g.notify, "recipient notify");
+            (address account, bool notify) = handler.ghostRecipients(i);
+            assertEq(r.account, account, "recipient");
+            assertEq(r.notify, notify, "recipient notify");
         }
     }
 
@@ -478,16 +438,8 @@ contract EmissionInvariantTest is TetradTest, InvariantTargets {
     /// @dev Issue 15: a loosening of the step never applies before 30 days (nor by more than 500 bps over
     /// the step in force); a tightening applies at once.
     function invariant_ShareStepLooseningNeverBefore30Days() public {
-        assertFalse(handler.ghostStepLooseningEarly(), "a step loosening applied before 30 days");
-        assertFalse(handler.ghostStepWrong(), "the step in force differed from the ghost's");
-        assertFalse(
-            handler.ghostStepSetterWrong(),
-            "setMaxShareStep accepted a bad step or refused a good one"
-        );
-        assertEq(c.controller.maxShareStep(), handler.ghostStep(), "step in force");
         (uint256 step, uint256 at) = c.controller.pendingMaxShareStep();
-        assertEq(step, handler.ghostPendingStep(), "pending step");
-        assertEq(at, handler.ghostPendingStepAt(), "pending step's time");
+        assertLimitGhost(handler.stepGhost(), c.controller.maxShareStep(), step, at);
     }
 
     function invariant_SharesSumTo10000() public {

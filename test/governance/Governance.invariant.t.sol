@@ -14,6 +14,7 @@ import {EmissionSchedule} from "../../contracts/libraries/EmissionSchedule.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
 import {Core, Dao, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {Wiring} from "../utils/Wiring.sol";
 
 /// @notice An NFT to send to the Governor (which must refuse it) and the Timelock (which keeps it).
 contract TestNFT is ERC721 {
@@ -62,15 +63,9 @@ contract GovernanceHandler is TetradTest {
     uint256 internal constant HOLDERS = 4;
     uint256 internal constant HOLDER_KEY = 0xF00D;
     uint256 internal constant KINDS = 18;
-    uint64 internal constant ADMIN_ROLE = 0;
-    uint64 public constant GUARDIAN_ROLE = 2;
+    uint64 internal constant ADMIN_ROLE = Wiring.ADMIN_ROLE;
+    uint64 public constant GUARDIAN_ROLE = Wiring.GUARDIAN_ROLE;
     address internal constant ETH_RECIPIENT = address(0xE7E);
-    bytes32 internal constant DELEGATION_TYPEHASH = keccak256(
-        "Delegation(address delegatee,uint256 nonce,uint256 expiry)"
-    );
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
 
     TetradGovernor public immutable governor;
     TetradAccessManager public immutable manager;
@@ -217,9 +212,7 @@ contract GovernanceHandler is TetradTest {
         address s = holders[spender % HOLDERS];
         amount = bound(amount, 0, 1e24);
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = _tokenDigest(
-            keccak256(abi.encode(PERMIT_TYPEHASH, o, s, amount, token.nonces(o), deadline))
-        );
+        bytes32 digest = permitDigest(token.DOMAIN_SEPARATOR(), o, s, amount, token.nonces(o), deadline);
         (uint8 v, bytes32 r, bytes32 sig) = vm.sign(HOLDER_KEY + i + (junk ? 1 : 0), digest);
         try token.permit(o, s, amount, deadline, v, r, sig) {
             if (junk) ghostTokenMismatch = true; // signed by someone else
@@ -270,7 +263,7 @@ contract GovernanceHandler is TetradTest {
         address delegatee = holders[to % HOLDERS];
         uint256 expiry = block.timestamp + 1 hours;
         uint256 nonce = token.nonces(holders[i]);
-        bytes32 digest = _tokenDigest(keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry)));
+        bytes32 digest = delegationDigest(token.DOMAIN_SEPARATOR(), delegatee, nonce, expiry);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(HOLDER_KEY + i, digest);
         vm.prank(address(uint160(bound(relayerSeed, 1, type(uint160).max))));
         token.delegateBySig(delegatee, nonce, expiry, v, r, s);
@@ -766,26 +759,9 @@ contract GovernanceHandler is TetradTest {
     function _sign(uint256 i, bytes32 structHash) internal view returns (bytes memory) {
         (, string memory name, string memory version, uint256 chainId, address verifying, , ) = governor
             .eip712Domain();
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256(
-                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-                ),
-                keccak256(bytes(name)),
-                keccak256(bytes(version)),
-                chainId,
-                verifying
-            )
-        );
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(
-            HOLDER_KEY + i,
-            keccak256(abi.encodePacked("\x19\x01", domain, structHash))
-        );
+        bytes32 domain = domainSeparator(name, version, chainId, verifying);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(HOLDER_KEY + i, typedDigest(domain, structHash));
         return abi.encodePacked(r, s, v);
-    }
-
-    function _tokenDigest(bytes32 structHash) internal view returns (bytes32) {
-        return keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
     }
 
     function _spent(address owner, address spender, uint256 amount) internal {

@@ -7,7 +7,7 @@ import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {ITreasury} from "../../contracts/interfaces/ITreasury.sol";
 import {TetradAccessManager} from "../../contracts/governance/TetradAccessManager.sol";
 import {MockStakeToken} from "../../contracts/mocks/MockStakeToken.sol";
-import {TetradTest} from "../utils/TetradTest.sol";
+import {LimitGhost, LimitGhosts, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
 
 /// @notice Drives a Treasury's release rate limit (issue 15): time jumps of up to 40 days (some exactly to
@@ -22,8 +22,9 @@ import {InvariantTargets} from "../utils/InvariantTargets.sol";
 /// the limit in force at `t`. A tightening applies at once and cancels a scheduled loosening; a loosening
 /// (at most 500 over the limit in force) applies 30 days after it is set.
 contract TreasuryHandler is TetradTest {
+    using LimitGhosts for LimitGhost;
+
     uint256 internal constant WINDOW = 30 days;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_LOOSENING = 500;
     address internal constant PAYEE = address(0xBEEF);
 
@@ -43,10 +44,8 @@ contract TreasuryHandler is TetradTest {
     mapping(uint256 tokenIndex => uint256) public ghostDeposited;
     mapping(uint256 tokenIndex => uint256) public ghostReleased;
 
-    // The limit as the ghost sees it: in force, and a scheduled loosening (zero when none).
-    uint256 public ghostBps = BPS;
-    uint256 public ghostPendingBps;
-    uint256 public ghostPendingAt;
+    /// @dev The limit (bps) as the ghost sees it.
+    LimitGhost internal releaseLimit;
     /// @dev Bumped when the limit is set from 10,000 to below it: earlier releases stop counting.
     uint256 public ghostEra;
 
@@ -55,17 +54,12 @@ contract TreasuryHandler is TetradTest {
     bool public ghostReleaseRefusedWithinLimit;
     bool public ghostWindowLimitBroken;
     bool public ghostThirtyDayLimitBroken;
-    bool public ghostLooseningEarly;
-    bool public ghostLimitWrong;
-    bool public ghostSetterWrong;
     bool public ghostStrangerChangedSomething;
 
     // Coverage counters (what the campaign reached).
     uint256 public releasesMade;
     uint256 public releasesAtTheLimit;
     uint256 public releasesRefused;
-    uint256 public looseningsScheduled;
-    uint256 public looseningsApplied;
     uint256 public tightenings;
 
     constructor(
@@ -78,6 +72,7 @@ contract TreasuryHandler is TetradTest {
         manager = manager_;
         governance = governance_;
         tokens = t;
+        releaseLimit.inForce = BPS;
         // What the fund already holds counts as deposited.
         for (uint256 i; i < 2; ++i) ghostDeposited[i] = t[i].balanceOf(address(treasury_));
     }
@@ -94,9 +89,9 @@ contract TreasuryHandler is TetradTest {
     function warp(uint256 seed) external {
         uint256 mode = seed % 8;
         uint256 dt;
-        if (mode == 0 && ghostPendingAt > block.timestamp) {
+        if (mode == 0 && releaseLimit.pendingAt > block.timestamp) {
             // Exactly when the scheduled loosening applies, or one second before.
-            dt = ghostPendingAt - block.timestamp - ((seed >> 3) % 2);
+            dt = releaseLimit.pendingAt - block.timestamp - ((seed >> 3) % 2);
         } else if (mode == 1) {
             // Exactly to the next window's start, or one second before.
             dt = WINDOW - (block.timestamp % WINDOW) - ((seed >> 3) % 2);
@@ -156,32 +151,19 @@ contract TreasuryHandler is TetradTest {
     }
 
     function setMaxReleaseBps(uint256 seed) external synced {
-        uint256 cap = ghostBps + MAX_LOOSENING > BPS ? BPS : ghostBps + MAX_LOOSENING;
-        uint256 bps;
-        uint256 mode = seed % 5;
-        if (mode == 0)
-            bps = cap; // the largest loosening allowed
-        else if (mode == 1) bps = ghostBps - bound(seed >> 3, 0, ghostBps < 1_000 ? ghostBps : 1_000);
-        else if (mode == 2)
-            bps = bound(seed >> 3, cap + 1, cap + 600); // too large a loosening
-        else if (mode == 3)
-            bps = bound(seed >> 3, 0, cap); // anything valid
-        else bps = bound(seed >> 3, cap > 2_000 ? cap - 2_000 : 0, cap); // near the limit in force
+        // Up to 1,000 tighter, or within 2,000 under the largest loosening allowed.
+        (uint256 bps, uint256 cap) = limitCandidate(seed, releaseLimit.inForce, MAX_LOOSENING, 1_000, 2_000);
         bool valid = bps <= cap;
 
         vm.prank(governance);
         try treasury.setMaxReleaseBps(bps) {
-            if (!valid) ghostSetterWrong = true;
-            if (bps > ghostBps) {
-                (ghostPendingBps, ghostPendingAt) = (bps, block.timestamp + WINDOW);
-                ++looseningsScheduled;
-            } else {
-                if (ghostBps == BPS && bps < BPS) ++ghostEra; // releases made unlimited stop counting
-                (ghostBps, ghostPendingBps, ghostPendingAt) = (bps, 0, 0);
+            if (bps <= releaseLimit.inForce) {
+                if (releaseLimit.inForce == BPS && bps < BPS) ++ghostEra; // releases made unlimited stop counting
                 ++tightenings;
             }
+            releaseLimit.accepted(bps, valid, WINDOW);
         } catch (bytes memory reason) {
-            if (valid || bytes4(reason) != ITreasury.InvalidMaxReleaseBps.selector) ghostSetterWrong = true;
+            releaseLimit.refused(valid, reason, ITreasury.InvalidMaxReleaseBps.selector);
         }
         _sync();
     }
@@ -199,7 +181,10 @@ contract TreasuryHandler is TetradTest {
         if (which == 0) call = abi.encodeCall(Treasury.release, (IERC20(address(tokens[0])), caller, 1));
         else if (which == 1) call = abi.encodeCall(Treasury.setMaxReleaseBps, (0));
         else if (which == 2)
-            call = abi.encodeCall(Treasury.setMaxReleaseBps, (ghostBps + 1 > BPS ? BPS : ghostBps + 1));
+            call = abi.encodeCall(
+                Treasury.setMaxReleaseBps,
+                (releaseLimit.inForce + 1 > BPS ? BPS : releaseLimit.inForce + 1)
+            );
         else call = abi.encodeCall(IAccessManaged.setAuthority, (caller));
         vm.prank(caller);
         (bool ok, ) = address(treasury).call(call);
@@ -207,6 +192,10 @@ contract TreasuryHandler is TetradTest {
     }
 
     // ----- views for the invariants -----
+
+    function limitGhost() external view returns (LimitGhost memory) {
+        return releaseLimit;
+    }
 
     function tokenAt(uint256 i) external view returns (IERC20) {
         return IERC20(address(tokens[i]));
@@ -219,13 +208,7 @@ contract TreasuryHandler is TetradTest {
     // ----- helpers -----
 
     function _sync() internal {
-        if (ghostPendingAt != 0 && block.timestamp >= ghostPendingAt) {
-            (ghostBps, ghostPendingBps, ghostPendingAt) = (ghostPendingBps, 0, 0);
-            ++looseningsApplied;
-        }
-        uint256 inForce = treasury.maxReleaseBps();
-        if (inForce > ghostBps) ghostLooseningEarly = true;
-        if (inForce != ghostBps) ghostLimitWrong = true;
+        releaseLimit.sync(treasury.maxReleaseBps());
     }
 
     /// @dev What token `t` released in this window and the previous one (this era), the limit on them
@@ -241,7 +224,7 @@ contract TreasuryHandler is TetradTest {
             if (w == k || w + 1 == k) recent += rs[i].amount;
         }
         uint256 balance = tokens[t].balanceOf(address(treasury));
-        limit = ((balance + recent) * ghostBps) / BPS;
+        limit = ((balance + recent) * releaseLimit.inForce) / BPS;
         available = limit > recent ? limit - recent : 0;
         if (available > balance) available = balance;
     }
@@ -305,16 +288,8 @@ contract TreasuryInvariantTest is TetradTest, InvariantTargets {
     }
 
     function invariant_LimitLooseningNeverBefore30Days() public {
-        assertFalse(handler.ghostLooseningEarly(), "a loosening applied before 30 days");
-        assertFalse(handler.ghostLimitWrong(), "the limit in force differed from the ghost's");
-        assertFalse(
-            handler.ghostSetterWrong(),
-            "setMaxReleaseBps accepted a bad limit or refused a good one"
-        );
-        assertEq(treasury.maxReleaseBps(), handler.ghostBps(), "limit in force");
         (uint256 bps, uint256 at) = treasury.pendingMaxReleaseBps();
-        assertEq(bps, handler.ghostPendingBps(), "pending limit");
-        assertEq(at, handler.ghostPendingAt(), "pending limit's time");
+        assertLimitGhost(handler.limitGhost(), treasury.maxReleaseBps(), bps, at);
     }
 
     function invariant_HoldingsAreDepositsLessReleases() public {

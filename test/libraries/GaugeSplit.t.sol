@@ -9,10 +9,18 @@ import {TetradTest} from "../utils/TetradTest.sol";
 /// above the cap; votes take the whole gauge pool when the caps allow it (up to rounding dust), floors
 /// place everything (up to rounding dust); a subnet with neither votes nor floor gets nothing.
 contract GaugeSplitTest is TetradTest {
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_SUBNETS = 32; // a bucket's bound
     uint256 internal constant MAX_AMOUNT = type(uint112).max; // a bucket's `accounted` is a uint112
     uint256 internal constant MAX_VOTES = type(uint112).max; // a tally is a uint112
+
+    /// @dev What every fuzz test draws: an amount, a seed for the floors and votes, a number of subnets
+    /// and a cap (see `_case`).
+    struct Draw {
+        uint256 amount;
+        uint256 seed;
+        uint256 n;
+        uint256 capBps;
+    }
 
     /// @dev One split's inputs, drawn from fuzzed seeds.
     struct Case {
@@ -30,17 +38,11 @@ contract GaugeSplitTest is TetradTest {
     /// @dev `n` subnets (1..32): floors (none, some or all, summing to at most 10,000; sometimes
     /// exactly 10,000), votes (none, some or all; small values, where rounding shows, or large ones), a
     /// cap in [500, 10,000] (the bucket's bounds) and an amount (small, or up to a uint112).
-    function _case(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withFloors,
-        bool withVotes
-    ) internal pure returns (Case memory c) {
-        n = bound(n, 1, MAX_SUBNETS);
-        c.amount = seed % 3 == 0 ? bound(amount, 0, 1_000) : bound(amount, 0, MAX_AMOUNT);
-        c.capBps = bound(capBps, 500, BPS);
+    function _case(Draw memory d, bool withFloors, bool withVotes) internal pure returns (Case memory c) {
+        uint256 seed = d.seed;
+        uint256 n = bound(d.n, 1, MAX_SUBNETS);
+        c.amount = seed % 3 == 0 ? bound(d.amount, 0, 1_000) : bound(d.amount, 0, MAX_AMOUNT);
+        c.capBps = bound(d.capBps, 500, BPS);
         c.floors = new uint256[](n);
         c.votes = new uint256[](n);
         uint256 floorMask = _rand(seed, 0, 1);
@@ -89,15 +91,8 @@ contract GaugeSplitTest is TetradTest {
 
     // ----- the shares never sum above the amount -----
 
-    function testFuzz_SharesSumToAtMostTheAmount(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withFloors,
-        bool withVotes
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, withFloors, withVotes);
+    function testFuzz_SharesSumToAtMostTheAmount(Draw memory d, bool withFloors, bool withVotes) public {
+        Case memory c = _case(d, withFloors, withVotes);
         uint256[] memory shares = _split(c);
         assertEq(shares.length, c.floors.length, "one share per subnet");
         assertLte(_sum(shares), c.amount, "shares above the amount");
@@ -105,14 +100,8 @@ contract GaugeSplitTest is TetradTest {
 
     // ----- each share: floor + gauge part + its part of the leftover; gauge parts under the cap -----
 
-    function testFuzz_SharesAreFloorPlusGaugePartPlusLeftover(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withVotes
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, true, withVotes);
+    function testFuzz_SharesAreFloorPlusGaugePartPlusLeftover(Draw memory d, bool withVotes) public {
+        Case memory c = _case(d, true, withVotes);
         uint256[] memory shares = _split(c);
         uint256[] memory gauge = _gaugeParts(c);
         uint256 gaugePool = (c.amount * (BPS - c.floorSum)) / BPS;
@@ -129,25 +118,15 @@ contract GaugeSplitTest is TetradTest {
     }
 
     /// @notice With no floor at all, every share is a gauge part: none above the cap.
-    function testFuzz_NoShareAboveTheCapWithoutFloors(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, false, true);
+    function testFuzz_NoShareAboveTheCapWithoutFloors(Draw memory d) public {
+        Case memory c = _case(d, false, true);
         uint256[] memory shares = _split(c);
         for (uint256 i; i < shares.length; ++i) assertLte(shares[i], _cap(c), "a share above the cap");
     }
 
     /// @notice Water-filling keeps the order of the votes: more votes, at least as large a gauge part.
-    function testFuzz_GaugePartsFollowTheVotes(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, true, true);
+    function testFuzz_GaugePartsFollowTheVotes(Draw memory d) public {
+        Case memory c = _case(d, true, true);
         uint256[] memory gauge = _gaugeParts(c);
         for (uint256 i; i < gauge.length; ++i) {
             for (uint256 j; j < gauge.length; ++j) {
@@ -162,13 +141,8 @@ contract GaugeSplitTest is TetradTest {
     /// k wei of rounding dust (each subnet left under the cap loses less than one wei to rounding; a
     /// capped one none). So if k caps cover the amount (k * capBps >= 10,000) the whole amount is given
     /// but for less than k wei (less than n); otherwise at most k * cap is.
-    function testFuzz_VotesTakeTheWholePoolWhenCapsAllow(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, false, true);
+    function testFuzz_VotesTakeTheWholePoolWhenCapsAllow(Draw memory d) public {
+        Case memory c = _case(d, false, true);
         (uint256 voted, ) = _counts(c);
         uint256 given = _sum(_split(c));
         if (voted == 0) {
@@ -187,14 +161,8 @@ contract GaugeSplitTest is TetradTest {
 
     // ----- floors -----
 
-    function testFuzz_FloorsGetAtLeastTheirFloor(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withVotes
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, true, withVotes);
+    function testFuzz_FloorsGetAtLeastTheirFloor(Draw memory d, bool withVotes) public {
+        Case memory c = _case(d, true, withVotes);
         uint256[] memory shares = _split(c);
         for (uint256 i; i < shares.length; ++i) {
             assertGte(shares[i], (c.amount * c.floors[i]) / BPS, "a share below its floor");
@@ -203,14 +171,8 @@ contract GaugeSplitTest is TetradTest {
 
     /// @notice With m >= 1 floored subnets nothing is carried but rounding: at most 2m - 1 wei (m - 1 from
     /// the floors' own parts plus one from the gauge pool's, m - 1 from spreading the leftover).
-    function testFuzz_FloorsPlaceEverythingButDust(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withVotes
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, true, withVotes);
+    function testFuzz_FloorsPlaceEverythingButDust(Draw memory d, bool withVotes) public {
+        Case memory c = _case(d, true, withVotes);
         (, uint256 floored) = _counts(c);
         if (floored == 0) return;
         uint256 given = _sum(_split(c));
@@ -219,15 +181,8 @@ contract GaugeSplitTest is TetradTest {
 
     // ----- neither votes nor floor: nothing -----
 
-    function testFuzz_NoVotesNoFloorNothing(
-        uint256 amount,
-        uint256 seed,
-        uint256 n,
-        uint256 capBps,
-        bool withFloors,
-        bool withVotes
-    ) public {
-        Case memory c = _case(amount, seed, n, capBps, withFloors, withVotes);
+    function testFuzz_NoVotesNoFloorNothing(Draw memory d, bool withFloors, bool withVotes) public {
+        Case memory c = _case(d, withFloors, withVotes);
         uint256[] memory shares = _split(c);
         for (uint256 i; i < shares.length; ++i) {
             if (c.votes[i] == 0 && c.floors[i] == 0) assertEq(shares[i], 0, "no votes, no floor, a share");
@@ -246,35 +201,34 @@ contract GaugeSplitTest is TetradTest {
         (l[0], l[1], l[2]) = (a, b, c);
     }
 
+    /// @dev Splits `amount` by `floors` (their sum the floor sum) and `votes` under a 50% cap: the shares
+    /// must be `expected`, one by one.
+    function _expectSplit(
+        uint256 amount,
+        uint256[] memory floors,
+        uint256[] memory votes,
+        uint256[] memory expected
+    ) internal {
+        assertEq(GaugeSplit.split(amount, floors, votes, _sum(floors), 5_000), expected);
+    }
+
     function test_CapPassesTheExcessOn() public {
         // 75 / 25 pro rata, capped at 50: the excess goes to the other subnet.
-        uint256[] memory s = GaugeSplit.split(100, _list(0, 0), _list(3, 1), 0, 5_000);
-        assertEq(s[0], 50);
-        assertEq(s[1], 50);
+        _expectSplit(100, _list(0, 0), _list(3, 1), _list(50, 50));
         // 80 / 10 / 10, capped at 50: the excess splits 1:1.
-        s = GaugeSplit.split(100, _list(0, 0, 0), _list(8, 1, 1), 0, 5_000);
-        assertEq(s[0], 50);
-        assertEq(s[1], 25);
-        assertEq(s[2], 25);
+        _expectSplit(100, _list(0, 0, 0), _list(8, 1, 1), _list(50, 25, 25));
     }
 
     function test_CapsLeaveTheRestCarriedWithoutFloors() public {
         // One voted subnet, cap 50%: half is given, half carried.
-        uint256[] memory s = GaugeSplit.split(1_000, _list(0, 0), _list(5, 0), 0, 5_000);
-        assertEq(s[0], 500);
-        assertEq(s[1], 0);
+        _expectSplit(1_000, _list(0, 0), _list(5, 0), _list(500, 0));
     }
 
     function test_LeftoverGoesToTheFloors() public {
         // Floor 20%: 200, gauge pool 800; the one voted subnet is capped at 500; the leftover 300 goes
         // to the floored subnet.
-        uint256[] memory s = GaugeSplit.split(1_000, _list(2_000, 0), _list(0, 1), 2_000, 5_000);
-        assertEq(s[0], 500);
-        assertEq(s[1], 500);
+        _expectSplit(1_000, _list(2_000, 0), _list(0, 1), _list(500, 500));
         // No votes: the floors split the whole amount pro rata.
-        s = GaugeSplit.split(1_000, _list(3_000, 1_000, 0), _list(0, 0, 0), 4_000, 5_000);
-        assertEq(s[0], 750);
-        assertEq(s[1], 250);
-        assertEq(s[2], 0);
+        _expectSplit(1_000, _list(3_000, 1_000, 0), _list(0, 0, 0), _list(750, 250, 0));
     }
 }

@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
-import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {CapitalPool} from "../../contracts/rewards/CapitalPool.sol";
@@ -15,6 +14,7 @@ import {FeeOnTransferToken} from "../../contracts/mocks/FeeOnTransferToken.sol";
 import {RebasingToken} from "../../contracts/mocks/RebasingToken.sol";
 import {Core, TetradTest} from "../utils/TetradTest.sol";
 import {InvariantTargets} from "../utils/InvariantTargets.sol";
+import {GovernedHandler, PausableHandler} from "../utils/GovernedHandler.sol";
 
 /// @notice The faucet all three test stake tokens share.
 interface IFaucet {
@@ -32,12 +32,8 @@ interface IPermitToken {
 /// @notice Drives the capital pool with four stakers, real emission, donations and time jumps, and
 /// governance's settings, pause, recoveries, skims and authority changes; strangers try the governance
 /// functions.
-contract PoolHandler is TetradTest {
+contract PoolHandler is PausableHandler {
     uint256 internal constant ACTOR_KEY = 0xA11CE;
-    address internal constant OUTSIDER = address(0xB0B);
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
 
     CapitalPool public immutable pool;
     EmissionController public immutable controller;
@@ -45,8 +41,6 @@ contract PoolHandler is TetradTest {
     IERC20 public immutable stake;
     bool public immutable stakeHasPermit;
     address public immutable governance;
-    TetradAccessManager public immutable manager;
-    TetradAccessManager public immutable spareManager;
     MockStakeToken public immutable stray;
     address[4] internal actors;
 
@@ -57,7 +51,6 @@ contract PoolHandler is TetradTest {
     bool public ghostWithdrawFailed;
     bool public ghostStakeLeaked;
     bool public ghostClaimMismatch;
-    bool public ghostPaused;
     bool public ghostPausedEntryWorked;
     bool public ghostBelowMinDepositAccepted;
     bool public ghostProtectedTokenRecovered;
@@ -75,15 +68,13 @@ contract PoolHandler is TetradTest {
         bool stakeHasPermit_,
         address governance_,
         TetradAccessManager spare
-    ) {
+    ) GovernedHandler(c.manager, spare) {
         pool = c.pool;
         controller = c.controller;
         token = c.token;
         stake = stake_;
         stakeHasPermit = stakeHasPermit_;
         governance = governance_;
-        manager = c.manager;
-        spareManager = spare;
         stray = new MockStakeToken("Stray", "STRAY");
         for (uint256 i; i < 4; ++i) {
             actors[i] = vm.addr(ACTOR_KEY + i);
@@ -125,14 +116,13 @@ contract PoolHandler is TetradTest {
         bool signed = stakeHasPermit && !junk;
         if (signed) {
             IPermitToken t = IPermitToken(address(stake));
-            bytes32 digest = keccak256(
-                abi.encodePacked(
-                    "\x19\x01",
-                    t.DOMAIN_SEPARATOR(),
-                    keccak256(
-                        abi.encode(PERMIT_TYPEHASH, actor, address(pool), amount, t.nonces(actor), deadline)
-                    )
-                )
+            bytes32 digest = permitDigest(
+                t.DOMAIN_SEPARATOR(),
+                actor,
+                address(pool),
+                amount,
+                t.nonces(actor),
+                deadline
             );
             (v, r, s) = vm.sign(ACTOR_KEY + i, digest);
         }
@@ -207,17 +197,11 @@ contract PoolHandler is TetradTest {
     }
 
     function pause() external {
-        vm.prank(governance);
-        try pool.pause() {
-            ghostPaused = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(pool), true);
     }
 
     function unpause() external {
-        vm.prank(governance);
-        try pool.unpause() {
-            ghostPaused = false;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _setPaused(governance, address(pool), false);
     }
 
     function setMinDeposit(uint256 amount) external {
@@ -271,18 +255,13 @@ contract PoolHandler is TetradTest {
     /// @dev Moves the pool to the other AccessManager (governance administers both; both let the
     /// controller notify the pool).
     function migrateAuthority() external {
-        address next = ghostAuthority == address(manager) ? address(spareManager) : address(manager);
-        vm.prank(governance);
-        IAccessManager(ghostAuthority).updateAuthority(address(pool), next);
-        ghostAuthority = next;
+        ghostAuthority = _migrate(governance, address(pool), ghostAuthority);
     }
 
     /// @dev Someone other than governance tries one governance function; every one must refuse.
     function strangerTries(uint256 callerSeed, uint256 which) external {
         address caller = address(uint160(bound(callerSeed, 1, type(uint160).max)));
-        // (An AccessManager may call setAuthority on what it governs: the authorities are not strangers.)
-        if (caller == governance || caller == address(controller)) return;
-        if (caller == address(manager) || caller == address(spareManager)) return;
+        if (caller == governance || caller == address(controller) || _isManager(caller)) return;
         bytes[10] memory calls = [
             abi.encodeCall(CapitalPool.notifyRewards, ()),
             abi.encodeCall(CapitalPool.pause, ()),

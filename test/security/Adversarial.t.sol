@@ -191,15 +191,6 @@ contract AdversarialTest is TetradTest {
     uint256 internal constant DAVE_PK = 0xDA7E;
     uint256 internal constant OTHER_CHAIN = 1;
 
-    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-    );
-    bytes32 internal constant DELEGATION_TYPEHASH = keccak256(
-        "Delegation(address delegatee,uint256 nonce,uint256 expiry)"
-    );
     bytes32 internal constant BALLOT_TYPEHASH = keccak256(
         "Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce)"
     );
@@ -307,7 +298,7 @@ contract AdversarialTest is TetradTest {
             address(new Treasury(address(manager))),
             address(this),
             "",
-            _params(),
+            defaultSubnetParams(),
             _weights()
         );
         // The hook token has no burn: this scenario is about the bond refund, not the registration fee.
@@ -374,11 +365,11 @@ contract AdversarialTest is TetradTest {
         Tetrad token = c.token;
         address spender = address(0x5BE7);
         uint256 deadline = block.timestamp + 1 days;
-        assertEq(_domain("Tetrad", address(token), chain), token.DOMAIN_SEPARATOR(), "domain recomputed");
-        bytes32 here = _permitDigest(bob, spender, 1 ether, 0, deadline, chain);
+        assertEq(_tokenDomain(chain), token.DOMAIN_SEPARATOR(), "domain recomputed");
+        bytes32 here = permitDigest(_tokenDomain(chain), bob, spender, 1 ether, 0, deadline);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             BOB_PK,
-            _permitDigest(bob, spender, 1 ether, 0, deadline, OTHER_CHAIN)
+            permitDigest(_tokenDomain(OTHER_CHAIN), bob, spender, 1 ether, 0, deadline)
         );
         vm.expectRevert(
             abi.encodeWithSelector(ERC20Permit.ERC2612InvalidSigner.selector, ecrecover(here, v, r, s), bob)
@@ -387,7 +378,7 @@ contract AdversarialTest is TetradTest {
 
         (v, r, s) = vm.sign(BOB_PK, here);
         vm.chainId(OTHER_CHAIN); // a fork of this chain: same contracts, same state, another chain id
-        bytes32 onFork = _permitDigest(bob, spender, 1 ether, 0, deadline, OTHER_CHAIN);
+        bytes32 onFork = permitDigest(_tokenDomain(OTHER_CHAIN), bob, spender, 1 ether, 0, deadline);
         vm.expectRevert(
             abi.encodeWithSelector(ERC20Permit.ERC2612InvalidSigner.selector, ecrecover(onFork, v, r, s), bob)
         );
@@ -396,13 +387,13 @@ contract AdversarialTest is TetradTest {
 
         token.permit(bob, spender, 1 ether, deadline, v, r, s);
         assertEq(token.allowance(bob, spender), 1 ether);
-        bytes32 reused = _permitDigest(bob, spender, 1 ether, 1, deadline, chain);
+        bytes32 reused = permitDigest(_tokenDomain(chain), bob, spender, 1 ether, 1, deadline);
         vm.expectRevert(
             abi.encodeWithSelector(ERC20Permit.ERC2612InvalidSigner.selector, ecrecover(reused, v, r, s), bob)
         );
         token.permit(bob, spender, 1 ether, deadline, v, r, s);
 
-        (v, r, s) = vm.sign(BOB_PK, _permitDigest(bob, spender, 5 ether, 1, deadline, chain));
+        (v, r, s) = vm.sign(BOB_PK, permitDigest(_tokenDomain(chain), bob, spender, 5 ether, 1, deadline));
         vm.warp(deadline + 1);
         vm.expectRevert(abi.encodeWithSelector(ERC20Permit.ERC2612ExpiredSignature.selector, deadline));
         token.permit(bob, spender, 5 ether, deadline, v, r, s);
@@ -417,9 +408,9 @@ contract AdversarialTest is TetradTest {
         uint256 nonce = token.nonces(carol); // 0
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             CAROL_PK,
-            _delegationDigest(carol, nonce, expiry, OTHER_CHAIN)
+            delegationDigest(_tokenDomain(OTHER_CHAIN), carol, nonce, expiry)
         );
-        address stranger = ecrecover(_delegationDigest(carol, nonce, expiry, chain), v, r, s);
+        address stranger = ecrecover(delegationDigest(_tokenDomain(chain), carol, nonce, expiry), v, r, s);
         // Another chain's signature recovers a stranger here. With nonce 0 it "delegates" the stranger's
         // empty balance: carol's delegation and everyone's votes are untouched.
         token.delegateBySig(carol, nonce, expiry, v, r, s);
@@ -427,7 +418,7 @@ contract AdversarialTest is TetradTest {
         assertEq(token.delegates(stranger), carol);
         assertEq(token.getVotes(carol), 0, "no votes moved");
 
-        (v, r, s) = vm.sign(CAROL_PK, _delegationDigest(carol, nonce, expiry, chain));
+        (v, r, s) = vm.sign(CAROL_PK, delegationDigest(_tokenDomain(chain), carol, nonce, expiry));
         vm.chainId(OTHER_CHAIN);
         // The fork recovers another stranger: at most the same empty delegation, never carol's.
         token.delegateBySig(carol, nonce, expiry, v, r, s);
@@ -439,7 +430,10 @@ contract AdversarialTest is TetradTest {
         vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, carol, nonce + 1));
         token.delegateBySig(carol, nonce, expiry, v, r, s);
 
-        (v, r, s) = vm.sign(CAROL_PK, _delegationDigest(dave, nonce + 1, block.timestamp - 1, chain));
+        (v, r, s) = vm.sign(
+            CAROL_PK,
+            delegationDigest(_tokenDomain(chain), dave, nonce + 1, block.timestamp - 1)
+        );
         vm.expectRevert(abi.encodeWithSelector(IVotes.VotesExpiredSignature.selector, block.timestamp - 1));
         token.delegateBySig(dave, nonce + 1, block.timestamp - 1, v, r, s);
         assertEq(token.delegates(carol), carol, "only the legitimate delegation took effect");
@@ -571,7 +565,7 @@ contract AdversarialTest is TetradTest {
             address(c.buckets[4]),
             address(this),
             "",
-            _params(),
+            defaultSubnetParams(),
             _weights()
         );
         address[10] memory targets = [
@@ -657,35 +651,9 @@ contract AdversarialTest is TetradTest {
         id = governor.propose(targets, values, calldatas, description);
     }
 
-    function _domain(string memory name, address verifying, uint256 chainId) internal pure returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name)), keccak256("1"), chainId, verifying)
-            );
-    }
-
-    function _permitDigest(
-        address owner,
-        address spender,
-        uint256 value,
-        uint256 nonce,
-        uint256 deadline,
-        uint256 chainId
-    ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, nonce, deadline));
-        return
-            keccak256(abi.encodePacked("\x19\x01", _domain("Tetrad", address(c.token), chainId), structHash));
-    }
-
-    function _delegationDigest(
-        address delegatee,
-        uint256 nonce,
-        uint256 expiry,
-        uint256 chainId
-    ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry));
-        return
-            keccak256(abi.encodePacked("\x19\x01", _domain("Tetrad", address(c.token), chainId), structHash));
+    /// @dev The token's EIP-712 domain on chain `chainId`, recomputed from its fields.
+    function _tokenDomain(uint256 chainId) internal view returns (bytes32) {
+        return domainSeparator("Tetrad", "1", chainId, address(c.token));
     }
 
     function _ballotDigest(
@@ -695,36 +663,11 @@ contract AdversarialTest is TetradTest {
         uint256 nonce,
         uint256 chainId
     ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(BALLOT_TYPEHASH, id, support, voter, nonce));
         return
-            keccak256(
-                abi.encodePacked(
-                    "\x19\x01",
-                    _domain("Tetrad Governor", address(governor), chainId),
-                    structHash
-                )
+            typedDigest(
+                domainSeparator("Tetrad Governor", "1", chainId, address(governor)),
+                keccak256(abi.encode(BALLOT_TYPEHASH, id, support, voter, nonce))
             );
-    }
-
-    function _params() internal pure returns (ISubnet.Params memory) {
-        return
-            ISubnet.Params({
-                commitDuration: 20 hours,
-                revealDuration: 4 hours,
-                immunityPeriod: 7 days,
-                unbondingDelay: 15 days,
-                kappa: 5_000,
-                contributorShare: 8_000,
-                validatorShare: 1_500,
-                agreementThreshold: 5_000,
-                maxStrikes: 3,
-                activityCutoff: 7,
-                relativeThreshold: 8_000,
-                edgeShare: 1_000,
-                edgeFloor: 1_000,
-                bond: 10 ether,
-                minValidatorStake: 100 ether
-            });
     }
 
     function _weights() internal pure returns (uint16[] memory w) {

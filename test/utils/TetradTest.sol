@@ -51,14 +51,73 @@ struct StandaloneSubnet {
     Subnet subnet;
 }
 
-/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, a core deployment
-/// and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol, generated from
-/// deploy/modules/wiring.ts).
+/// @notice A limit whose tightenings apply at once and whose loosenings wait (issue 15: the controller's
+/// share step, a treasury's release limit), as a handler's ghost model sees it.
+struct LimitGhost {
+    uint256 inForce;
+    uint256 pending; // a scheduled loosening (zero when none)
+    uint256 pendingAt; // when it applies
+    uint256 scheduled; // coverage: loosenings scheduled
+    uint256 applied; // coverage: loosenings applied
+    bool early; // the contract's limit was above the ghost's: a loosening applied early
+    bool wrong; // the contract's limit differed from the ghost's
+    bool setterWrong; // the setter accepted a bad limit or refused a good one
+}
+
+/// @notice The rule of a `LimitGhost`.
+library LimitGhosts {
+    /// @dev Applies a loosening whose time has come, then compares the ghost with the contract's limit in
+    /// force, `actual`: it may never be above the ghost's (a loosening applied early), nor differ at all.
+    function sync(LimitGhost storage g, uint256 actual) internal {
+        if (g.pendingAt != 0 && block.timestamp >= g.pendingAt) {
+            (g.inForce, g.pending, g.pendingAt) = (g.pending, 0, 0);
+            ++g.applied;
+        }
+        if (actual > g.inForce) g.early = true;
+        if (actual != g.inForce) g.wrong = true;
+    }
+
+    /// @dev The setter accepted `value` (it must be `valid`): a loosening is scheduled `delay` later; a
+    /// tightening applies at once and cancels a scheduled loosening.
+    function accepted(LimitGhost storage g, uint256 value, bool valid, uint256 delay) internal {
+        if (!valid) g.setterWrong = true;
+        if (value > g.inForce) {
+            (g.pending, g.pendingAt) = (value, block.timestamp + delay);
+            ++g.scheduled;
+        } else {
+            (g.inForce, g.pending, g.pendingAt) = (value, 0, 0);
+        }
+    }
+
+    /// @dev The setter refused a value: only an invalid one, and with the `expected` error.
+    function refused(LimitGhost storage g, bool valid, bytes memory reason, bytes4 expected) internal {
+        if (valid || bytes4(reason) != expected) g.setterWrong = true;
+    }
+}
+
+/// @notice Shared helpers for the Solidity suites: bounded inputs, CREATE addresses, EIP-712 digests, a core
+/// deployment and the DAO over it, wired from the deployment's wiring table (test/utils/Wiring.sol,
+/// generated from deploy/modules/wiring.ts), subnet settings, and the rate-limited limits' candidates and
+/// ghost checks.
 abstract contract TetradTest is PRBTest {
     uint256 internal constant DAY = 86_400;
+    /// @dev Basis points: 10,000 is the whole.
+    uint256 internal constant BPS = 10_000;
     uint64 internal constant DISTRIBUTOR_ROLE = Wiring.DISTRIBUTOR_ROLE;
+    /// @dev An account that holds no role and takes no part: a stranger, or a payee outside the system.
+    address internal constant OUTSIDER = address(0xB0B);
     /// @dev The owner of the subnets `deployStandaloneSubnet` deploys.
     address internal constant SUBNET_OWNER = address(0xBEEF);
+
+    bytes32 internal constant EIP712_DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 internal constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 internal constant DELEGATION_TYPEHASH = keccak256(
+        "Delegation(address delegatee,uint256 nonce,uint256 expiry)"
+    );
 
     /// @dev Maps any `x` into `[min, max]` (forge-std's `bound`, without the logging).
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
@@ -68,6 +127,44 @@ abstract contract TetradTest is PRBTest {
         return min + (x % size);
     }
 
+    /// @dev A new value for a limit in [0, 10,000] whose loosenings are rate-limited (the controller's share
+    /// step, a treasury's release limit), `current` the limit in force. By `seed % 5`: the largest loosening
+    /// allowed (`cap`: current + maxLoosening, at most 10,000); a tightening by up to `maxTightening`; too
+    /// large a loosening (1 to 600 over `cap`); anything up to `cap`; anything within `near` under `cap`.
+    function limitCandidate(
+        uint256 seed,
+        uint256 current,
+        uint256 maxLoosening,
+        uint256 maxTightening,
+        uint256 near
+    ) internal pure returns (uint256 value, uint256 cap) {
+        cap = current + maxLoosening > BPS ? BPS : current + maxLoosening;
+        uint256 mode = seed % 5;
+        uint256 pick = seed >> 3;
+        if (mode == 0) value = cap;
+        else if (mode == 1)
+            value = current - bound(pick, 0, current < maxTightening ? current : maxTightening);
+        else if (mode == 2) value = bound(pick, cap + 1, cap + 600);
+        else if (mode == 3) value = bound(pick, 0, cap);
+        else value = bound(pick, cap > near ? cap - near : 0, cap);
+    }
+
+    /// @dev A limit's ghost against the contract (its limit in force and its scheduled loosening): no
+    /// loosening applied early, the limit never different, the setter never wrong, and the same state now.
+    function assertLimitGhost(
+        LimitGhost memory g,
+        uint256 inForce,
+        uint256 pending,
+        uint256 pendingAt
+    ) internal {
+        assertFalse(g.early, "a loosening applied before 30 days");
+        assertFalse(g.wrong, "the limit in force differed from the ghost's");
+        assertFalse(g.setterWrong, "the setter accepted a bad limit or refused a good one");
+        assertEq(inForce, g.inForce, "limit in force");
+        assertEq(pending, g.pending, "pending limit");
+        assertEq(pendingAt, g.pendingAt, "pending limit's time");
+    }
+
     /// @dev The address of the contract `deployer` creates with `nonce` (nonces below 256).
     function createAddress(address deployer, uint256 nonce) internal pure returns (address) {
         bytes memory data;
@@ -75,6 +172,56 @@ abstract contract TetradTest is PRBTest {
         else if (nonce < 0x80) data = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, uint8(nonce));
         else data = abi.encodePacked(bytes1(0xd7), bytes1(0x94), deployer, bytes1(0x81), uint8(nonce));
         return address(uint160(uint256(keccak256(data))));
+    }
+
+    /// @dev An EIP-712 domain separator, computed from its fields.
+    function domainSeparator(
+        string memory name,
+        string memory version,
+        uint256 chainId,
+        address verifyingContract
+    ) internal pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    EIP712_DOMAIN_TYPEHASH,
+                    keccak256(bytes(name)),
+                    keccak256(bytes(version)),
+                    chainId,
+                    verifyingContract
+                )
+            );
+    }
+
+    /// @dev The EIP-712 digest of `structHash` under `domain`: what a signer signs.
+    function typedDigest(bytes32 domain, bytes32 structHash) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @dev The digest of an EIP-2612 permit under `domain`.
+    function permitDigest(
+        bytes32 domain,
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 nonce,
+        uint256 deadline
+    ) internal pure returns (bytes32) {
+        return
+            typedDigest(
+                domain,
+                keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, nonce, deadline))
+            );
+    }
+
+    /// @dev The digest of an ERC20Votes delegation (`delegateBySig`) under `domain`.
+    function delegationDigest(
+        bytes32 domain,
+        address delegatee,
+        uint256 nonce,
+        uint256 expiry
+    ) internal pure returns (bytes32) {
+        return typedDigest(domain, keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry)));
     }
 
     function defaultSchedule() internal view returns (EmissionSchedule.Params memory) {
@@ -172,6 +319,37 @@ abstract contract TetradTest is PRBTest {
         uint16[] memory bps = new uint16[](1);
         bps[0] = 10_000;
         s.bucket.setFloors(subnets, bps);
+    }
+
+    /// @dev The deployment's subnet settings (deploy/parameters.json, `subnet`).
+    function defaultSubnetParams() internal pure returns (ISubnet.Params memory) {
+        return
+            ISubnet.Params({
+                commitDuration: 20 hours,
+                revealDuration: 4 hours,
+                immunityPeriod: 7 days,
+                unbondingDelay: 15 days,
+                kappa: 5_000,
+                contributorShare: 8_000,
+                validatorShare: 1_500,
+                agreementThreshold: 5_000,
+                maxStrikes: 3,
+                activityCutoff: 7,
+                relativeThreshold: 8_000,
+                edgeShare: 1_000,
+                edgeFloor: 1_000,
+                bond: 10 ether,
+                minValidatorStake: 100 ether
+            });
+    }
+
+    /// @dev The deployment's subnet settings with short rounds for the suites: one-hour phases, a day of
+    /// immunity, expelled at 2 strikes, sheets in force for 3 rounds (so offline validators idle out
+    /// within a campaign).
+    function shortSubnetParams() internal pure returns (ISubnet.Params memory p) {
+        p = defaultSubnetParams();
+        (p.commitDuration, p.revealDuration, p.immunityPeriod) = (1 hours, 1 hours, 1 days);
+        (p.maxStrikes, p.activityCutoff) = (2, 3);
     }
 
     /// @dev One metric of weight 10,000: a sheet's value v folds to v * 10,000.
