@@ -7,4 +7,3 @@ import hre from "hardhat";
 export function underCoverage(): boolean {
   return (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 }
-
