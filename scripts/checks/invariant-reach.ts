@@ -135,7 +135,7 @@ export const REACH: Record<string, readonly string[]> = {
   ],
   // A clone is initialized by the factory's launch, and retired by a kill or by a launch into a full
   // bucket.
-  "Subnet.initialize(address,address,address,string,string,(uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96),uint16[])":
+  "Subnet.initialize(address,address,string,(uint32,uint32,uint32,uint32,uint16,uint16,uint16,uint16,uint8,uint8,uint16,uint16,uint16,uint96,uint96),uint16[])":
     [`${MKT}.launch`],
   "Subnet.pause()": ["SubnetHandler.pause"],
   "Subnet.payFee(uint256,bytes32)": [`${MKT}.payFee`],
