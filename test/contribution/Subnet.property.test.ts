@@ -51,6 +51,7 @@ import {
   trackedRegister,
   trackedStake,
 } from "../utils/subnet-rounds";
+import { runs } from "../utils/coverage";
 
 const TTD = 10n ** 18n;
 const MAX_N = 12; // contributors
@@ -384,7 +385,7 @@ describe("Subnet (properties)", function () {
   it("(a) credits every round exactly as the reference; pool - paid is carried", async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, (s) => isolated(() => play(s))),
-      { numRuns: 30, ...BOUNDED },
+      { numRuns: runs(30), ...BOUNDED },
     );
   });
 
@@ -471,7 +472,7 @@ describe("Subnet (properties)", function () {
           }
         }),
       ),
-      { numRuns: 40, ...BOUNDED },
+      { numRuns: runs(40), ...BOUNDED },
     );
   });
 
@@ -578,7 +579,7 @@ describe("Subnet (properties)", function () {
           }
         }),
       ),
-      { numRuns: 20, ...BOUNDED },
+      { numRuns: runs(20), ...BOUNDED },
     );
   });
 });

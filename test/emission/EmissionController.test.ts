@@ -38,7 +38,7 @@ import {
   split,
   total,
 } from "../../scripts/lib/models/schedule";
-import { underCoverage } from "../utils/coverage";
+import { runs, underCoverage } from "../utils/coverage";
 
 type Amounts = [bigint, bigint, bigint, bigint, bigint];
 type RecipientArg = IEmissionController.RecipientStruct;
@@ -886,7 +886,7 @@ describe("EmissionController", () => {
           }
           expect(await controller.shares()).to.deep.equal(bigShares(shares));
         }),
-        { numRuns: 25 },
+        { numRuns: runs(25) },
       );
     });
   });

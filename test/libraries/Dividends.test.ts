@@ -9,6 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { DividendsHarness__factory } from "../../typechain-types";
 import { factor, struck } from "../../scripts/lib/models/dividends";
+import { runs } from "../utils/coverage";
 
 const BPS = 10_000n;
 
@@ -110,7 +111,7 @@ describe("Dividends (library)", () => {
             }
           },
         ),
-        { numRuns: 300 },
+        { numRuns: runs(300) },
       );
     });
   });

@@ -39,6 +39,7 @@ import {
   RebasingToken__factory,
   TetradAccessManager__factory,
 } from "../../typechain-types";
+import { runs } from "../utils/coverage";
 
 const P = 10n ** 18n;
 const IDEAL_SCALE = 10n ** 40n;
@@ -568,7 +569,7 @@ describe("CapitalPool properties", function () {
           expect(reserved, `(5) reserved ${ctx}`).to.equal(notified - claimedSum);
         }
       }),
-      { numRuns: Number(process.env.CAPITAL_POOL_RUNS ?? 40) },
+      { numRuns: Number(process.env.CAPITAL_POOL_RUNS ?? runs(40)) },
     );
   });
 
@@ -664,7 +665,7 @@ describe("CapitalPool properties", function () {
           expect(await pool.totalStaked()).to.equal(0n);
         },
       ),
-      { numRuns: Number(process.env.CAPITAL_POOL_RUNS ?? 25) },
+      { numRuns: Number(process.env.CAPITAL_POOL_RUNS ?? runs(25)) },
     );
   });
 });
