@@ -7,14 +7,11 @@ import hre from "hardhat";
 export function underCoverage(): boolean {
   return (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 }
-<<<<<<< HEAD
-=======
 
 /**
  * fast-check run count: `n` normally, a fifth under coverage. CI runs every suite at once on 2 cores and
- * the deep properties cost about 110 s of it; they run at full depth in `npm test`.
+ * the deep properties cost about 110 s of it there; they run at full depth in `npm test`.
  */
 export function runs(n: number): number {
   return underCoverage() ? Math.max(3, Math.ceil(n / 5)) : n;
 }
->>>>>>> parent of 3913b6a (Property tests run at full depth under coverage too (runs() divided them by 5 when instrumented contracts were several times slower; EDR's native collection made them about as fast as plain))
