@@ -8,8 +8,9 @@
  * A large job is compiled in parts: solc-js (WebAssembly) fails with "memory access out of bounds"
  * when one call generates code for the whole test tree at once (forge's 200-runs job, with the market's
  * invariant suite, since issue 16). Each part is one call over all the sources that asks for the outputs
- * of at most FILES_PER_CALL of the selected files (48: the 136-file job in 3 calls, 53 s; in 6 calls of 24, 72 s); the outputs are merged (contracts and sources by name,
- * diagnostics once each), which is what one call would have returned.
+ * of at most FILES_PER_CALL of the selected files (48: that 136-file job in 3 calls, 53 s; in 6 calls
+ * of 24, 72 s). The outputs are merged (contracts and sources by name, diagnostics once each), which is
+ * what one call would have returned.
  */
 "use strict";
 const solc = require("solc");
