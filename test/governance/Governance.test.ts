@@ -227,7 +227,11 @@ describe("Governance: the DAO over the whole system (default settings)", () => {
     // From the next distribution on, the new shares.
     await time.increase(DAY);
     const amounts = await distributeAt(s, NEW);
-    expect(amounts[4], "protection now gets 10%").to.be.gt(amounts[3] / 2n);
+    // 10% of what was minted, plus the rounding dust of the four buckets (at most 4 wei); the old
+    // check, protection > half of capital's 20%, failed whenever the minted amount was a multiple of 10.
+    const total = amounts.reduce((a, b) => a + b, 0n);
+    expect(amounts[4], "protection now gets 10%").to.be.gte(total / 10n);
+    expect(amounts[4], "protection now gets 10% (+ dust)").to.be.lte(total / 10n + 4n);
   });
 
   it("queues new metric weights for a subnet's next round, where they fold the revealed sheets", async () => {
