@@ -1,5 +1,8 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_COMPILE_JOBS,
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+} from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { testnetConfig } from "./scripts/lib/deploy/network-config";
 import "./scripts/tasks";
@@ -30,6 +33,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     longVersion: solc.version(),
   };
 });
+
+/**
+ * Hardhat compiles cpus - 1 jobs at once (one on 2 cores). There are three (the 10,000-runs build,
+ * Subnet through the IR pipeline, TetradGovernor at 200 runs), each solc-js in its own child process:
+ * side by side, a fresh compile takes about its longest job's time.
+ */
+subtask(TASK_COMPILE_SOLIDITY_COMPILE_JOBS, async (args: { concurrency: number }, _hre, runSuper) =>
+  runSuper({ ...args, concurrency: Math.max(args.concurrency, 3) }),
+);
 
 const config: HardhatUserConfig = {
   solidity: {

@@ -169,20 +169,33 @@ const hardhat = (...a) => run("hardhat", process.execPath, [HARDHAT, ...a]);
 /**
  * The plain Hardhat suite runs as HARDHAT_SHARDS processes side by side (a machine of 2 cores runs the
  * suite about twice as fast), each given a share of the test files balanced by weight: the seconds a
- * file took on 2 cores when it is known to be slow (SLOW_FILES), else its size as a proxy.
+ * file's tests took alone on 2 cores (measured file by file, startup excluded) when it takes 3 s or
+ * more (SLOW_FILES), else 1. Re-measure when a file grows slow: an unbalanced split costs wall time.
  */
 const HARDHAT_SHARDS = 2;
 const SLOW_FILES = {
-  "test/security/Adversarial.test.ts": 70,
-  "test/security/Consensus.attacks.test.ts": 70,
-  "test/contribution/Subnet.property.test.ts": 70,
-  "test/scripts/simulate.test.ts": 50,
-  "test/scripts/simulate-anvil.test.ts": 25,
-  "test/rewards/CapitalPool.property.test.ts": 30,
-  "test/deploy/Tetrad.module.test.ts": 25,
-  "test/contribution/Subnet.test.ts": 25,
-  "test/scripts/tasks.test.ts": 20,
-  "test/e2e/wallet.test.ts": 15,
+  "test/contribution/Subnet.property.test.ts": 46,
+  "test/security/Adversarial.test.ts": 39,
+  "test/security/Consensus.attacks.test.ts": 34,
+  "test/scripts/simulate.test.ts": 23,
+  "test/e2e/wallet.test.ts": 22,
+  "test/scripts/simulate-anvil.test.ts": 13,
+  "test/contribution/Subnet.test.ts": 12,
+  "test/deploy/Tetrad.module.test.ts": 12,
+  "test/rewards/CapitalPool.property.test.ts": 12,
+  "test/security/SubnetGuardrails.test.ts": 12,
+  "test/scripts/simulate-market.test.ts": 10,
+  "test/emission/EmissionController.test.ts": 9,
+  "test/scripts/tasks.test.ts": 7,
+  "test/governance/Attacks.test.ts": 6,
+  "test/governance/Guardrails.test.ts": 5,
+  "test/e2e/poc.test.ts": 4,
+  "test/rewards/CapitalPool.test.ts": 4,
+  "test/contribution/ContributionBucket.test.ts": 3,
+  "test/contribution/SubnetFactory.test.ts": 3,
+  "test/contribution/SubnetMarket.test.ts": 3,
+  "test/governance/Governance.test.ts": 3,
+  "test/scripts/errors.test.ts": 3,
 };
 
 /** The Hardhat test files split into `n` lists of about equal weight (heaviest first, to the lightest list). */
@@ -197,7 +210,7 @@ function hardhatShards(n) {
     }
   };
   walk("test");
-  const weight = (f) => SLOW_FILES[f] ?? fs.statSync(path.join(ROOT, f)).size / 4000;
+  const weight = (f) => SLOW_FILES[f] ?? 1;
   const shards = Array.from({ length: n }, () => ({ files: [], weight: 0 }));
   for (const f of files.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
     const lightest = shards.reduce((m, s) => (s.weight < m.weight ? s : m));
