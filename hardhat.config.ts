@@ -89,8 +89,9 @@ const config: HardhatUserConfig = {
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",
-    // The instrumented build has the same ABIs: the plain build's types serve it.
-    dontOverrideCompile: COVERAGE,
+    // The instrumented build's factories (their bytecode is the instrumented one) go to their own folder;
+    // tools/coverage/edr.js points the coverage run's imports of typechain-types/ there.
+    ...(COVERAGE ? { outDir: "typechain-types-coverage" } : {}),
   },
   // The instrumented build has its own artifacts and cache, so that coverage never overwrites the plain
   // build (which the plain-only tests, the app and the benches read, even while coverage runs).

@@ -24,6 +24,24 @@ const Injector = require("solidity-coverage/lib/injector");
 const API = require("solidity-coverage/lib/api");
 const { EdrContext } = require("@nomicfoundation/edr");
 
+// The tests deploy through TypeChain factories too, whose bytecode is the build they were generated from:
+// under coverage, typechain-types-coverage/ (hardhat.config.ts) holds the instrumented build's, and every
+// import that resolves into typechain-types/ is sent there (the plain folder stays the plain build's, for
+// the tests that run plain beside coverage).
+const PLAIN_TYPES = path.join(__dirname, "..", "..", "typechain-types") + path.sep;
+const COVERAGE_TYPES = path.join(__dirname, "..", "..", "typechain-types-coverage") + path.sep;
+const Module = require("module");
+const resolveFilename = Module._resolveFilename;
+/** Set once the instrumented build (and its types) exist: when solidity-coverage attaches, before the tests. */
+let remapTypes = false;
+Module._resolveFilename = function (request, ...rest) {
+  const resolved = resolveFilename.call(this, request, ...rest);
+  if (!remapTypes || !resolved.startsWith(PLAIN_TYPES)) return resolved;
+  const target = COVERAGE_TYPES + resolved.slice(PLAIN_TYPES.length);
+  if (!fs.existsSync(target)) throw new Error(`tools/coverage/edr.js: no ${target} (TypeChain under coverage)`);
+  return target;
+};
+
 /** The probe library, as a source name Hardhat resolves in the project. */
 const PROBE = "tools/coverage/TetradCoverage.sol";
 
@@ -82,6 +100,7 @@ EdrContext.prototype.createProvider = function (chainType, config, ...rest) {
 
 API.prototype.attachToHardhatVM = async function (provider) {
   api = this;
+  remapTypes = true;
   if ("init" in provider) await provider.init();
   if (stats.providers === 0) {
     throw new Error("tools/coverage/edr.js: the Hardhat network provider was created before the collector");
