@@ -70,7 +70,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_COMPILER_INPUT).setAction(async (_, { config }
 /** The API whose hit map receives the probes (set when solidity-coverage attaches). */
 let api;
 /** Providers created with the collector, and probes that matched no instrumented hash. */
-const stats = { providers: 0, hits: 0, unknown: 0 };
+const stats = { providers: 0, unknown: 0 };
 
 function record(hits) {
   if (api === undefined) return;
@@ -79,12 +79,8 @@ function record(hits) {
     // The probe sends uint256(uint64(hash)): the hash is the last 8 of the 32 bytes.
     const hash = "0x" + Buffer.from(hit).subarray(-8).toString("hex");
     const entry = data[hash];
-    if (entry === undefined) {
-      stats.unknown++;
-    } else {
-      entry.hits++;
-      stats.hits++;
-    }
+    if (entry === undefined) stats.unknown++;
+    else entry.hits++;
   }
 }
 
@@ -112,5 +108,3 @@ API.prototype.finish = async function (...args) {
   if (stats.unknown > 0) console.warn(`tools/coverage/edr.js: ${stats.unknown} probes matched no instrumented hash`);
   return finish.apply(this, args);
 };
-
-module.exports = { stats };
