@@ -3,11 +3,11 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ISubnet} from "../interfaces/ISubnet.sol";
+import {Permits} from "../libraries/Permits.sol";
 import {SubnetStorage, CANDIDATE_BITS, CANDIDATE_WORDS} from "./SubnetStorage.sol";
 
 /// @title SubnetExtension
@@ -226,13 +226,7 @@ contract SubnetExtension is SubnetStorage {
         bytes32 r,
         bytes32 s
     ) external delegated nonReentrant {
-        // A permit front-run from the mempool fails here but leaves the allowance: pay on (the transfer
-        // reverts if there is no allowance after all).
-        /* solhint-disable no-empty-blocks */
-        try
-            IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s)
-        {} catch {}
-        /* solhint-enable no-empty-blocks */
+        Permits.use(_token, amount, deadline, v, r, s);
         _payFee(msg.sender, amount, ref);
     }
 

@@ -67,20 +67,22 @@ contract TetradGovernor is
     /// @notice When the current proposal guardian's term ends.
     uint256 public guardianTermEnd;
 
+    // Each setting's event, then the error of a value out of its bounds.
+
     /// @notice The threshold share changed.
     event ProposalThresholdBpsSet(uint256 oldBps, uint256 newBps);
-
-    /// @notice The vote lookback changed.
-    event VoteLookbackSet(uint256 oldLookback, uint256 newLookback);
-
-    /// @notice The quorum floor changed.
-    event QuorumFloorSet(uint256 oldFloor, uint256 newFloor);
 
     /// @notice A threshold above `MAX_PROPOSAL_THRESHOLD_BPS`.
     error InvalidProposalThresholdBps(uint256 bps);
 
+    /// @notice The vote lookback changed.
+    event VoteLookbackSet(uint256 oldLookback, uint256 newLookback);
+
     /// @notice A lookback outside `[MIN_VOTE_LOOKBACK, MAX_VOTE_LOOKBACK]`.
     error InvalidVoteLookback(uint256 lookback);
+
+    /// @notice The quorum floor changed.
+    event QuorumFloorSet(uint256 oldFloor, uint256 newFloor);
 
     /// @notice A quorum floor above `MAX_QUORUM_PERCENT` of the supply.
     error InvalidQuorumFloor(uint256 floor);

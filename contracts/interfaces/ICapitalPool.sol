@@ -3,10 +3,11 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IEmissionReceiver} from "./IEmissionReceiver.sol";
+import {IPermitErrors} from "./IPermitErrors.sol";
 
 /// @title ICapitalPool
 /// @notice Stakers of one token earn the capital bucket pro rata to stake and time.
-interface ICapitalPool is IEmissionReceiver {
+interface ICapitalPool is IEmissionReceiver, IPermitErrors {
     /// @notice `user` deposited; `received` is what the pool actually got (after any transfer fee).
     event Deposited(address indexed user, uint256 received);
 
@@ -73,11 +74,6 @@ interface ICapitalPool is IEmissionReceiver {
 
     /// @notice An amount exceeds what the pool's packed storage holds.
     error AmountTooLarge(uint256 amount);
-
-    /// @notice `depositWithPermit`: the token refused the permit (`reason`, its revert data: e.g. an expired
-    /// or wrongly signed permit) and `owner`'s allowance to the pool, `allowance`, does not cover `amount`
-    /// (a permit that was front-run, and so already used, leaves the allowance and is not an error).
-    error PermitFailed(address owner, uint256 amount, uint256 allowance, bytes reason);
 
     /// @notice Scale of `rewardPerToken` and of `rewardCarry` (1e18).
     function PRECISION() external view returns (uint256); // solhint-disable-line func-name-mixedcase

@@ -83,18 +83,6 @@ interface IEmissionController {
     /// @return minted The amount minted by this call.
     function distribute() external returns (uint256 minted);
 
-    /// @notice Emission of the half-open period `(from, to]`, in wei; reverts if `to < from`.
-    function emittedBetween(uint256 from, uint256 to) external view returns (uint256);
-
-    /// @notice What `distribute()` would mint now.
-    function pendingEmission() external view returns (uint256);
-
-    /// @notice Total minted so far: the schedule's cumulative amount at the last distribution.
-    function totalEmitted() external view returns (uint256);
-
-    /// @notice Timestamp up to which the emission has been minted.
-    function lastDistribution() external view returns (uint256);
-
     /// @notice Timestamp at which the schedule starts.
     function scheduleStart() external view returns (uint256);
 
@@ -103,6 +91,18 @@ interface IEmissionController {
 
     /// @notice Everything the schedule emits over its whole length (the token's cap).
     function scheduleTotal() external view returns (uint256);
+
+    /// @notice Emission of the half-open period `(from, to]`, in wei; reverts if `to < from`.
+    function emittedBetween(uint256 from, uint256 to) external view returns (uint256);
+
+    /// @notice Timestamp up to which the emission has been minted.
+    function lastDistribution() external view returns (uint256);
+
+    /// @notice Total minted so far: the schedule's cumulative amount at the last distribution.
+    function totalEmitted() external view returns (uint256);
+
+    /// @notice What `distribute()` would mint now.
+    function pendingEmission() external view returns (uint256);
 
     /// @notice The current shares in basis points, indexed by `Bucket`.
     function shares() external view returns (uint16[5] memory);

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IContributionBucket} from "./IContributionBucket.sol";
+import {IPermitErrors} from "./IPermitErrors.sol";
 
 /// @title ISubnet
 /// @notice One market for one kind of contribution. Contributors register with a bond; validators stake
@@ -12,7 +13,7 @@ import {IContributionBucket} from "./IContributionBucket.sol";
 /// for `activityCutoff` rounds), and credits the round's emission to contributors (by consensus score),
 /// to this round's revealers (by stake, for agreement beyond what last round's consensus achieves) and
 /// to the subnet owner. Revealers far below the median agreement take strikes and earn nothing.
-interface ISubnet {
+interface ISubnet is IPermitErrors {
     /// @notice The stage of the current round, from the clock.
     enum Phase {
         Commit, // validators commit scoresheet hashes
@@ -415,8 +416,9 @@ interface ISubnet {
     /// @param ref The payer's reference (an invoice or job id), logged in `FeePaid`.
     function payFee(uint256 amount, bytes32 ref) external;
 
-    /// @notice `payFee` with an EIP-2612 permit for `amount` signed by the caller (a failed permit is
-    /// ignored, so a front-run permit does not block the payment when the allowance is there).
+    /// @notice `payFee` with an EIP-2612 permit for `amount` signed by the caller. A permit the token
+    /// refuses reverts `PermitFailed`, unless the allowance covers `amount` (a front-run permit is used
+    /// already and does not block the payment).
     function payFeeWithPermit(
         uint256 amount,
         bytes32 ref,
@@ -426,18 +428,13 @@ interface ISubnet {
         bytes32 s
     ) external;
 
+    // ----- views: identity and wiring -----
+
     /// @notice The subnet's name.
     function name() external view returns (string memory);
 
-    /// @notice Fee burn shares set aside, burned when the next finalization starts (part of `fees().burned`).
-    function feesToBurn() external view returns (uint256);
-
-    /// @notice Where the subnet is in its life.
-    function lifecycle() external view returns (Lifecycle);
-
-    /// @notice Fees paid in all (TTD), and their burn shares (burned, or set aside to burn when the next
-    /// finalization starts).
-    function fees() external view returns (uint256 paid, uint256 burned);
+    /// @notice The subnet owner, paid the owner share.
+    function owner() external view returns (address);
 
     /// @notice The token: TTD, for bonds, stakes and rewards.
     function token() external view returns (IERC20);
@@ -448,17 +445,43 @@ interface ISubnet {
     /// @notice Where slashed stake goes.
     function protectionFund() external view returns (address);
 
-    /// @notice The subnet owner, paid the owner share.
-    function owner() external view returns (address);
-
     /// @notice The subnet's metadata URI.
     function metadataURI() external view returns (string memory);
+
+    /// @notice Where the subnet is in its life.
+    function lifecycle() external view returns (Lifecycle);
+
+    /// @notice The contract that runs the subnet's registry, exit and governance entry points (by
+    /// delegatecall, on the subnet's storage).
+    function extension() external view returns (address);
+
+    // ----- views: the round -----
 
     /// @notice The current round (the first is 1).
     function round() external view returns (uint64);
 
+    /// @notice Timestamps at which the current round started and its commit and reveal phases end.
+    function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd);
+
+    /// @notice The current round's phase, from the clock.
+    function phase() external view returns (Phase);
+
+    /// @notice Finalization progress: the stage, and the next contributor slot of that stage's pages.
+    function finalization() external view returns (FinalizationStage stage, uint256 cursor);
+
     /// @notice When the current round started.
     function roundStart() external view returns (uint40);
+
+    /// @notice Settings in force this round, and the ones queued for the next.
+    function params() external view returns (Params memory current, Params memory next);
+
+    /// @notice Metric weights in force this round, and the ones queued for the next.
+    function metricWeights() external view returns (uint16[] memory current, uint16[] memory next);
+
+    /// @notice The consensus score of `slot` in the last consensus computed.
+    function consensusScore(uint256 slot) external view returns (uint256);
+
+    // ----- views: contributors -----
 
     /// @notice Registered contributors.
     function contributorCount() external view returns (uint256);
@@ -467,44 +490,39 @@ interface ISubnet {
     /// here.
     function contributorSlotsUsed() external view returns (uint256);
 
+    /// @notice The contributor in `slot` (zero account when free).
+    function contributorAt(uint256 slot) external view returns (Contributor memory);
+
+    /// @notice `account`'s contributor slot; reverts `NotRegistered` if it is not registered.
+    function contributorSlot(address account) external view returns (uint256);
+
+    /// @notice Contributors' bonds held.
+    function totalBonds() external view returns (uint256);
+
+    /// @notice What a registration burns now (the demand price, and once all slots have been used, at
+    /// least the eviction floor).
+    function registrationFee() external view returns (uint256);
+
+    /// @notice The registration pricing in force.
+    function registrationPricing() external view returns (RegistrationPricing memory);
+
+    /// @notice Contributor slots evictable this round, lowest score first (from the last finalization;
+    /// slots since vacated or re-taken are skipped when evicting).
+    function evictionCandidates() external view returns (uint256[] memory slots);
+
+    // ----- views: validators -----
+
     /// @notice Validators holding a permit.
     function validatorCount() external view returns (uint256);
 
     /// @notice Validator slots ever used (free slots are reused lowest first).
     function validatorSlotsUsed() external view returns (uint256);
 
-    /// @notice Contributors' bonds held.
-    function totalBonds() external view returns (uint256);
-
     /// @notice Validators' stake held (not unbonding).
     function totalStake() external view returns (uint256);
 
     /// @notice Stake unbonding, not yet withdrawn.
     function totalUnbonding() external view returns (uint256);
-
-    /// @notice Rewards credited and not yet claimed.
-    function totalClaimable() external view returns (uint256);
-
-    /// @notice Emission received and not yet credited: the next round's pool.
-    function pendingEmission() external view returns (uint256);
-
-    /// @notice The current round's phase, from the clock.
-    function phase() external view returns (Phase);
-
-    /// @notice Rewards credited to `account` and not yet claimed.
-    function claimable(address account) external view returns (uint256);
-
-    /// @notice Settings in force this round, and the ones queued for the next.
-    function params() external view returns (Params memory current, Params memory next);
-
-    /// @notice Metric weights in force this round, and the ones queued for the next.
-    function metricWeights() external view returns (uint16[] memory current, uint16[] memory next);
-
-    /// @notice The contributor in `slot` (zero account when free).
-    function contributorAt(uint256 slot) external view returns (Contributor memory);
-
-    /// @notice `account`'s contributor slot; reverts `NotRegistered` if it is not registered.
-    function contributorSlot(address account) external view returns (uint256);
 
     /// @notice The validator in `slot` (zero account when free).
     function validatorAt(uint256 slot) external view returns (Validator memory);
@@ -518,30 +536,24 @@ interface ISubnet {
     /// @notice `account`'s unbonding stake, part by part (oldest first, at most `MAX_UNBONDINGS`).
     function unbondings(address account) external view returns (Unbonding[] memory);
 
-    /// @notice What a registration burns now (the demand price, and once all slots have been used, at
-    /// least the eviction floor).
-    function registrationFee() external view returns (uint256);
+    // ----- views: rewards and fees -----
 
-    /// @notice The registration pricing in force.
-    function registrationPricing() external view returns (RegistrationPricing memory);
+    /// @notice Emission received and not yet credited: the next round's pool.
+    function pendingEmission() external view returns (uint256);
+
+    /// @notice Rewards credited and not yet claimed.
+    function totalClaimable() external view returns (uint256);
+
+    /// @notice Rewards credited to `account` and not yet claimed.
+    function claimable(address account) external view returns (uint256);
 
     /// @notice Basis points of each round's emission paid to whoever finalizes it.
     function keeperTipBps() external view returns (uint256);
 
-    /// @notice Contributor slots evictable this round, lowest score first (from the last finalization;
-    /// slots since vacated or re-taken are skipped when evicting).
-    function evictionCandidates() external view returns (uint256[] memory slots);
+    /// @notice Fees paid in all (TTD), and their burn shares (burned, or set aside to burn when the next
+    /// finalization starts).
+    function fees() external view returns (uint256 paid, uint256 burned);
 
-    /// @notice The contract that runs the subnet's registry, exit and governance entry points (by
-    /// delegatecall, on the subnet's storage).
-    function extension() external view returns (address);
-
-    /// @notice The consensus score of `slot` in the last consensus computed.
-    function consensusScore(uint256 slot) external view returns (uint256);
-
-    /// @notice Timestamps at which the current round started and its commit and reveal phases end.
-    function roundTimes() external view returns (uint256 start, uint256 commitEnd, uint256 revealEnd);
-
-    /// @notice Finalization progress: the stage, and the next contributor slot of that stage's pages.
-    function finalization() external view returns (FinalizationStage stage, uint256 cursor);
+    /// @notice Fee burn shares set aside, burned when the next finalization starts (part of `fees().burned`).
+    function feesToBurn() external view returns (uint256);
 }

@@ -3,11 +3,11 @@ pragma solidity 0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICapitalPool} from "../interfaces/ICapitalPool.sol";
 import {IEmissionReceiver} from "../interfaces/IEmissionReceiver.sol";
+import {Permits} from "../libraries/Permits.sol";
 
 /// @title CapitalPool
 /// @notice Stakers of one token (an LP or liquid-staking token, or TTD itself) earn the capital bucket
@@ -148,16 +148,7 @@ contract CapitalPool is ICapitalPool, AccessManaged, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
-        // A front-run permit has already set the allowance: go on if it did. Otherwise say that the permit
-        // failed, with the token's reason, rather than let the transfer fail on the allowance.
-        /* solhint-disable no-empty-blocks */
-        try
-            IERC20Permit(address(stakingToken)).permit(msg.sender, address(this), amount, deadline, v, r, s)
-        {} catch (bytes memory reason) {
-            uint256 allowance = stakingToken.allowance(msg.sender, address(this));
-            if (allowance < amount) revert PermitFailed(msg.sender, amount, allowance, reason);
-        }
-        /* solhint-enable no-empty-blocks */
+        Permits.use(stakingToken, amount, deadline, v, r, s);
         _deposit(msg.sender, amount);
     }
 

@@ -13,6 +13,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { MaxUint256, id } from "ethers";
 import { ContributionBucket, MockStakeToken, Subnet, Treasury } from "../../typechain-types";
@@ -249,18 +250,24 @@ describe("Subnet in the market: fees and retirement", () => {
       expect(await c.token.nonces(c.stranger.address)).to.equal(1n);
     });
 
-    it("a permit signed by someone else (or for another amount) pays nothing: the transfer reverts for the allowance", async () => {
+    it("a permit signed by someone else (or for another amount) pays nothing: PermitFailed, with the token's reason", async () => {
       const c = await loadFixture(base);
       await c.token.mint(c.stranger.address, 10n * E);
       const deadline = BigInt(await time.latest()) + 3_600n;
       const wrong = await signPermit(c.token, c.keeper, c.address, 10n * E, deadline);
       await expect(
         c.subnet.connect(c.stranger).payFeeWithPermit(10n * E, id("p"), deadline, wrong.v, wrong.r, wrong.s),
-      ).to.be.revertedWithCustomError(c.token, "ERC20InsufficientAllowance");
+      )
+        .to.be.revertedWithCustomError(c.subnet, "PermitFailed")
+        .withArgs(c.stranger.address, 10n * E, 0n, anyValue);
+      // A standing allowance short of the amount is named too.
+      await c.token.connect(c.stranger).approve(c.address, 3n * E);
       const small = await signPermit(c.token, c.stranger, c.address, 1n * E, deadline);
       await expect(
         c.subnet.connect(c.stranger).payFeeWithPermit(10n * E, id("p"), deadline, small.v, small.r, small.s),
-      ).to.be.revertedWithCustomError(c.token, "ERC20InsufficientAllowance");
+      )
+        .to.be.revertedWithCustomError(c.subnet, "PermitFailed")
+        .withArgs(c.stranger.address, 10n * E, 3n * E, anyValue);
       expect(await c.subnet.fees()).to.deep.equal([0n, 0n]);
     });
   });
