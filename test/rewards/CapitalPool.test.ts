@@ -921,8 +921,8 @@ describe("CapitalPool", () => {
         decoder.explain(error, { account: dave.address, units: { symbol: "STK", decimals: 18 } }),
       ).to.equal(
         `the token refused the permit: the permit was signed by ${stranger.address}, not by the owner ` +
-          `${dave.address}; the pool may spend 0.0 STK of your tokens, the deposit needs 7.0 ` +
-          "(sign a new permit, or approve the pool first)",
+          `${dave.address}; the contract may spend 0.0 STK of your tokens and needs 7.0 ` +
+          "(sign a new permit, or approve it first)",
       );
       expect(await stake.nonces(dave.address)).to.equal(0n);
       expect(await pool.balanceOf(dave.address)).to.equal(0n);

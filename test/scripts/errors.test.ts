@@ -192,13 +192,13 @@ describe("scripts/lib/chain/errors", () => {
       expect(p?.inner?.name).to.equal("ERC2612ExpiredSignature");
       expect(decoder.explain(permit, { account: ME, units: MLP, now: NOW })).to.equal(
         "the token refused the permit: the permit signature expired at 2027-01-15 07:59:00 UTC (1m ago): sign a new one; " +
-          "the pool may spend 1.0 mLP of your tokens, the deposit needs 7.0 (sign a new permit, or approve the pool first)",
+          "the contract may spend 1.0 mLP of your tokens and needs 7.0 (sign a new permit, or approve it first)",
       );
       // A token without permit reverts without data: the message still names the permit.
       const bare = pool.encodeErrorResult("PermitFailed", [ME, parseEther("7"), 0n, "0x"]);
       expect(decoder.decode(bare)?.inner).to.equal(undefined);
       expect(decoder.explain(bare, { units: MLP })).to.equal(
-        `the token refused the permit; the pool may spend 0.0 mLP of ${ME}'s tokens, the deposit needs 7.0 (sign a new permit, or approve the pool first)`,
+        `the token refused the permit; the contract may spend 0.0 mLP of ${ME}'s tokens and needs 7.0 (sign a new permit, or approve it first)`,
       );
     });
 

@@ -159,7 +159,7 @@ describe("explainError: plain words", () => {
       explainError({ data }, { account: ALICE, units: { symbol: "mLP", decimals: 18 }, now: 7200n }),
     ).toBe(
       "the token refused the permit: the permit signature expired at 1970-01-01 01:00:00 UTC (1h ago): sign a new one; " +
-        "the pool may spend 0.0 mLP of your tokens, the deposit needs 7.0 (sign a new permit, or approve the pool first)",
+        "the contract may spend 0.0 mLP of your tokens and needs 7.0 (sign a new permit, or approve it first)",
     );
   });
   it("rejections, empty reverts, unknown errors and the rest", () => {

@@ -260,8 +260,8 @@ export function describeRevert(err: DecodedRevert, ctx: ErrorContext = {}): stri
       const why = err.inner ? `: ${describeRevert(err.inner, ctx)}` : "";
       const whose = who(a[0], ctx) === "you" ? "your" : `${String(a[0])}'s`;
       return (
-        `the token refused the permit${why}; the pool may spend ${amount(a[2])} of ${whose} tokens, ` +
-        `the deposit needs ${bare(a[1])} (sign a new permit, or approve the pool first)`
+        `the token refused the permit${why}; the contract may spend ${amount(a[2])} of ${whose} tokens ` +
+        `and needs ${bare(a[1])} (sign a new permit, or approve it first)`
       );
     }
     case "ECDSAInvalidSignature":
