@@ -190,19 +190,19 @@ const hardhat = (...a) => run("hardhat", process.execPath, [HARDHAT, ...a]);
  */
 const HARDHAT_SHARDS = 2;
 const SLOW_FILES = {
-  "test/contribution/Subnet.property.test.ts": 46,
-  "test/security/Adversarial.test.ts": 39,
-  "test/security/Consensus.attacks.test.ts": 34,
+  "test/security/Adversarial.test.ts": 49,
+  "test/contribution/Subnet.property.test.ts": 47,
+  "test/security/Consensus.attacks.test.ts": 47,
   "test/scripts/simulate.test.ts": 23,
-  "test/e2e/wallet.test.ts": 22,
-  "test/scripts/simulate-anvil.test.ts": 13,
-  "test/contribution/Subnet.test.ts": 12,
+  "test/e2e/wallet.test.ts": 20,
   "test/deploy/Tetrad.module.test.ts": 12,
-  "test/rewards/CapitalPool.property.test.ts": 12,
+  "test/scripts/simulate-anvil.test.ts": 12,
   "test/security/SubnetGuardrails.test.ts": 12,
-  "test/scripts/simulate-market.test.ts": 10,
-  "test/emission/EmissionController.test.ts": 9,
-  "test/scripts/tasks.test.ts": 7,
+  "test/contribution/Subnet.test.ts": 11,
+  "test/scripts/simulate-market.test.ts": 9,
+  "test/scripts/tasks.test.ts": 9,
+  "test/rewards/CapitalPool.property.test.ts": 8,
+  "test/emission/EmissionController.test.ts": 7,
   "test/governance/Attacks.test.ts": 6,
   "test/governance/Guardrails.test.ts": 5,
   "test/e2e/poc.test.ts": 4,
@@ -211,6 +211,8 @@ const SLOW_FILES = {
   "test/contribution/SubnetFactory.test.ts": 3,
   "test/contribution/SubnetMarket.test.ts": 3,
   "test/governance/Governance.test.ts": 3,
+  "test/governance/GuardianTerm.test.ts": 3,
+  "test/security/MarketAttacks.test.ts": 3,
   "test/scripts/errors.test.ts": 3,
 };
 
