@@ -120,6 +120,18 @@ async function deployWith(params: SubnetParams): Promise<Ctx> {
   return c;
 }
 
+/** Every ratio and count param at the bound it accepts (100%, one strike, a 64-round activity cutoff):
+ *  the "accepts every bound exactly" tests of the constructor and `setParams` add durations and shares. */
+const RATIO_BOUNDS = {
+  kappa: 10_000,
+  agreementThreshold: 10_000,
+  maxStrikes: 1,
+  activityCutoff: 64,
+  relativeThreshold: 10_000,
+  edgeShare: 10_000,
+  edgeFloor: 10_000,
+} as const satisfies Partial<SubnetParams>;
+
 /** Registration pricing that charges nothing. */
 const NO_FEE = { minFee: 0n, maxFee: 0n, interval: DAY, target: 4, evictionFloorBps: 0 };
 
@@ -280,6 +292,14 @@ function handExpectation(): HandExpectation {
   return { contributorRewards, dividends, ownerReward, paid };
 }
 
+/** `ready`, then the hand-computed round (`handSheets`, `HAND_POOL`) played in round 2: round 3 is open and
+ *  every account can claim what `handExpectation()` says. */
+async function handPlayed(): Promise<Ctx> {
+  const c = await ready();
+  await playRound(c, handSheets(c), HAND_POOL);
+  return c;
+}
+
 /*//////////////////////////////////////////////////////////////
                                TESTS
 //////////////////////////////////////////////////////////////*/
@@ -398,15 +418,9 @@ describe("Subnet", () => {
         revealDuration: 30n * DAY,
         immunityPeriod: 360n * DAY,
         unbondingDelay: 60n * DAY,
-        kappa: 10_000,
+        ...RATIO_BOUNDS,
         contributorShare: 2_000,
         validatorShare: 8_000,
-        agreementThreshold: 10_000,
-        maxStrikes: 1,
-        activityCutoff: 64,
-        relativeThreshold: 10_000,
-        edgeShare: 10_000,
-        edgeFloor: 10_000,
         bond: 0n,
         minValidatorStake: 0n,
       };
@@ -641,8 +655,7 @@ describe("Subnet", () => {
     });
 
     flow("deregister pays the bond and the rewards back", async () => {
-      const c = await loadFixture(ready);
-      await playRound(c, handSheets(c), HAND_POOL);
+      const c = await loadFixture(handPlayed);
       const c1 = c.contributors[1];
       const reward = handExpectation().contributorRewards[1];
       expect(await c.subnet.claimable(c1.address)).to.equal(reward);
@@ -1576,8 +1589,7 @@ describe("Subnet", () => {
 
   describe("claim", () => {
     flow("pays what is claimable in one call and emits Claimed; 0 when nothing", async () => {
-      const c = await loadFixture(ready);
-      await playRound(c, handSheets(c), HAND_POOL);
+      const c = await loadFixture(handPlayed);
       const x = handExpectation();
       const a = c.contributors[0];
       expect(await c.subnet.connect(a).claim.staticCall()).to.equal(x.contributorRewards[0]);
@@ -1601,8 +1613,7 @@ describe("Subnet", () => {
     flow(
       "claimFor: anyone pays an account what it can claim (to the account); paused, it reverts",
       async () => {
-        const c = await loadFixture(ready);
-        await playRound(c, handSheets(c), HAND_POOL);
+        const c = await loadFixture(handPlayed);
         const x = handExpectation();
         const a = c.contributors[0];
         await c.subnet.connect(c.admin).pause();
@@ -1724,15 +1735,9 @@ describe("Subnet", () => {
           revealDuration: MAX_PHASE,
           unbondingDelay: 2n * MAX_PHASE,
           immunityPeriod: 12n * MAX_PHASE,
-          kappa: 10_000,
+          ...RATIO_BOUNDS,
           contributorShare: 8_500,
           validatorShare: 1_500,
-          agreementThreshold: 10_000,
-          maxStrikes: 1,
-          activityCutoff: 64,
-          relativeThreshold: 10_000,
-          edgeShare: 10_000,
-          edgeFloor: 10_000,
         };
         await expect(c.subnet.connect(c.admin).setParams(edge)).to.emit(c.subnet, "ParamsQueued");
         expect(asParams((await c.subnet.params())[1])).to.deep.equal(edge);
@@ -1841,8 +1846,7 @@ describe("Subnet", () => {
     flow(
       "GUARD-71: pause blocks register, stake, finalization and claims; exits return bonds and stake, never rewards",
       async () => {
-        const c = await loadFixture(ready);
-        await playRound(c, handSheets(c), HAND_POOL);
+        const c = await loadFixture(handPlayed);
         await expect(c.subnet.connect(c.admin).pause()).to.emit(c.subnet, "Paused").withArgs(c.admin.address);
         const s = c.subnet;
         await expect(s.connect(c.contributors[3]).register("x")).to.be.revertedWithCustomError(

@@ -20,6 +20,9 @@ export function formatTokens(wei: bigint, decimals = 18, maxFraction = 4): strin
   return `${negative ? "-" : ""}${grouped}${frac ? `.${frac}` : ""}`;
 }
 
+/** TTD's units (symbol and decimals), as the transaction status and the token tables show them. */
+export const TTD = { symbol: "TTD", decimals: 18 } as const;
+
 /** The same with the token's symbol: `1,234.5 TTD`. */
 export function formatAmount(wei: bigint, symbol: string, decimals = 18, maxFraction = 4): string {
   return `${formatTokens(wei, decimals, maxFraction)} ${symbol}`;

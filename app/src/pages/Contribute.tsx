@@ -6,7 +6,7 @@ import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { SUBNETS } from "../lib/deployment";
-import { countdown, formatAmount, formatBps } from "../lib/format";
+import { TTD, countdown, formatAmount, formatBps } from "../lib/format";
 import { METRIC_NAMES, ZERO, useSubnets } from "../lib/subnets";
 import { Card, DataTable, ErrorNote, Loading, TxButton, TxStatus, WalletGate } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
@@ -76,7 +76,7 @@ export default function Contribute() {
         data: encodeFunctionData({ abi: subnetAbi, functionName: "register", args: [uri.trim()] }),
       },
       {
-        units: { symbol: "TTD", decimals: 18 },
+        units: TTD,
         now,
         round: { round: chosen.round, commitEnd: chosen.commitEnd, revealEnd: chosen.revealEnd },
       },

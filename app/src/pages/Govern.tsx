@@ -6,7 +6,7 @@ import { encodeFunctionData, isAddress, type Address, type Hex } from "viem";
 import { governorAbi, tetradAbi } from "../generated/abis";
 import { useAction, useApp, useNow } from "../lib/app";
 import { contractNames } from "../lib/deployment";
-import { countdown, formatAmount, formatDate, formatShare, shortAddress } from "../lib/format";
+import { TTD, countdown, formatAmount, formatDate, formatShare, shortAddress } from "../lib/format";
 import {
   SUPPORT,
   ballotTypedData,
@@ -35,7 +35,7 @@ function useBuildContext(): BuildContext {
       protectionFund: contracts.ProtectionFund,
       names: contractNames(contracts),
       tokens: {
-        [contracts.Tetrad.toLowerCase()]: { symbol: "TTD", decimals: 18 },
+        [contracts.Tetrad.toLowerCase()]: TTD,
         ...(stake.data
           ? {
               [contracts.StakingToken.toLowerCase()]: {

@@ -7,6 +7,7 @@ import { contributionBucketAbi, subnetAbi, subnetFactoryAbi } from "../generated
 import { useAction, useApp, useChainQuery, useNow } from "../lib/app";
 import { contractNames } from "../lib/deployment";
 import {
+  TTD,
   countdown,
   formatAmount,
   formatBps,
@@ -55,7 +56,6 @@ import {
   WalletGate,
 } from "../components/ui";
 
-const TTD = { symbol: "TTD", decimals: 18 };
 const ttd = (wei: bigint, digits = 2) => formatAmount(wei, "TTD", 18, digits);
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -5,7 +5,7 @@ import { encodeFunctionData, erc20Abi } from "viem";
 import { ensureAllowance } from "../lib/tokens";
 import { subnetAbi } from "../generated/abis";
 import { useAction, useApp, useChainQuery, useNow, type Action } from "../lib/app";
-import { countdown, formatAmount, formatDate } from "../lib/format";
+import { TTD, countdown, formatAmount, formatDate } from "../lib/format";
 import { ZERO, useSubnets } from "../lib/subnets";
 import { bpsCell, roundTable, sheetStanding, struckCell } from "../lib/validator";
 import {
@@ -21,7 +21,6 @@ import {
 } from "../components/ui";
 import { FinalizeButton } from "../components/Finalize";
 
-const TTD = { symbol: "TTD", decimals: 18 } as const;
 /** Rounds in the "Your rounds" table. */
 const ROUNDS_SHOWN = 10;
 
