@@ -3,7 +3,8 @@
  * `npm test`: every suite of the project in one command, concurrently, with one summary.
  *
  *   1. `hardhat compile` once (artifacts + TypeChain), while forge compiles and runs its own suites
- *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full);
+ *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full) at a
+ *      lower CPU priority (FORGE_NICENESS): the compile, and then the Hardhat shards, come first;
  *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`, in two processes
  *      that split the test files between them) and the web app's unit tests (`npm run -w app test`,
  *      which reads the artifacts).
