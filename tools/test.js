@@ -3,8 +3,8 @@
  * `npm test`: every suite of the project in one command, concurrently, with one summary.
  *
  *   1. `hardhat compile` once (artifacts + TypeChain), while forge compiles and runs its own suites
- *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full), the
- *      quick run at a lower CPU priority (FORGE_NICENESS): the compile, and then the Hardhat shards, come first;
+ *      (`node tools/forge.js test`: fuzz 256 runs; invariants 32 x 100 calls, 256 x 100 with --full) at a
+ *      lower CPU priority (FORGE_NICENESS): the compile, and then the Hardhat shards, come first;
  *   2. then, side by side with forge: the Hardhat suite (`hardhat test --no-compile`, in two processes
  *      that split the test files between them) and the web app's unit tests (`npm run -w app test`,
  *      which reads the artifacts).
@@ -60,10 +60,9 @@ const full = args.includes("--full");
  */
 const QUICK_INVARIANT_RUNS = "32";
 /**
- * The quick forge run's CPU priority (a nice value): on 2 cores the Hardhat compile and then the Hardhat
- * shards are the critical path of `npm test` (~3.5 minutes), while forge (~1.5 minutes of CPU) finishes
- * well before them; at normal priority it slowed the compile that every shard waits for. At full depth
- * (--coverage, --full) forge is the longest suite and keeps the normal priority.
+ * The forge suite's CPU priority (a nice value): on 2 cores the Hardhat compile and then the Hardhat
+ * shards are the critical path of `npm test` (~4 minutes), while forge (~1.5 minutes of CPU) finishes
+ * well before them; at normal priority it slowed the compile that every shard waits for.
  */
 const FORGE_NICENESS = 10;
 // The last --only wins: package.json's `npm test` names all three suites (so the script says what it
@@ -268,10 +267,9 @@ async function forgeSuite() {
   // their call tables (scripts/checks/invariant-calls.ts, from this run's output).
   const deep = coverage || full || process.env.FOUNDRY_INVARIANT_RUNS !== undefined;
   const env = deep ? {} : { FOUNDRY_INVARIANT_RUNS: QUICK_INVARIANT_RUNS };
-  // The quick run is never the last suite to finish: it yields the CPU to the Hardhat compile, whose end
-  // every Hardhat shard waits for, and to the shards, and takes what they leave (FORGE_NICENESS).
-  const niceness = deep ? 0 : FORGE_NICENESS;
-  const tests = await run("forge", process.execPath, [FORGE, "test", "--color", "never"], env, niceness);
+  // Forge is never the last suite to finish: it yields the CPU to the Hardhat compile, whose end every
+  // Hardhat shard waits for, and to the shards, and takes what they leave (FORGE_NICENESS).
+  const tests = await run("forge", process.execPath, [FORGE, "test", "--color", "never"], env, FORGE_NICENESS);
   if (!(coverage || full) || tests.status !== 0) return result("forge", [tests], forgeCounts);
   const fs = require("fs");
   const saved = path.join(ROOT, "coverage", "forge-test.log");
