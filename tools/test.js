@@ -62,7 +62,9 @@ const QUICK_INVARIANT_RUNS = "32";
 /**
  * The forge suite's CPU priority (a nice value): on 2 cores the Hardhat compile and then the Hardhat
  * shards are the critical path of `npm test` (~4 minutes), while forge (~1.5 minutes of CPU) finishes
- * well before them; at normal priority it slowed the compile that every shard waits for.
+ * well before them; at normal priority it slowed the compile that every shard waits for. CI's
+ * full-depth forge lane (--coverage) is niced too, although it finishes last: at normal priority it
+ * stretched the instrumented Hardhat run from 388 s to 689 s and CI from 653 s to 781 s (measured).
  */
 const FORGE_NICENESS = 10;
 // The last --only wins: package.json's `npm test` names all three suites (so the script says what it
@@ -267,8 +269,8 @@ async function forgeSuite() {
   // their call tables (scripts/checks/invariant-calls.ts, from this run's output).
   const deep = coverage || full || process.env.FOUNDRY_INVARIANT_RUNS !== undefined;
   const env = deep ? {} : { FOUNDRY_INVARIANT_RUNS: QUICK_INVARIANT_RUNS };
-  // Forge is never the last suite to finish: it yields the CPU to the Hardhat compile, whose end every
-  // Hardhat shard waits for, and to the shards, and takes what they leave (FORGE_NICENESS).
+  // Forge yields the CPU to the Hardhat compile, whose end every Hardhat shard waits for, and to the
+  // shards (or the instrumented run), and takes what they leave (FORGE_NICENESS).
   const tests = await run("forge", process.execPath, [FORGE, "test", "--color", "never"], env, FORGE_NICENESS);
   if (!(coverage || full) || tests.status !== 0) return result("forge", [tests], forgeCounts);
   const fs = require("fs");
